@@ -36,10 +36,15 @@ export default [
               onlyDependOnLibsWithTags: ['type:contracts'],
             },
             {
+              sourceTag: 'type:composition',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:platform', 'type:service'],
+            },
+            {
               sourceTag: 'type:tool',
               onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:platform'],
             },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:standalone', onlyDependOnLibsWithTags: ['*'] },
             { sourceTag: 'scope:identity', onlyDependOnLibsWithTags: ['scope:shared', 'scope:identity'] },
             { sourceTag: 'scope:content', onlyDependOnLibsWithTags: ['scope:shared', 'scope:content'] },
             { sourceTag: 'scope:billing', onlyDependOnLibsWithTags: ['scope:shared', 'scope:billing'] },
