@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Makes sure the system services the tests and the one-machine stack use are installed:
+# Redis and NATS from Debian's packages, and Chromium for the browser tests.
+# Installs what is missing when run as root; otherwise says exactly what to install.
+set -euo pipefail
+
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
+if [ "${POSTMAGIQ_SKIP_CHROMIUM:-}" != "1" ]; then
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+fi
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "postmagiq needs these system packages: ${missing[*]}" >&2
+  echo "install them with: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "installing ${missing[*]} from Debian's packages" >&2
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
