@@ -1,0 +1,97 @@
+import Anthropic from '@anthropic-ai/sdk';
+import type { AgentResult } from '@postmagiq/contracts';
+import type { AgentCall, BackendAdapter, CompleteOptions } from '../core/backend-adapter';
+import { VendorResponseError } from '../retry/call-errors';
+import { retryPolicy, type RetryPolicy } from '../retry/retry-policy';
+import { runStreamingCall, type AttemptContext } from '../retry/run-streaming-call';
+import { DEFAULT_MAX_OUTPUT_TOKENS, type VendorAdapterConfig } from './adapter-config';
+
+export const CLAUDE_DEFAULT_MODEL = 'claude-sonnet-5-5';
+
+/**
+ * Anthropic Messages API, streamed. The stable prefix (universal rules + voice) is its own system
+ * block marked `cache_control: ephemeral`, so every call of a run after the first reads it from
+ * the prompt cache; the persona follows in a second, uncached block.
+ */
+export class ClaudeAdapter implements BackendAdapter {
+  readonly backend = 'claude' as const;
+  readonly defaultModel: string;
+  private readonly client: Anthropic;
+  private readonly policy: RetryPolicy;
+  private readonly maxTokens: number;
+
+  constructor(config: VendorAdapterConfig) {
+    this.defaultModel = config.defaultModel ?? CLAUDE_DEFAULT_MODEL;
+    this.policy = retryPolicy(config.retry);
+    this.maxTokens = config.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
+    this.client = new Anthropic({
+      apiKey: config.apiKey,
+      baseURL: config.baseURL ?? null,
+      maxRetries: 0, // our policy retries; two layers would multiply attempts
+      logLevel: 'off', // failures are classified and reported once, by us
+    });
+  }
+
+  complete(call: AgentCall, opts: CompleteOptions = {}): Promise<AgentResult> {
+    return runStreamingCall({
+      backend: this.backend,
+      model: call.model,
+      policy: this.policy,
+      sessionId: call.task.sessionKey,
+      onToken: opts.onToken,
+      signal: opts.signal,
+      attempt: (ctx) => this.attempt(call, ctx),
+    });
+  }
+
+  private async attempt(call: AgentCall, ctx: AttemptContext): Promise<void> {
+    const system: Anthropic.TextBlockParam[] = [];
+    if (call.prompt.stablePrefix.trim()) {
+      system.push({ type: 'text', text: call.prompt.stablePrefix, cache_control: { type: 'ephemeral' } });
+    }
+    if (call.prompt.persona.trim()) system.push({ type: 'text', text: call.prompt.persona });
+    const messages: Anthropic.MessageParam[] = [
+      ...call.history.map((turn) => ({ role: turn.role, content: turn.content })),
+      { role: 'user', content: call.prompt.user },
+    ];
+    const stream = await this.client.messages.create(
+      { model: call.model, max_tokens: this.maxTokens, system, messages, stream: true },
+      { signal: ctx.signal },
+    );
+    // Anthropic reports input (and cache) usage in message_start and cumulative output in
+    // message_delta; input fields there may be null, which means "unchanged".
+    let uncached = 0;
+    let cacheRead = 0;
+    let cacheWrite = 0;
+    const report = (outputTokens: number) =>
+      ctx.setUsage({
+        tokensIn: uncached + cacheRead + cacheWrite,
+        cachedTokensIn: cacheRead,
+        cacheWriteTokensIn: cacheWrite,
+        tokensOut: outputTokens,
+      });
+    let stopped = false;
+    for await (const event of stream) {
+      ctx.touch();
+      if (event.type === 'message_stop') stopped = true;
+      if (event.type === 'message_start') {
+        const usage = event.message.usage;
+        uncached = usage.input_tokens;
+        cacheRead = usage.cache_read_input_tokens ?? 0;
+        cacheWrite = usage.cache_creation_input_tokens ?? 0;
+        report(usage.output_tokens);
+      } else if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
+        ctx.emit(event.delta.text);
+      } else if (event.type === 'message_delta') {
+        const usage = event.usage;
+        uncached = usage.input_tokens ?? uncached;
+        cacheRead = usage.cache_read_input_tokens ?? cacheRead;
+        cacheWrite = usage.cache_creation_input_tokens ?? cacheWrite;
+        report(usage.output_tokens);
+      }
+    }
+    if (!stopped && !ctx.signal.aborted) {
+      throw new VendorResponseError('the stream ended before message_stop', 'malformed');
+    }
+  }
+}

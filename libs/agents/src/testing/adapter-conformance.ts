@@ -1,0 +1,146 @@
+import type { AgentBackend } from '@postmagiq/contracts';
+import type { BackendAdapter } from '../core/backend-adapter';
+import type { RetryPolicy } from '../retry/retry-policy';
+import { makeAgentCall } from './agent-task.fixture';
+import type { FakeUsage, FakeVendorServer } from './fake-vendor-server';
+
+export interface AdapterConformanceSpec<S extends FakeVendorServer> {
+  backend: AgentBackend;
+  model: string;
+  createServer: () => S;
+  /** An adapter pointed at the fake; `credentials: 'wrong'` must make the fake refuse it. */
+  createAdapter: (server: S, opts: { credentials: 'right' | 'wrong'; retry: Partial<RetryPolicy> }) => BackendAdapter;
+  /** What an operator is told to fix on an auth failure (the env var). */
+  authHint: RegExp;
+  /** The vendor's status for a server failure the fake should send (500 unless told). */
+  serverErrorStatus?: number;
+}
+
+/** Fast but real: tiny backoff, a short idle timeout so hung servers are detected quickly. */
+export const CONFORMANCE_RETRY: Partial<RetryPolicy> = {
+  maxAttempts: 3,
+  baseDelayMs: 5,
+  maxDelayMs: 20,
+  idleTimeoutMs: 1_000,
+};
+
+/**
+ * The behaviour every adapter owes the platform, exercised through its real SDK against a fake
+ * vendor server. A new backend passes this suite before anything else.
+ */
+export function describeAdapterConformance<S extends FakeVendorServer>(spec: AdapterConformanceSpec<S>): void {
+  describe(`${spec.backend} adapter conformance`, () => {
+    let server: S;
+    let adapter: BackendAdapter;
+    const call = () => makeAgentCall({ model: spec.model });
+
+    beforeEach(async () => {
+      server = await spec.createServer().start();
+      adapter = spec.createAdapter(server, { credentials: 'right', retry: CONFORMANCE_RETRY });
+    });
+    afterEach(() => server.close());
+
+    it('streams tokens in order through onToken and aggregates them', async () => {
+      server.enqueue({ kind: 'stream', chunks: ['Slow', ' is', ' smooth', ', smooth', ' is', ' fast.'] });
+      const tokens: string[] = [];
+      const result = await adapter.complete(call(), { onToken: (t) => tokens.push(t) });
+      expect(result.error).toBeNull();
+      expect(tokens).toEqual(['Slow', ' is', ' smooth', ', smooth', ' is', ' fast.']);
+      expect(result).toMatchObject({
+        backend: spec.backend,
+        model: spec.model,
+        content: 'Slow is smooth, smooth is fast.',
+        simulated: false,
+      });
+      expect(result.durationMs).toBeGreaterThanOrEqual(0);
+      expect(server.requests).toHaveLength(1);
+    });
+
+    it('reports tokens in, out and cached as the vendor counted them', async () => {
+      const usage: FakeUsage = { input: 4_000, output: 350, cachedInput: 3_000 };
+      server.enqueue({ kind: 'stream', chunks: ['ok'], usage });
+      const result = await adapter.complete(call());
+      expect(result).toMatchObject({ tokensIn: 4_000, tokensOut: 350, cachedTokensIn: 3_000, error: null });
+    });
+
+    it('retries a 429 after the wait the vendor asked for and returns one result', async () => {
+      server.enqueue(
+        { kind: 'error', status: 429, message: 'slow down', retryAfterSeconds: 1 },
+        { kind: 'stream', chunks: ['after', ' the', ' wait'] },
+      );
+      const tokens: string[] = [];
+      const result = await adapter.complete(call(), { onToken: (t) => tokens.push(t) });
+      expect(result).toMatchObject({ content: 'after the wait', error: null });
+      expect(tokens.join('')).toBe('after the wait');
+      expect(server.requests).toHaveLength(2);
+      expect(server.gapMs(0, 1)).toBeGreaterThanOrEqual(950);
+    });
+
+    it('retries server errors, then fails with a message naming the backend and the vendor', async () => {
+      const status = spec.serverErrorStatus ?? 500;
+      for (let i = 0; i < 3; i++) server.enqueue({ kind: 'error', status, message: 'upstream exploded' });
+      const result = await adapter.complete(call());
+      expect(server.requests).toHaveLength(3);
+      expect(result.error).toContain(`${spec.backend} backend`);
+      expect(result.error).toContain(`HTTP ${status}`);
+      expect(result.error).toContain('upstream exploded');
+      expect(result.error).toContain('Gave up after 3 attempts');
+      expect(result.content).toBe('');
+    });
+
+    it('fails clearly on a malformed body, without crashing or retrying', async () => {
+      server.enqueue({ kind: 'malformed' });
+      const result = await adapter.complete(call());
+      expect(result.error).toMatch(new RegExp(`^${spec.backend} backend: malformed response`));
+      expect(server.requests).toHaveLength(1);
+    });
+
+    it('fails at once on bad credentials and says what to set', async () => {
+      const wrong = spec.createAdapter(server, { credentials: 'wrong', retry: CONFORMANCE_RETRY });
+      const result = await wrong.complete(call());
+      expect(result.error).toMatch(/authentication failed/);
+      expect(result.error).toMatch(spec.authHint);
+      expect(server.requests).toHaveLength(1);
+    });
+
+    it('fails other 4xx at once', async () => {
+      server.enqueue({ kind: 'error', status: 404, message: 'no such model' });
+      const result = await adapter.complete(call());
+      expect(result.error).toMatch(/request rejected \(HTTP 404\).*no such model/);
+      expect(server.requests).toHaveLength(1);
+    });
+
+    it('retries a connection reset', async () => {
+      server.enqueue({ kind: 'reset' }, { kind: 'stream', chunks: ['reconnected'] });
+      const result = await adapter.complete(call());
+      expect(result).toMatchObject({ content: 'reconnected', error: null });
+      expect(server.requests).toHaveLength(2);
+    });
+
+    it('retries a hung request after the idle timeout', async () => {
+      server.enqueue({ kind: 'hang' }, { kind: 'stream', chunks: ['woke', ' up'] });
+      const result = await adapter.complete(call());
+      expect(result).toMatchObject({ content: 'woke up', error: null });
+      expect(server.requests).toHaveLength(2);
+    });
+
+    it('does not retry a stream cut after text reached the caller', async () => {
+      server.enqueue({ kind: 'drop', chunks: ['half', ' a', ' post'] });
+      const tokens: string[] = [];
+      const result = await adapter.complete(call(), { onToken: (t) => tokens.push(t) });
+      expect(result.error).toContain(`${spec.backend} backend`);
+      expect(tokens.length).toBeGreaterThan(0);
+      expect(result.content).toBe(tokens.join(''));
+      expect(server.requests).toHaveLength(1);
+    });
+
+    it('stops when the caller aborts', async () => {
+      server.enqueue({ kind: 'hang' });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 50);
+      const result = await adapter.complete(call(), { signal: controller.signal });
+      expect(result.error).toMatch(/call cancelled/);
+      expect(server.requests).toHaveLength(1);
+    });
+  });
+}
