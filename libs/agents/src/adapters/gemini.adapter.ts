@@ -1,0 +1,95 @@
+import { GoogleGenerativeAI, type Content, type UsageMetadata } from '@google/generative-ai';
+import type { AgentResult } from '@postmagiq/contracts';
+import type { AgentCall, BackendAdapter, CompleteOptions } from '../core/backend-adapter';
+import { VendorResponseError } from '../retry/call-errors';
+import { retryPolicy, type RetryPolicy } from '../retry/retry-policy';
+import { runStreamingCall, type AttemptContext } from '../retry/run-streaming-call';
+import { DEFAULT_MAX_OUTPUT_TOKENS, systemText, type VendorAdapterConfig } from './adapter-config';
+
+export const GEMINI_DEFAULT_MODEL = 'gemini-2.5-flash';
+
+/** Newer API versions report thinking tokens; they are billed as output. */
+type WireUsage = UsageMetadata & { thoughtsTokenCount?: number };
+
+/** Finish reasons that mean the model refused or was stopped by a filter, not that it finished. */
+const REFUSALS = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'LANGUAGE']);
+
+/**
+ * Gemini API via `generateContentStream`. The stable prefix leads the `systemInstruction`, which
+ * is what Gemini's implicit caching keys on (`usageMetadata.cachedContentTokenCount`). The SDK
+ * has no retries of its own; we never pass it a timeout because its timer is never cleared and
+ * would hold the process open — our idle watchdog aborts through the signal instead.
+ */
+export class GeminiAdapter implements BackendAdapter {
+  readonly backend = 'gemini' as const;
+  readonly defaultModel: string;
+  private readonly client: GoogleGenerativeAI;
+  private readonly policy: RetryPolicy;
+  private readonly maxTokens: number;
+  private readonly baseUrl: string | undefined;
+
+  constructor(config: VendorAdapterConfig) {
+    this.defaultModel = config.defaultModel ?? GEMINI_DEFAULT_MODEL;
+    this.policy = retryPolicy(config.retry);
+    this.maxTokens = config.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
+    this.baseUrl = config.baseURL;
+    this.client = new GoogleGenerativeAI(config.apiKey);
+  }
+
+  complete(call: AgentCall, opts: CompleteOptions = {}): Promise<AgentResult> {
+    return runStreamingCall({
+      backend: this.backend,
+      model: call.model,
+      policy: this.policy,
+      sessionId: call.task.sessionKey,
+      onToken: opts.onToken,
+      signal: opts.signal,
+      attempt: (ctx) => this.attempt(call, ctx),
+    });
+  }
+
+  private async attempt(call: AgentCall, ctx: AttemptContext): Promise<void> {
+    const system = systemText(call.prompt);
+    const model = this.client.getGenerativeModel(
+      {
+        model: call.model,
+        ...(system ? { systemInstruction: system } : {}),
+        generationConfig: { maxOutputTokens: this.maxTokens },
+      },
+      this.baseUrl ? { baseUrl: this.baseUrl } : {},
+    );
+    const contents: Content[] = [
+      ...call.history.map((turn) => ({
+        role: turn.role === 'assistant' ? 'model' : 'user',
+        parts: [{ text: turn.content }],
+      })),
+      { role: 'user', parts: [{ text: call.prompt.user }] },
+    ];
+    const result = await model.generateContentStream({ contents }, { signal: ctx.signal });
+    // The SDK tees the stream into an aggregate promise we do not use; when the stream fails that
+    // promise rejects too, and must not surface as an unhandled rejection.
+    result.response.catch(() => undefined);
+    let finishReason: string | null = null;
+    for await (const chunk of result.stream) {
+      ctx.touch();
+      const blocked = chunk.promptFeedback?.blockReason;
+      if (blocked) throw new VendorResponseError(`the prompt was blocked (${blocked})`, 'refused');
+      const candidate = chunk.candidates?.[0];
+      for (const part of candidate?.content?.parts ?? []) {
+        if (typeof part.text === 'string') ctx.emit(part.text);
+      }
+      if (candidate?.finishReason) finishReason = candidate.finishReason;
+      const usage = chunk.usageMetadata as WireUsage | undefined;
+      if (usage) {
+        ctx.setUsage({
+          tokensIn: usage.promptTokenCount ?? 0,
+          tokensOut: (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0),
+          cachedTokensIn: usage.cachedContentTokenCount ?? 0,
+        });
+      }
+    }
+    if (ctx.signal.aborted) return;
+    if (finishReason === null) throw new VendorResponseError('the stream ended without a finishReason', 'malformed');
+    if (REFUSALS.has(finishReason)) throw new VendorResponseError(`generation stopped (${finishReason})`, 'refused');
+  }
+}

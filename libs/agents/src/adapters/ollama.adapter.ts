@@ -1,0 +1,86 @@
+import type { AgentResult } from '@postmagiq/contracts';
+import { Ollama, type Message } from 'ollama';
+import type { AgentCall, BackendAdapter, CompleteOptions } from '../core/backend-adapter';
+import { retryPolicy, type RetryPolicy } from '../retry/retry-policy';
+import { runStreamingCall, type AttemptContext } from '../retry/run-streaming-call';
+import { systemText } from './adapter-config';
+
+export const OLLAMA_DEFAULT_MODEL = 'llama3.2';
+export const OLLAMA_DEFAULT_HOST = 'http://127.0.0.1:11434';
+
+export interface OllamaAdapterConfig {
+  /** Ollama's base URL (OLLAMA_HOST). */
+  host?: string;
+  defaultModel?: string;
+  /** Extra headers, e.g. the bearer token of an authenticating proxy in front of Ollama. */
+  headers?: Record<string, string>;
+  retry?: Partial<RetryPolicy>;
+}
+
+/**
+ * Ollama `/api/chat`, streamed as NDJSON. Self-hosted, so every call costs 0 USD. The `ollama`
+ * client has no signal option and drops response headers, so each attempt gets a client whose
+ * fetch carries our signal and remembers the headers (for Retry-After from a proxy).
+ */
+export class OllamaAdapter implements BackendAdapter {
+  readonly backend = 'ollama' as const;
+  readonly defaultModel: string;
+  readonly host: string;
+  private readonly policy: RetryPolicy;
+  private readonly headers: Record<string, string>;
+
+  constructor(config: OllamaAdapterConfig = {}) {
+    this.defaultModel = config.defaultModel ?? OLLAMA_DEFAULT_MODEL;
+    this.host = config.host ?? OLLAMA_DEFAULT_HOST;
+    this.policy = retryPolicy(config.retry);
+    this.headers = config.headers ?? {};
+  }
+
+  complete(call: AgentCall, opts: CompleteOptions = {}): Promise<AgentResult> {
+    return runStreamingCall({
+      backend: this.backend,
+      model: call.model,
+      policy: this.policy,
+      sessionId: call.task.sessionKey,
+      onToken: opts.onToken,
+      signal: opts.signal,
+      host: this.host,
+      attempt: (ctx) => this.attempt(call, ctx),
+    });
+  }
+
+  private async attempt(call: AgentCall, ctx: AttemptContext): Promise<void> {
+    let lastHeaders: Headers | null = null;
+    const client = new Ollama({
+      host: this.host,
+      headers: this.headers,
+      fetch: async (input, init) => {
+        const signal = init?.signal ? AbortSignal.any([init.signal, ctx.signal]) : ctx.signal;
+        const response = await fetch(input, { ...init, signal });
+        lastHeaders = response.headers;
+        ctx.touch();
+        return response;
+      },
+    });
+    const system = systemText(call.prompt);
+    const messages: Message[] = [
+      ...(system ? [{ role: 'system', content: system }] : []),
+      ...call.history.map((turn) => ({ role: turn.role, content: turn.content })),
+      { role: 'user', content: call.prompt.user },
+    ];
+    try {
+      const stream = await client.chat({ model: call.model, messages, stream: true });
+      for await (const part of stream) {
+        ctx.touch();
+        if (part.message?.content) ctx.emit(part.message.content);
+        if (part.done) {
+          ctx.setUsage({ tokensIn: part.prompt_eval_count ?? 0, tokensOut: part.eval_count ?? 0 });
+        }
+      }
+    } catch (err) {
+      // ResponseError carries only the status; give classification the headers it needs.
+      if (lastHeaders && err instanceof Error && 'status_code' in err) Object.assign(err, { headers: lastHeaders });
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import type { AgentResult } from '@postmagiq/contracts';
+import OpenAI from 'openai';
+import type { AgentCall, BackendAdapter, CompleteOptions } from '../core/backend-adapter';
+import { VendorResponseError } from '../retry/call-errors';
+import { retryPolicy, type RetryPolicy } from '../retry/retry-policy';
+import { runStreamingCall, type AttemptContext } from '../retry/run-streaming-call';
+import { systemText, type VendorAdapterConfig } from './adapter-config';
+
+export const OPENAI_DEFAULT_MODEL = 'gpt-5.4-mini';
+
+/**
+ * OpenAI chat completions, streamed with `include_usage` so the last chunk carries the bill.
+ * OpenAI caches long prompt prefixes by itself; putting the stable prefix first in the system
+ * message is what lets it hit (`prompt_tokens_details.cached_tokens`).
+ */
+export class OpenAIAdapter implements BackendAdapter {
+  readonly backend = 'openai' as const;
+  readonly defaultModel: string;
+  private readonly client: OpenAI;
+  private readonly policy: RetryPolicy;
+  private readonly maxTokens: number | undefined;
+
+  constructor(config: VendorAdapterConfig) {
+    this.defaultModel = config.defaultModel ?? OPENAI_DEFAULT_MODEL;
+    this.policy = retryPolicy(config.retry);
+    // Reasoning models count hidden reasoning against this cap: only set it when asked to.
+    this.maxTokens = config.maxOutputTokens;
+    this.client = new OpenAI({
+      apiKey: config.apiKey,
+      baseURL: config.baseURL ?? null,
+      maxRetries: 0, // our policy retries; two layers would multiply attempts
+      logLevel: 'off', // failures are classified and reported once, by us
+    });
+  }
+
+  complete(call: AgentCall, opts: CompleteOptions = {}): Promise<AgentResult> {
+    return runStreamingCall({
+      backend: this.backend,
+      model: call.model,
+      policy: this.policy,
+      sessionId: call.task.sessionKey,
+      onToken: opts.onToken,
+      signal: opts.signal,
+      attempt: (ctx) => this.attempt(call, ctx),
+    });
+  }
+
+  private async attempt(call: AgentCall, ctx: AttemptContext): Promise<void> {
+    const system = systemText(call.prompt);
+    const messages: OpenAI.ChatCompletionMessageParam[] = [
+      ...(system ? [{ role: 'system' as const, content: system }] : []),
+      ...call.history.map((turn) => ({ role: turn.role, content: turn.content })),
+      { role: 'user', content: call.prompt.user },
+    ];
+    const stream = await this.client.chat.completions.create(
+      {
+        model: call.model,
+        messages,
+        stream: true,
+        stream_options: { include_usage: true },
+        ...(this.maxTokens === undefined ? {} : { max_completion_tokens: this.maxTokens }),
+      },
+      { signal: ctx.signal },
+    );
+    let finished = false;
+    for await (const chunk of stream) {
+      ctx.touch();
+      const choice = chunk.choices[0];
+      if (choice?.delta?.content) ctx.emit(choice.delta.content);
+      if (choice?.finish_reason) finished = true;
+      if (chunk.usage) {
+        ctx.setUsage({
+          tokensIn: chunk.usage.prompt_tokens,
+          tokensOut: chunk.usage.completion_tokens,
+          cachedTokensIn: chunk.usage.prompt_tokens_details?.cached_tokens ?? 0,
+        });
+      }
+    }
+    if (!finished && !ctx.signal.aborted) {
+      throw new VendorResponseError('the stream ended without a finish_reason', 'malformed');
+    }
+  }
+}
