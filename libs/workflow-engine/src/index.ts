@@ -15,3 +15,10 @@ export * from './breaker/breaker-operations';
 export * from './breaker/breaker-counter-store';
 export * from './breaker/in-memory-breaker-counter-store';
 export * from './breaker/breaker-store-scenarios';
+
+// Definitions
+export * from './definition/diagnostic';
+export * from './definition/workflow-definition';
+export * from './definition/output-schemas';
+export { parseWorkflow } from './definition/parse-workflow';
+export type { ParseOutcome, ParseWorkflowOptions } from './definition/parse-workflow';
