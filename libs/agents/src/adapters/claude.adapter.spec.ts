@@ -7,7 +7,7 @@ import { ClaudeAdapter } from './claude.adapter';
 const MODEL = 'claude-sonnet-5-5';
 const create = (server: FakeAnthropicServer, credentials: 'right' | 'wrong' = 'right') =>
   new ClaudeAdapter({
-    apiKey: credentials === 'right' ? server.apiKey ?? '' : 'sk-ant-wrong',
+    apiKey: credentials === 'right' ? (server.apiKey ?? '') : 'sk-ant-wrong',
     baseURL: server.url,
     retry: CONFORMANCE_RETRY,
   });
@@ -48,24 +48,39 @@ describe('ClaudeAdapter', () => {
     const task = makeAgentTask({ sessionKey: 'run-0001:synthesize:orchestrator' });
     const result = await create(server).complete(makeAgentCall({ model: MODEL, task, history }));
     const body = server.bodyOf(0);
-    expect(body.messages).toEqual([...history, { role: 'user', content: makeComposedPrompt().user }]);
+    expect(body.messages).toEqual([
+      ...history,
+      { role: 'user', content: makeComposedPrompt().user },
+    ]);
     expect(result.sessionId).toBe('run-0001:synthesize:orchestrator');
   });
 
   it('prices cache reads and cache writes at their own rates', async () => {
-    server.enqueue({ kind: 'stream', chunks: ['ok'], usage: { input: 10_000, output: 500, cachedInput: 6_000, cacheWrite: 3_000 } });
+    server.enqueue({
+      kind: 'stream',
+      chunks: ['ok'],
+      usage: { input: 10_000, output: 500, cachedInput: 6_000, cacheWrite: 3_000 },
+    });
     const result = await create(server).complete(makeAgentCall({ model: MODEL }));
     expect(result).toMatchObject({ tokensIn: 10_000, cachedTokensIn: 6_000, tokensOut: 500 });
     // claude-sonnet-5-5: $2 input, $2.50 5-minute cache write, $0.10 cache read, $10 output per MTok.
     const expected = (1_000 * 2 + 3_000 * 2.5 + 6_000 * 0.1 + 500 * 10) / 1_000_000;
     expect(result.costUsd).toBeCloseTo(expected, 10);
     expect(result.costUsd).toBe(
-      priceUsage('claude', MODEL, { tokensIn: 10_000, tokensOut: 500, cachedTokensIn: 6_000, cacheWriteTokensIn: 3_000 }),
+      priceUsage('claude', MODEL, {
+        tokensIn: 10_000,
+        tokensOut: 500,
+        cachedTokensIn: 6_000,
+        cacheWriteTokensIn: 3_000,
+      }),
     );
   });
 
   it('retries 529 overloaded', async () => {
-    server.enqueue({ kind: 'error', status: 529, message: 'Overloaded' }, { kind: 'stream', chunks: ['fine'] });
+    server.enqueue(
+      { kind: 'error', status: 529, message: 'Overloaded' },
+      { kind: 'stream', chunks: ['fine'] },
+    );
     const result = await create(server).complete(makeAgentCall({ model: MODEL }));
     expect(result).toMatchObject({ content: 'fine', error: null });
   });

@@ -47,7 +47,11 @@ export class ClaudeAdapter implements BackendAdapter {
   private async attempt(call: AgentCall, ctx: AttemptContext): Promise<void> {
     const system: Anthropic.TextBlockParam[] = [];
     if (call.prompt.stablePrefix.trim()) {
-      system.push({ type: 'text', text: call.prompt.stablePrefix, cache_control: { type: 'ephemeral' } });
+      system.push({
+        type: 'text',
+        text: call.prompt.stablePrefix,
+        cache_control: { type: 'ephemeral' },
+      });
     }
     if (call.prompt.persona.trim()) system.push({ type: 'text', text: call.prompt.persona });
     const messages: Anthropic.MessageParam[] = [

@@ -48,7 +48,11 @@ describe('GeminiAdapter', () => {
   });
 
   it('prices cachedContentTokenCount at the cached-input rate', async () => {
-    server.enqueue({ kind: 'stream', chunks: ['a', 'b'], usage: { input: 10_000, output: 800, cachedInput: 8_000 } });
+    server.enqueue({
+      kind: 'stream',
+      chunks: ['a', 'b'],
+      usage: { input: 10_000, output: 800, cachedInput: 8_000 },
+    });
     const result = await create(server).complete(makeAgentCall({ model: MODEL }));
     expect(result).toMatchObject({ tokensIn: 10_000, cachedTokensIn: 8_000, tokensOut: 800 });
     // gemini-2.5-flash: $0.30 input, $0.03 cached input, $2.50 output per MTok.
@@ -57,7 +61,11 @@ describe('GeminiAdapter', () => {
   });
 
   it("treats Google's 400 API_KEY_INVALID and a 403 alike: set GEMINI_API_KEY", async () => {
-    server.enqueue({ kind: 'error', status: 403, message: 'Method doesn\'t allow unregistered callers.' });
+    server.enqueue({
+      kind: 'error',
+      status: 403,
+      message: "Method doesn't allow unregistered callers.",
+    });
     const result = await create(server).complete(makeAgentCall({ model: MODEL }));
     expect(result.error).toMatch(/authentication failed \(HTTP 403\).*Set GEMINI_API_KEY/);
   });

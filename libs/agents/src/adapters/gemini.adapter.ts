@@ -12,7 +12,14 @@ export const GEMINI_DEFAULT_MODEL = 'gemini-2.5-flash';
 type WireUsage = UsageMetadata & { thoughtsTokenCount?: number };
 
 /** Finish reasons that mean the model refused or was stopped by a filter, not that it finished. */
-const REFUSALS = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'LANGUAGE']);
+const REFUSALS = new Set([
+  'SAFETY',
+  'RECITATION',
+  'BLOCKLIST',
+  'PROHIBITED_CONTENT',
+  'SPII',
+  'LANGUAGE',
+]);
 
 /**
  * Gemini API via `generateContentStream`. The stable prefix leads the `systemInstruction`, which
@@ -89,7 +96,9 @@ export class GeminiAdapter implements BackendAdapter {
       }
     }
     if (ctx.signal.aborted) return;
-    if (finishReason === null) throw new VendorResponseError('the stream ended without a finishReason', 'malformed');
-    if (REFUSALS.has(finishReason)) throw new VendorResponseError(`generation stopped (${finishReason})`, 'refused');
+    if (finishReason === null)
+      throw new VendorResponseError('the stream ended without a finishReason', 'malformed');
+    if (REFUSALS.has(finishReason))
+      throw new VendorResponseError(`generation stopped (${finishReason})`, 'refused');
   }
 }

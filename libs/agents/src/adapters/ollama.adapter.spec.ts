@@ -42,13 +42,22 @@ describe('OllamaAdapter', () => {
       { role: 'system', content: `${prompt.stablePrefix}\n\n${prompt.persona}` },
       { role: 'user', content: prompt.user },
     ]);
-    expect(result).toMatchObject({ tokensIn: 900, tokensOut: 300, cachedTokensIn: 0, costUsd: 0, error: null });
+    expect(result).toMatchObject({
+      tokensIn: 900,
+      tokensOut: 300,
+      cachedTokensIn: 0,
+      costUsd: 0,
+      error: null,
+    });
   });
 
   it('says OLLAMA_HOST is unreachable when nothing listens there', async () => {
     const url = server.url;
     await server.close();
-    const adapter = new OllamaAdapter({ host: url, retry: { ...CONFORMANCE_RETRY, maxAttempts: 2 } });
+    const adapter = new OllamaAdapter({
+      host: url,
+      retry: { ...CONFORMANCE_RETRY, maxAttempts: 2 },
+    });
     const result = await adapter.complete(makeAgentCall({ model: MODEL }));
     expect(result.error).toContain('ollama backend: connection failed');
     expect(result.error).toContain(`Ollama is unreachable at ${url}: set OLLAMA_HOST`);

@@ -79,7 +79,8 @@ export class OllamaAdapter implements BackendAdapter {
       }
     } catch (err) {
       // ResponseError carries only the status; give classification the headers it needs.
-      if (lastHeaders && err instanceof Error && 'status_code' in err) Object.assign(err, { headers: lastHeaders });
+      if (lastHeaders && err instanceof Error && 'status_code' in err)
+        Object.assign(err, { headers: lastHeaders });
       throw err;
     }
   }

@@ -30,7 +30,11 @@ describe('OpenAIAdapter', () => {
     const prompt = makeComposedPrompt();
     await create(server).complete(makeAgentCall({ model: MODEL, prompt }));
     const body = server.bodyOf(0);
-    expect(body).toMatchObject({ model: MODEL, stream: true, stream_options: { include_usage: true } });
+    expect(body).toMatchObject({
+      model: MODEL,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     expect(body['messages']).toEqual([
       { role: 'system', content: `${prompt.stablePrefix}\n\n${prompt.persona}` },
       { role: 'user', content: prompt.user },
@@ -38,7 +42,11 @@ describe('OpenAIAdapter', () => {
   });
 
   it('prices cached prompt tokens at the cached-input rate', async () => {
-    server.enqueue({ kind: 'stream', chunks: ['ok'], usage: { input: 20_000, output: 1_000, cachedInput: 16_000 } });
+    server.enqueue({
+      kind: 'stream',
+      chunks: ['ok'],
+      usage: { input: 20_000, output: 1_000, cachedInput: 16_000 },
+    });
     const result = await create(server).complete(makeAgentCall({ model: MODEL }));
     expect(result).toMatchObject({ tokensIn: 20_000, cachedTokensIn: 16_000, tokensOut: 1_000 });
     // gpt-5.4-mini: $0.75 input, $0.075 cached input, $4.50 output per MTok.

@@ -1,14 +1,5 @@
 /**
- * The prompt `composePrompt` (@postmagiq/prompts) hands to an adapter. Re-exported from here so
- * adapters depend on one name, whichever lib owns the shape.
+ * The prompt shape is owned by @postmagiq/prompts (`composePrompt`); adapters import it from here
+ * so they depend on one name.
  */
-export interface ComposedPrompt {
-  /** Universal rules + voice profile: identical across the calls of a run, so vendors can cache it. */
-  stablePrefix: string;
-  /** The rendered persona template (writer, auditor, …). */
-  persona: string;
-  /** The per-call material: story, drafts, findings, feedback. */
-  user: string;
-  /** sha256 of the exact prompt, for run history and de-duplication. */
-  hash: string;
-}
+export type { ComposedPrompt, PromptLibrary } from '@postmagiq/prompts';

@@ -1,6 +1,11 @@
 import { priceUsage, resolvePrice } from './pricing';
 
-const usage = (tokensIn: number, tokensOut: number, cachedTokensIn = 0, cacheWriteTokensIn = 0) => ({
+const usage = (
+  tokensIn: number,
+  tokensOut: number,
+  cachedTokensIn = 0,
+  cacheWriteTokensIn = 0,
+) => ({
   tokensIn,
   tokensOut,
   cachedTokensIn,

@@ -13,7 +13,8 @@ export interface ResolvedPrice {
  * `-latest`, `[1m]`, `@20250929`. Anything else (`-pro`, `-10`) is a different model whose price
  * we do not know, so it gets the fallback rather than a guess.
  */
-const SNAPSHOT_SUFFIX = /^(-\d{8}|-\d{4}-\d{2}-\d{2}|-\d{3}|-preview.*|-latest|-exp.*|\[[^\]]*\]|@.*)$/;
+const SNAPSHOT_SUFFIX =
+  /^(-\d{8}|-\d{4}-\d{2}-\d{2}|-\d{3}|-preview.*|-latest|-exp.*|\[[^\]]*\]|@.*)$/;
 
 /**
  * Finds a model's price: the exact id, else the longest table id of which it is a snapshot
@@ -26,7 +27,8 @@ export function resolvePrice(backend: AgentBackend, model: string): ResolvedPric
   let matched: string | null = null;
   for (const key of Object.keys(prices.models)) {
     const isSnapshot = id.startsWith(key) && SNAPSHOT_SUFFIX.test(id.slice(key.length));
-    if ((id === key || isSnapshot) && (matched === null || key.length > matched.length)) matched = key;
+    if ((id === key || isSnapshot) && (matched === null || key.length > matched.length))
+      matched = key;
   }
   const price = matched === null ? prices.fallback : prices.models[matched];
   return { price: price ?? prices.fallback, matched };

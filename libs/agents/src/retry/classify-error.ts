@@ -26,7 +26,12 @@ export interface ClassifiedError {
   message: string;
 }
 
-const RETRYABLE: ReadonlySet<ErrorKind> = new Set(['rate_limit', 'server', 'timeout', 'connection']);
+const RETRYABLE: ReadonlySet<ErrorKind> = new Set([
+  'rate_limit',
+  'server',
+  'timeout',
+  'connection',
+]);
 
 /** What to tell an operator whose credentials (or host, for Ollama) are wrong. */
 const AUTH_HINT: Record<AgentBackend, string> = {
@@ -68,7 +73,8 @@ const TIMEOUT_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
 ]);
-const CONNECTION_TEXT = /fetch failed|socket hang up|other side closed|terminated|ECONNRESET|ECONNREFUSED|network error|error reading from the stream/i;
+const CONNECTION_TEXT =
+  /fetch failed|socket hang up|other side closed|terminated|ECONNRESET|ECONNREFUSED|network error|error reading from the stream/i;
 const MALFORMED_TEXT = /JSON|parse|did not receive done|unexpected token|failed to parse stream/i;
 
 type Loose = Record<string, unknown>;
@@ -186,7 +192,9 @@ function causeChain(err: unknown): Loose[] {
 const causeCodes = (err: unknown): string[] =>
   causeChain(err).flatMap((e) => (typeof e['code'] === 'string' ? [e['code']] : []));
 const causeMessages = (err: unknown): string[] =>
-  causeChain(err).flatMap((e) => (typeof e['message'] === 'string' && e['message'] ? [e['message']] : []));
+  causeChain(err).flatMap((e) =>
+    typeof e['message'] === 'string' && e['message'] ? [e['message']] : [],
+  );
 
 function googleDetails(err: unknown): Loose[] {
   if (!isRecord(err) || !Array.isArray(err['errorDetails'])) return [];

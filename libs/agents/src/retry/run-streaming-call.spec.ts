@@ -1,12 +1,26 @@
 import { retryPolicy } from './retry-policy';
-import { runStreamingCall, type AttemptContext, type StreamingCallSpec } from './run-streaming-call';
+import {
+  runStreamingCall,
+  type AttemptContext,
+  type StreamingCallSpec,
+} from './run-streaming-call';
 
 const policy = retryPolicy({ maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2, idleTimeoutMs: 50 });
 const httpError = (status: number, headers: Record<string, string> = {}) =>
   Object.assign(new Error(`HTTP ${status}`), { status, headers: new Headers(headers) });
 
-function spec(attempt: (ctx: AttemptContext) => Promise<void>, extra: Partial<StreamingCallSpec> = {}) {
-  return { backend: 'openai' as const, model: 'gpt-5.4-mini', policy, sessionId: null, attempt, ...extra };
+function spec(
+  attempt: (ctx: AttemptContext) => Promise<void>,
+  extra: Partial<StreamingCallSpec> = {},
+) {
+  return {
+    backend: 'openai' as const,
+    model: 'gpt-5.4-mini',
+    policy,
+    sessionId: null,
+    attempt,
+    ...extra,
+  };
 }
 
 describe('runStreamingCall', () => {
@@ -50,7 +64,9 @@ describe('runStreamingCall', () => {
       }),
     );
     expect(calls).toBe(3);
-    expect(result.error).toMatch(/^openai backend: server error \(HTTP 500\).*Gave up after 3 attempts/);
+    expect(result.error).toMatch(
+      /^openai backend: server error \(HTTP 500\).*Gave up after 3 attempts/,
+    );
   });
 
   it('does not retry once text reached the caller, so viewers never see it twice', async () => {
@@ -86,7 +102,9 @@ describe('runStreamingCall', () => {
         calls++;
         if (calls === 1) {
           // Like an SDK whose stream ends quietly when its signal aborts.
-          await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));
+          await new Promise<void>((resolve) =>
+            ctx.signal.addEventListener('abort', () => resolve()),
+          );
           return;
         }
         ctx.emit('late but fine');
@@ -103,7 +121,9 @@ describe('runStreamingCall', () => {
       spec(
         async (ctx) => {
           calls++;
-          await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));
+          await new Promise<void>((resolve) =>
+            ctx.signal.addEventListener('abort', () => resolve()),
+          );
         },
         { signal: controller.signal },
       ),

@@ -1,4 +1,5 @@
 import type { AgentBackend, AgentResult } from '@postmagiq/contracts';
+import { abortableDelay } from '../core/abortable-delay';
 import { addUsage, ZERO_USAGE, type UsageCounts } from '../core/usage-counts';
 import { priceUsage } from '../pricing/pricing';
 import { AttemptTimeoutError, CallCancelledError } from './call-errors';
@@ -70,14 +71,19 @@ export async function runStreamingCall(spec: StreamingCallSpec): Promise<AgentRe
       };
       break;
     }
-    const slept = await sleep(backoffDelayMs(attempt, spec.policy, waitAsked), spec.signal);
+    const slept = await abortableDelay(
+      backoffDelayMs(attempt, spec.policy, waitAsked),
+      spec.signal,
+    );
     if (!slept) {
       failure = classifyError(spec.backend, new CallCancelledError());
       break;
     }
   }
   const gaveUp = attempts > 1 ? ` Gave up after ${attempts} attempts.` : '';
-  const message = failure ? `${failure.message}${gaveUp}` : `${spec.backend} backend: no attempt was made.`;
+  const message = failure
+    ? `${failure.message}${gaveUp}`
+    : `${spec.backend} backend: no attempt was made.`;
   return result(spec, started, usage, content, message);
 }
 
@@ -93,7 +99,12 @@ async function runAttempt(spec: StreamingCallSpec, attempt: number): Promise<Att
       spec.policy.idleTimeoutMs,
     );
   };
-  const outcome: AttemptOutcome = { usage: { ...ZERO_USAGE }, content: '', emitted: false, error: null };
+  const outcome: AttemptOutcome = {
+    usage: { ...ZERO_USAGE },
+    content: '',
+    emitted: false,
+    error: null,
+  };
   const ctx: AttemptContext = {
     signal: controller.signal,
     attempt,
@@ -143,20 +154,4 @@ function result(
     error,
     simulated: false,
   };
-}
-
-/** Resolves true after `ms`, or false as soon as the caller cancels. */
-function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

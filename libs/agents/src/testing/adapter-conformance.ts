@@ -9,7 +9,10 @@ export interface AdapterConformanceSpec<S extends FakeVendorServer> {
   model: string;
   createServer: () => S;
   /** An adapter pointed at the fake; `credentials: 'wrong'` must make the fake refuse it. */
-  createAdapter: (server: S, opts: { credentials: 'right' | 'wrong'; retry: Partial<RetryPolicy> }) => BackendAdapter;
+  createAdapter: (
+    server: S,
+    opts: { credentials: 'right' | 'wrong'; retry: Partial<RetryPolicy> },
+  ) => BackendAdapter;
   /** What an operator is told to fix on an auth failure (the env var). */
   authHint: RegExp;
   /** The vendor's status for a server failure the fake should send (500 unless told). */
@@ -30,7 +33,9 @@ export const CONFORMANCE_RETRY: Partial<RetryPolicy> = {
  * The behaviour every adapter owes the platform, exercised through its real SDK against a fake
  * vendor server. A new backend passes this suite before anything else.
  */
-export function describeAdapterConformance<S extends FakeVendorServer>(spec: AdapterConformanceSpec<S>): void {
+export function describeAdapterConformance<S extends FakeVendorServer>(
+  spec: AdapterConformanceSpec<S>,
+): void {
   describe(`${spec.backend} adapter conformance`, () => {
     let server: S;
     let adapter: BackendAdapter;
@@ -43,7 +48,10 @@ export function describeAdapterConformance<S extends FakeVendorServer>(spec: Ada
     afterEach(() => server.close());
 
     it('streams tokens in order through onToken and aggregates them', async () => {
-      server.enqueue({ kind: 'stream', chunks: ['Slow', ' is', ' smooth', ', smooth', ' is', ' fast.'] });
+      server.enqueue({
+        kind: 'stream',
+        chunks: ['Slow', ' is', ' smooth', ', smooth', ' is', ' fast.'],
+      });
       const tokens: string[] = [];
       const result = await adapter.complete(call(), { onToken: (t) => tokens.push(t) });
       expect(result.error).toBeNull();
@@ -63,7 +71,12 @@ export function describeAdapterConformance<S extends FakeVendorServer>(spec: Ada
       server.enqueue({ kind: 'stream', chunks: ['ok'], usage });
       const result = await adapter.complete(call());
       const cachedTokensIn = spec.reportsCachedTokens === false ? 0 : 3_000;
-      expect(result).toMatchObject({ tokensIn: 4_000, tokensOut: 350, cachedTokensIn, error: null });
+      expect(result).toMatchObject({
+        tokensIn: 4_000,
+        tokensOut: 350,
+        cachedTokensIn,
+        error: null,
+      });
     });
 
     it('retries a 429 after the wait the vendor asked for and returns one result', async () => {
@@ -81,7 +94,8 @@ export function describeAdapterConformance<S extends FakeVendorServer>(spec: Ada
 
     it('retries server errors, then fails with a message naming the backend and the vendor', async () => {
       const status = spec.serverErrorStatus ?? 500;
-      for (let i = 0; i < 3; i++) server.enqueue({ kind: 'error', status, message: 'upstream exploded' });
+      for (let i = 0; i < 3; i++)
+        server.enqueue({ kind: 'error', status, message: 'upstream exploded' });
       const result = await adapter.complete(call());
       expect(server.requests).toHaveLength(3);
       expect(result.error).toContain(`${spec.backend} backend`);

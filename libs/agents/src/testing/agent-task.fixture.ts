@@ -39,7 +39,8 @@ export function makeAgentTask(overrides: Partial<AgentTask> = {}): AgentTask {
 
 export function makeComposedPrompt(overrides: Partial<ComposedPrompt> = {}): ComposedPrompt {
   return {
-    stablePrefix: 'UNIVERSAL RULES: 250-400 words, no bullets, no headers.\nVOICE: candid, warm, practical.',
+    stablePrefix:
+      'UNIVERSAL RULES: 250-400 words, no bullets, no headers.\nVOICE: candid, warm, practical.',
     persona: 'You are the writer. Draft one LinkedIn post.',
     user: 'Story: The deploy that taught us to slow down.',
     hash: 'sha256-fake',
@@ -48,5 +49,11 @@ export function makeComposedPrompt(overrides: Partial<ComposedPrompt> = {}): Com
 }
 
 export function makeAgentCall(overrides: Partial<AgentCall> = {}): AgentCall {
-  return { task: makeAgentTask(), prompt: makeComposedPrompt(), model: 'test-model', history: [], ...overrides };
+  return {
+    task: makeAgentTask(),
+    prompt: makeComposedPrompt(),
+    model: 'test-model',
+    history: [],
+    ...overrides,
+  };
 }

@@ -33,7 +33,8 @@ export class FakeAnthropicServer extends FakeVendorServer {
     const cacheWrite = usage.cacheWrite ?? 0;
     // Anthropic's input_tokens counts only the uncached part of the prompt.
     const inputTokens = usage.input - cacheRead - cacheWrite;
-    const sse = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    const sse = (event: string, data: unknown) =>
+      `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
     const frames = [
       sse('message_start', {
         type: 'message_start',
@@ -54,10 +55,18 @@ export class FakeAnthropicServer extends FakeVendorServer {
           },
         },
       }),
-      sse('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
+      sse('content_block_start', {
+        type: 'content_block_start',
+        index: 0,
+        content_block: { type: 'text', text: '' },
+      }),
       sse('ping', { type: 'ping' }),
       ...chunks.map((text) =>
-        sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }),
+        sse('content_block_delta', {
+          type: 'content_block_delta',
+          index: 0,
+          delta: { type: 'text_delta', text },
+        }),
       ),
     ];
     const textEnd = frames.length;
@@ -70,11 +79,20 @@ export class FakeAnthropicServer extends FakeVendorServer {
       }),
       sse('message_stop', { type: 'message_stop' }),
     );
-    return { contentType: 'text/event-stream; charset=utf-8', frames, textEnd, headers: { 'request-id': 'req_fake_01' } };
+    return {
+      contentType: 'text/event-stream; charset=utf-8',
+      frames,
+      textEnd,
+      headers: { 'request-id': 'req_fake_01' },
+    };
   }
 
   protected errorBody(status: number, message: string): unknown {
-    return { type: 'error', error: { type: ERROR_TYPES[status] ?? 'api_error', message }, request_id: 'req_fake_01' };
+    return {
+      type: 'error',
+      error: { type: ERROR_TYPES[status] ?? 'api_error', message },
+      request_id: 'req_fake_01',
+    };
   }
 
   protected unauthorized() {
@@ -90,6 +108,7 @@ export class FakeAnthropicServer extends FakeVendorServer {
 }
 
 function modelOf(body: unknown): string {
-  const model = typeof body === 'object' && body !== null ? (body as { model?: unknown }).model : undefined;
+  const model =
+    typeof body === 'object' && body !== null ? (body as { model?: unknown }).model : undefined;
   return typeof model === 'string' ? model : 'unknown-model';
 }

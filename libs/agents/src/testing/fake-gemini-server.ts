@@ -25,7 +25,9 @@ export class FakeGeminiServer extends FakeVendorServer {
   }
 
   protected authorized(req: IncomingMessage, url: URL): boolean {
-    return req.headers['x-goog-api-key'] === this.apiKey || url.searchParams.get('key') === this.apiKey;
+    return (
+      req.headers['x-goog-api-key'] === this.apiKey || url.searchParams.get('key') === this.apiKey
+    );
   }
 
   protected streamPlan(chunks: string[], usage: FakeUsage): StreamPlan {
@@ -58,8 +60,20 @@ export class FakeGeminiServer extends FakeVendorServer {
     const details =
       retryAfterSeconds === undefined
         ? undefined
-        : [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${retryAfterSeconds}s` }];
-    return { error: { code: status, message, status: STATUS_NAMES[status] ?? 'UNKNOWN', ...(details ? { details } : {}) } };
+        : [
+            {
+              '@type': 'type.googleapis.com/google.rpc.RetryInfo',
+              retryDelay: `${retryAfterSeconds}s`,
+            },
+          ];
+    return {
+      error: {
+        code: status,
+        message,
+        status: STATUS_NAMES[status] ?? 'UNKNOWN',
+        ...(details ? { details } : {}),
+      },
+    };
   }
 
   protected unauthorized() {

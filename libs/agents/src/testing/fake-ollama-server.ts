@@ -51,6 +51,9 @@ export class FakeOllamaServer extends FakeVendorServer {
   }
 
   protected malformed() {
-    return { contentType: 'application/x-ndjson', body: '{"model": "x", "message": \nnot json at all\n' };
+    return {
+      contentType: 'application/x-ndjson',
+      body: '{"model": "x", "message": \nnot json at all\n',
+    };
   }
 }

@@ -32,15 +32,32 @@ export class FakeOpenAIServer extends FakeVendorServer {
 
   protected streamPlan(chunks: string[], usage: FakeUsage, body: unknown): StreamPlan {
     const model = (body as { model?: string } | undefined)?.model ?? 'unknown-model';
-    const includeUsage = (body as { stream_options?: { include_usage?: boolean } } | undefined)?.stream_options
-      ?.include_usage;
-    const base = { id: 'chatcmpl-fake01', object: 'chat.completion.chunk', created: 1767225600, model, system_fingerprint: 'fp_fake' };
+    const includeUsage = (body as { stream_options?: { include_usage?: boolean } } | undefined)
+      ?.stream_options?.include_usage;
+    const base = {
+      id: 'chatcmpl-fake01',
+      object: 'chat.completion.chunk',
+      created: 1767225600,
+      model,
+      system_fingerprint: 'fp_fake',
+    };
     const data = (payload: unknown) => `data: ${JSON.stringify(payload)}\n\n`;
-    const choice = (delta: unknown, finish: string | null) => ({ index: 0, delta, logprobs: null, finish_reason: finish });
+    const choice = (delta: unknown, finish: string | null) => ({
+      index: 0,
+      delta,
+      logprobs: null,
+      finish_reason: finish,
+    });
     const usageField = includeUsage ? { usage: null } : {};
     const frames = [
-      data({ ...base, choices: [choice({ role: 'assistant', content: '', refusal: null }, null)], ...usageField }),
-      ...chunks.map((content) => data({ ...base, choices: [choice({ content }, null)], ...usageField })),
+      data({
+        ...base,
+        choices: [choice({ role: 'assistant', content: '', refusal: null }, null)],
+        ...usageField,
+      }),
+      ...chunks.map((content) =>
+        data({ ...base, choices: [choice({ content }, null)], ...usageField }),
+      ),
     ];
     const textEnd = frames.length;
     frames.push(data({ ...base, choices: [choice({}, 'stop')], ...usageField }));
@@ -54,13 +71,23 @@ export class FakeOpenAIServer extends FakeVendorServer {
             completion_tokens: usage.output,
             total_tokens: usage.input + usage.output,
             prompt_tokens_details: { cached_tokens: usage.cachedInput ?? 0, audio_tokens: 0 },
-            completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+            completion_tokens_details: {
+              reasoning_tokens: 0,
+              audio_tokens: 0,
+              accepted_prediction_tokens: 0,
+              rejected_prediction_tokens: 0,
+            },
           },
         }),
       );
     }
     frames.push('data: [DONE]\n\n');
-    return { contentType: 'text/event-stream; charset=utf-8', frames, textEnd, headers: { 'x-request-id': 'req_fake01' } };
+    return {
+      contentType: 'text/event-stream; charset=utf-8',
+      frames,
+      textEnd,
+      headers: { 'x-request-id': 'req_fake01' },
+    };
   }
 
   protected errorBody(status: number, message: string): unknown {
@@ -71,11 +98,17 @@ export class FakeOpenAIServer extends FakeVendorServer {
   protected unauthorized() {
     return {
       status: 401,
-      body: this.errorBody(401, 'Incorrect API key provided: sk-wrong. You can find your API key at https://platform.openai.com/account/api-keys.'),
+      body: this.errorBody(
+        401,
+        'Incorrect API key provided: sk-wrong. You can find your API key at https://platform.openai.com/account/api-keys.',
+      ),
     };
   }
 
   protected malformed() {
-    return { contentType: 'text/event-stream; charset=utf-8', body: 'data: {"id":"chatcmpl-fake01","choices":[{\n\n' };
+    return {
+      contentType: 'text/event-stream; charset=utf-8',
+      body: 'data: {"id":"chatcmpl-fake01","choices":[{\n\n',
+    };
   }
 }

@@ -21,7 +21,13 @@ export interface FakeUsage {
 /** What the fake answers to the next request. Unqueued requests get `defaultReply`. */
 export type FakeReply =
   | { kind: 'stream'; chunks: string[]; usage?: FakeUsage }
-  | { kind: 'error'; status: number; message?: string; retryAfterSeconds?: number; headers?: Record<string, string> }
+  | {
+      kind: 'error';
+      status: number;
+      message?: string;
+      retryAfterSeconds?: number;
+      headers?: Record<string, string>;
+    }
   /** 200 with a body the SDK cannot parse. */
   | { kind: 'malformed' }
   /** Accept the request and never answer (a hung upstream). */
@@ -68,7 +74,8 @@ export abstract class FakeVendorServer {
   /** The JSON body of a recorded request (the last one by default). */
   bodyOf(index = -1): Record<string, unknown> {
     const body = this.requests.at(index)?.body;
-    if (typeof body !== 'object' || body === null) throw new Error(`request ${index} had no JSON body`);
+    if (typeof body !== 'object' || body === null)
+      throw new Error(`request ${index} had no JSON body`);
     return body as Record<string, unknown>;
   }
 
@@ -87,7 +94,11 @@ export abstract class FakeVendorServer {
   }
 
   defaultReply(): FakeReply {
-    return { kind: 'stream', chunks: ['Hello', ' from', ' the', ' fake.'], usage: DEFAULT_FAKE_USAGE };
+    return {
+      kind: 'stream',
+      chunks: ['Hello', ' from', ' the', ' fake.'],
+      usage: DEFAULT_FAKE_USAGE,
+    };
   }
 
   async start(): Promise<this> {
@@ -113,7 +124,11 @@ export abstract class FakeVendorServer {
   /** The vendor's stream for this text, frame by frame, exactly as the vendor frames it. */
   protected abstract streamPlan(chunks: string[], usage: FakeUsage, body: unknown): StreamPlan;
   /** The vendor's JSON error body for a status. */
-  protected abstract errorBody(status: number, message: string, retryAfterSeconds?: number): unknown;
+  protected abstract errorBody(
+    status: number,
+    message: string,
+    retryAfterSeconds?: number,
+  ): unknown;
   /** What the vendor answers to a wrong or missing key. */
   protected abstract unauthorized(): { status: number; body: unknown };
   /** A 200 whose body the SDK cannot parse. */
@@ -145,16 +160,26 @@ export abstract class FakeVendorServer {
     const reply = this.queue.shift() ?? this.defaultReply();
     switch (reply.kind) {
       case 'stream':
-        return writeStream(res, this.streamPlan(reply.chunks, reply.usage ?? DEFAULT_FAKE_USAGE, body));
+        return writeStream(
+          res,
+          this.streamPlan(reply.chunks, reply.usage ?? DEFAULT_FAKE_USAGE, body),
+        );
       case 'drop':
-        return writeStream(res, this.streamPlan(reply.chunks, DEFAULT_FAKE_USAGE, body), { drop: true });
+        return writeStream(res, this.streamPlan(reply.chunks, DEFAULT_FAKE_USAGE, body), {
+          drop: true,
+        });
       case 'error':
         for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-        if (reply.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(reply.retryAfterSeconds));
+        if (reply.retryAfterSeconds !== undefined)
+          res.setHeader('retry-after', String(reply.retryAfterSeconds));
         return writeJson(
           res,
           reply.status,
-          this.errorBody(reply.status, reply.message ?? `fake failure ${reply.status}`, reply.retryAfterSeconds),
+          this.errorBody(
+            reply.status,
+            reply.message ?? `fake failure ${reply.status}`,
+            reply.retryAfterSeconds,
+          ),
         );
       case 'malformed': {
         const { contentType, body: text } = this.malformed();
@@ -180,8 +205,16 @@ export interface StreamPlan {
   headers?: Record<string, string>;
 }
 
-async function writeStream(res: ServerResponse, plan: StreamPlan, opts: { drop?: boolean } = {}): Promise<void> {
-  res.writeHead(200, { 'content-type': plan.contentType, 'cache-control': 'no-cache', ...plan.headers });
+async function writeStream(
+  res: ServerResponse,
+  plan: StreamPlan,
+  opts: { drop?: boolean } = {},
+): Promise<void> {
+  res.writeHead(200, {
+    'content-type': plan.contentType,
+    'cache-control': 'no-cache',
+    ...plan.headers,
+  });
   const frames = opts.drop ? plan.frames.slice(0, plan.textEnd) : plan.frames;
   for (const frame of frames) {
     res.write(frame);
