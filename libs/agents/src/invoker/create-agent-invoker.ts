@@ -1,0 +1,110 @@
+import type { AgentBackend, AgentResult, AgentTask } from '@postmagiq/contracts';
+import { composePrompt } from '@postmagiq/prompts';
+import type { BackendAdapter, ConversationTurn } from '../core/backend-adapter';
+import type { ComposedPrompt, PromptLibrary } from '../core/composed-prompt';
+import { InMemorySessionStore } from '../sessions/in-memory-session-store';
+import type { SessionStore } from '../sessions/session-store';
+import { SimulatedAdapter } from '../simulated/simulated.adapter';
+import { BACKEND_ENV_VARS } from './backend-env';
+import type { AdapterMap } from './create-adapters-from-env';
+
+/** One agent call of a workflow run, as the workflow engine and the agent workers make it. */
+export type AgentInvoker = (
+  task: AgentTask,
+  onToken?: (text: string) => void,
+  signal?: AbortSignal,
+) => Promise<AgentResult>;
+
+export interface AgentInvokerOptions {
+  adapters: AdapterMap;
+  library: PromptLibrary;
+  /** Where orchestrator-task conversations live; in memory unless given. */
+  sessions?: SessionStore;
+  /**
+   * What to do for a backend that is not configured: run it on `simulated` (the result then says
+   * `backend: 'simulated'`, `simulated: true`), or fail the call naming the variable to set.
+   */
+  fallback?: 'simulated' | 'none';
+}
+
+/**
+ * Composes the prompt, picks the adapter (or the simulated stand-in), continues the agent's
+ * session when the task has one, and records the new exchange only when the call succeeded.
+ * Vendor failures come back as `error` in the result; only the session store can throw, so that
+ * an infrastructure outage fails the job and the queue retries it.
+ */
+export function createAgentInvoker(options: AgentInvokerOptions): AgentInvoker {
+  const sessions = options.sessions ?? new InMemorySessionStore();
+  const fallback = options.fallback ?? 'simulated';
+  let simulated: BackendAdapter | undefined = options.adapters.simulated;
+
+  return async (task, onToken, signal) => {
+    const wanted = task.agent.backend;
+    let adapter = options.adapters[wanted];
+    if (!adapter && fallback === 'simulated') adapter = simulated ??= new SimulatedAdapter();
+    if (!adapter)
+      return failed(
+        wanted,
+        task.agent.model ?? 'unconfigured',
+        `${wanted} backend: not configured. Set ${envVarFor(wanted)}.`,
+      );
+    // A stand-in runs its own model; the agent's model names a model of the backend it wanted.
+    const model =
+      adapter.backend === wanted
+        ? (task.agent.model ?? adapter.defaultModel)
+        : adapter.defaultModel;
+
+    let prompt: ComposedPrompt;
+    try {
+      prompt = composePrompt(options.library, task);
+    } catch (err) {
+      return failed(
+        adapter.backend,
+        model,
+        `prompt composition failed: ${(err as Error).message}`,
+        adapter.backend === 'simulated',
+      );
+    }
+
+    const callId = `${task.runId}:${task.state}:${task.visit}:${task.agent.name}`;
+    const key = task.sessionKey;
+    // A redelivered call must not see its own earlier answer as history.
+    const history = key ? (await sessions.load(key)).filter((turn) => turn.callId !== callId) : [];
+    const result = await adapter.complete({ task, prompt, model, history }, { onToken, signal });
+    if (key && result.error === null) {
+      const turns: ConversationTurn[] = [
+        { role: 'user', content: prompt.user, callId },
+        { role: 'assistant', content: result.content, callId },
+      ];
+      await sessions.append(key, turns);
+    }
+    return result;
+  };
+}
+
+function envVarFor(backend: AgentBackend): string {
+  return backend === 'simulated'
+    ? 'nothing (simulated needs no configuration)'
+    : BACKEND_ENV_VARS[backend];
+}
+
+function failed(
+  backend: AgentBackend,
+  model: string,
+  error: string,
+  simulated = false,
+): AgentResult {
+  return {
+    backend,
+    model,
+    content: '',
+    tokensIn: 0,
+    tokensOut: 0,
+    cachedTokensIn: 0,
+    costUsd: 0,
+    durationMs: 0,
+    sessionId: null,
+    error,
+    simulated,
+  };
+}
