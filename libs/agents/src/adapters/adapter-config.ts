@@ -8,12 +8,12 @@ export interface VendorAdapterConfig {
   baseURL?: string;
   /** Model used when the agent's spec names none. */
   defaultModel?: string;
-  /** Cap on generated tokens; a 400-word post is ~600, an audit ~400. */
+  /** Cap on generated tokens (thinking included): a 400-word post is ~600, an audit ~400. */
   maxOutputTokens?: number;
   retry?: Partial<RetryPolicy>;
 }
 
-export const DEFAULT_MAX_OUTPUT_TOKENS = 2048;
+export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
 
 /** System text for vendors without separate cacheable blocks: the stable prefix first, so
  * automatic prefix caching (OpenAI, Gemini implicit caching) can hit across calls of a run. */

@@ -60,6 +60,19 @@ describe('GeminiAdapter', () => {
     expect(result.costUsd).toBeCloseTo(expected, 10);
   });
 
+  it.each([401, 403])('names GEMINI_API_KEY on an HTTP %i too', async (status) => {
+    server.enqueue({
+      kind: 'error',
+      status,
+      message: 'Request had invalid authentication credentials.',
+    });
+    const result = await create(server).complete(makeAgentCall({ model: MODEL }));
+    expect(result.error).toMatch(
+      new RegExp(`authentication failed \\(HTTP ${status}\\).*Set GEMINI_API_KEY`),
+    );
+    expect(server.requests).toHaveLength(1);
+  });
+
   it("treats Google's 400 API_KEY_INVALID and a 403 alike: set GEMINI_API_KEY", async () => {
     server.enqueue({
       kind: 'error',
