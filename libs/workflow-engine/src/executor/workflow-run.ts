@@ -1,0 +1,385 @@
+import { AgentResult, AgentResultSchema, AgentSpec, RunEventBody } from '@postmagiq/contracts';
+import { resolveLimits, ResolvedLimits } from '../breaker/breaker-limits';
+import {
+  AgentState,
+  FanOutState,
+  HumanApprovalState,
+  StateDefinition,
+  WorkflowDefinition,
+} from '../definition/workflow-definition';
+import { abortable, RunCancelledError, throwIfAborted } from './abortable';
+import { applyGateFindings, applyStateResult } from './apply-state-result';
+import { AgentCallingState, buildAgentTask } from './build-agent-task';
+import { currentPost } from './current-post';
+import { evaluateTransitions } from './evaluate-transitions';
+import { ApprovalResponseSchema } from './executor-ports';
+import { describeCompletion } from './fan-out-completion';
+import { parseAgentOutput } from './parse-agent-output';
+import {
+  addRunCost,
+  countTransition,
+  createRunContext,
+  enterState,
+  RunContext,
+} from './run-context';
+import { failedEnding, RunEnding, terminalEnding } from './run-ending';
+import { createRunEventStamper, RunEventStamper } from './run-event-stamper';
+import { RunOutcome, RunWorkflowOptions, StateBreakerTrip } from './run-workflow-options';
+import {
+  addUsage,
+  AgentCallRecord,
+  agentCallRecord,
+  EMPTY_USAGE,
+  failedAgentResult,
+  RunUsage,
+} from './run-usage';
+import { settleFanOut } from './settle-fan-out';
+import { StateResult } from './state-result';
+import { buildTransitionFacts } from './transition-facts';
+
+type Step =
+  | { readonly ok: true; readonly result: StateResult }
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * The in-process driver of one run: it walks the definition with the pure decision functions and
+ * does the I/O they leave out (agent calls, approvals, the breaker store, events). The
+ * orchestration service replaces this class, not the functions it calls.
+ */
+export class WorkflowRun {
+  private context: RunContext = createRunContext();
+  private current: string;
+  private usage: RunUsage = EMPTY_USAGE;
+  private readonly visited: string[] = [];
+  private readonly calls: AgentCallRecord[] = [];
+  /** Agent calls not yet finished, fan-out stragglers included: the run waits for them at the end. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** The latest cost verdict that denied, handled at the next step boundary. */
+  private costTrip: StateBreakerTrip | null = null;
+  private extended = false;
+  private closed = false;
+  private startedAtMs = 0;
+  private readonly limits: ResolvedLimits;
+  private readonly now: () => number;
+  private readonly stamper: RunEventStamper;
+
+  constructor(
+    private readonly definition: WorkflowDefinition,
+    private readonly options: RunWorkflowOptions,
+  ) {
+    this.current = definition.initialState;
+    this.limits = resolveLimits(definition.limits);
+    this.now = options.now ?? Date.now;
+    this.stamper = createRunEventStamper(options.runId, this.now);
+  }
+
+  async execute(): Promise<RunOutcome> {
+    let ending: RunEnding;
+    try {
+      this.startedAtMs = this.now();
+      await this.options.breaker.start(this.options.runId, this.startedAtMs);
+      this.emit({
+        type: 'run.started',
+        workflow: this.definition.name,
+        initialState: this.definition.initialState,
+      });
+      ending = await this.walk();
+    } catch (error) {
+      ending = this.endingOf(error);
+    }
+    // Late fan-out calls still cost money: wait for them so usage is complete, unless cancelled.
+    if (ending.status !== 'cancelled') await Promise.allSettled([...this.inFlight]);
+    const finalPost = ending.status === 'completed' ? currentPost(this.context) : null;
+    this.emit({
+      type: 'run.finished',
+      status: ending.status,
+      finalState: this.current,
+      reason: ending.reason,
+      finalPost,
+    });
+    this.closed = true;
+    return {
+      status: ending.status,
+      finalState: this.current,
+      reason: ending.reason,
+      finalPost,
+      visitedStates: [...this.visited],
+      usage: this.usage,
+      agents: [...this.calls],
+    };
+  }
+
+  private async walk(): Promise<RunEnding> {
+    this.enter(this.definition.initialState);
+    for (;;) {
+      throwIfAborted(this.options.signal);
+      const state = this.stateNamed(this.current);
+      if (state.type === 'terminal') return terminalEnding(state, this.context);
+      const step = await this.run(state);
+      if (!step.ok) return failedEnding(step.reason);
+      const costEnding = await this.settleCostTrip();
+      if (costEnding) return costEnding;
+
+      this.context = applyStateResult(this.context, state.name, step.result);
+      const facts = buildTransitionFacts(
+        this.definition,
+        this.context,
+        step.result,
+        this.elapsedMinutes(),
+      );
+      const transition = evaluateTransitions(state, facts);
+      if (!transition) return failedEnding(`state '${state.name}': no transition condition holds`);
+      const breakerEnding = await this.passBreaker(state.name, transition.target);
+      if (breakerEnding) return breakerEnding;
+
+      this.emit({
+        type: 'transition',
+        from: state.name,
+        to: transition.target,
+        condition: transition.condition.source,
+      });
+      this.context = countTransition(this.context);
+      this.enter(transition.target);
+    }
+  }
+
+  private run(state: Exclude<StateDefinition, { type: 'terminal' }>): Promise<Step> {
+    switch (state.type) {
+      case 'initial':
+        return Promise.resolve({ ok: true, result: { kind: 'none' } });
+      case 'fan-out':
+        return this.runFanOut(state);
+      case 'single':
+      case 'orchestrator-task':
+        return this.runAgentState(state);
+      case 'human-approval':
+        return this.runApproval(state);
+    }
+  }
+
+  private async runFanOut(state: FanOutState): Promise<Step> {
+    const visit = this.visitOf(state.name);
+    const calls = state.agents.map((agent) => this.callAgent(state, agent, visit));
+    const settlement = await abortable(settleFanOut(calls, state.completion), this.options.signal);
+    if (settlement.status === 'unsatisfiable') {
+      const errors = settlement.results
+        .map((result, i) =>
+          result && result.error !== null ? `${state.agents[i]?.name}: ${result.error}` : null,
+        )
+        .filter((line): line is string => line !== null);
+      return {
+        ok: false,
+        reason: `state '${state.name}': ${describeCompletion(state.completion)} can no longer be met (${errors.join('; ')})`,
+      };
+    }
+    const drafts = settlement.results
+      .filter((result): result is AgentResult => result !== undefined && result.error === null)
+      .map((result) => result.content);
+    const { succeeded: completed, failed } = settlement;
+    return {
+      ok: true,
+      result: { kind: 'fan-out', drafts, completed, failed, total: state.agents.length },
+    };
+  }
+
+  private async runAgentState(state: AgentState): Promise<Step> {
+    if (state.qualityGate !== undefined) {
+      const gateFailure = this.runQualityGate(state, state.qualityGate);
+      if (gateFailure) return gateFailure;
+    }
+    const { agent } = state;
+    const result = await abortable(
+      this.callAgent(state, agent, this.visitOf(state.name)),
+      this.options.signal,
+    );
+    const who = `state '${state.name}': agent '${agent.name}'`;
+    if (result.error !== null) return { ok: false, reason: `${who} failed: ${result.error}` };
+    if (state.outputSchema === undefined)
+      return { ok: true, result: { kind: 'text', content: result.content } };
+    const parsed = parseAgentOutput(result.content, state.outputSchema);
+    if (!parsed.ok)
+      return {
+        ok: false,
+        reason: `${who} returned an invalid ${state.outputSchema}: ${parsed.reason}`,
+      };
+    return { ok: true, result: { kind: 'structured', output: parsed.output } };
+  }
+
+  /** Runs the gate over the drafts the state received, so its agent's task carries the findings. */
+  private runQualityGate(state: AgentState, name: string): Step | null {
+    const gate = this.options.gates?.[name];
+    if (!gate)
+      return {
+        ok: false,
+        reason: `state '${state.name}': quality gate '${name}' is not available to this run`,
+      };
+    const findings = this.context.drafts.map((draft) => gate(draft, this.options.input));
+    findings.forEach((list, draft) => {
+      this.emit({ type: 'gate.findings', state: state.name, gate: name, draft, findings: list });
+    });
+    this.context = applyGateFindings(this.context, findings);
+    return null;
+  }
+
+  private async runApproval(state: HumanApprovalState): Promise<Step> {
+    const post = currentPost(this.context);
+    if (post === null)
+      return { ok: false, reason: `state '${state.name}': there is no post to approve yet` };
+    this.emit({ type: 'approval.requested', state: state.name, post });
+    const answer = await abortable(
+      this.options.approve({ runId: this.options.runId, state: state.name, post }),
+      this.options.signal,
+    );
+    const response = ApprovalResponseSchema.safeParse(answer);
+    if (!response.success) {
+      const problem = response.error.issues.map((issue) => issue.message).join('; ');
+      return { ok: false, reason: `state '${state.name}': invalid approval answer: ${problem}` };
+    }
+    return { ok: true, result: { kind: 'approval', response: response.data, post } };
+  }
+
+  /**
+   * One agent call with its events and accounting. Resolves with a result even when the invoker
+   * throws (as a failed call); rejects only when the run is cancelled or the breaker store fails.
+   */
+  private callAgent(
+    state: AgentCallingState,
+    agent: AgentSpec,
+    visit: number,
+  ): Promise<AgentResult> {
+    const { runId, input, signal } = this.options;
+    const task = buildAgentTask({ runId, state, visit, agent, input, context: this.context });
+    this.emit({
+      type: 'agent.started',
+      state: state.name,
+      agent: agent.name,
+      backend: agent.backend,
+      model: agent.model ?? 'default',
+    });
+    const onToken = (text: string): void =>
+      this.emit({ type: 'agent.token', state: state.name, agent: agent.name, text });
+    const call = (async (): Promise<AgentResult> => {
+      let result: AgentResult;
+      try {
+        result = checkedResult(agent, await this.options.invoke(task, onToken, signal));
+      } catch (error) {
+        if (signal?.aborted) throw new RunCancelledError(signal.reason);
+        result = failedAgentResult(agent, messageOf(error));
+      }
+      this.recordCall(state.name, visit, agent, result);
+      const verdict = await this.options.breaker.recordCost(runId, result.costUsd, this.limits);
+      if (!verdict.allowed) this.costTrip = { ...verdict, state: state.name };
+      return result;
+    })();
+    this.inFlight.add(call);
+    const forget = (): void => {
+      this.inFlight.delete(call);
+    };
+    call.then(forget, forget);
+    return call;
+  }
+
+  private recordCall(state: string, visit: number, agent: AgentSpec, result: AgentResult): void {
+    const record = agentCallRecord(state, visit, agent, result);
+    this.calls.push(record);
+    this.usage = addUsage(this.usage, record);
+    this.context = addRunCost(this.context, result.costUsd);
+    const { visit: _visit, ...fields } = record;
+    this.emit({ type: 'agent.finished', ...fields });
+  }
+
+  /** Checks and records the transition; on a trip, maybe extends once and tries again. */
+  private async passBreaker(from: string, to: string): Promise<RunEnding | null> {
+    for (;;) {
+      const verdict = await this.options.breaker.tryTransition(this.options.runId, {
+        toState: to,
+        nowMs: this.now(),
+        limits: this.limits,
+      });
+      if (verdict.allowed) return null;
+      const ending = await this.handleTrip({ ...verdict, state: from });
+      if (ending) return ending;
+    }
+  }
+
+  private async settleCostTrip(): Promise<RunEnding | null> {
+    const trip = this.costTrip;
+    this.costTrip = null;
+    return trip ? this.handleTrip(trip) : null;
+  }
+
+  /** null: the run goes on (the soft limit was extended); otherwise the run halts. */
+  private async handleTrip(trip: StateBreakerTrip): Promise<RunEnding | null> {
+    // A soft verdict computed before this run's extension is stale: the hard limits apply now.
+    if (trip.soft && this.extended) return null;
+    this.emit({
+      type: 'breaker.tripped',
+      state: trip.state,
+      limit: trip.limit,
+      soft: trip.soft,
+      reason: trip.reason,
+    });
+    if (trip.soft && (await this.askToExtend(trip))) {
+      this.extended = true;
+      return null;
+    }
+    return { status: 'halted', reason: trip.reason };
+  }
+
+  private async askToExtend(trip: StateBreakerTrip): Promise<boolean> {
+    const { onSoftLimit } = this.options;
+    if (!onSoftLimit) return false;
+    const extend = await abortable(onSoftLimit(trip), this.options.signal);
+    return extend && this.options.breaker.extend(this.options.runId);
+  }
+
+  private enter(name: string): void {
+    const state = this.stateNamed(name);
+    const entered = enterState(this.context, name);
+    this.context = entered.context;
+    this.current = name;
+    this.visited.push(name);
+    this.emit({ type: 'state.entered', state: name, stateType: state.type, visit: entered.visit });
+  }
+
+  private stateNamed(name: string): StateDefinition {
+    const state = this.definition.states[name];
+    // Parsed definitions never get here; hand-built ones might.
+    if (!state) throw new Error(`the workflow has no state '${name}'`);
+    return state;
+  }
+
+  private visitOf(state: string): number {
+    return this.context.visits[state] ?? 1;
+  }
+
+  private elapsedMinutes(): number {
+    return (this.now() - this.startedAtMs) / 60_000;
+  }
+
+  private endingOf(error: unknown): RunEnding {
+    if (error instanceof RunCancelledError)
+      return { status: 'cancelled', reason: `cancelled: ${error.message}` };
+    return failedEnding(`state '${this.current}': ${messageOf(error)}`);
+  }
+
+  /** Events of calls that finish after the run ended are dropped: run.finished stays last. */
+  private emit(body: RunEventBody): void {
+    if (this.closed) return;
+    this.options.onEvent(this.stamper.stamp(body));
+  }
+}
+
+/** Invokers are an edge: a result that breaks the contract becomes a failed call, not bad data. */
+function checkedResult(agent: AgentSpec, result: unknown): AgentResult {
+  const parsed = AgentResultSchema.safeParse(result);
+  if (parsed.success) return parsed.data;
+  const problem = parsed.error.issues
+    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+    .join('; ');
+  return failedAgentResult(agent, `the invoker returned an invalid result (${problem})`);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
