@@ -1,4 +1,4 @@
-import { AgentResult, AgentResultSchema, AgentSpec, RunEventBody } from '@postmagiq/contracts';
+import { AgentResult, AgentSpec, RunEventBody } from '@postmagiq/contracts';
 import { resolveLimits, ResolvedLimits } from '../breaker/breaker-limits';
 import {
   AgentState,
@@ -24,7 +24,8 @@ import {
 } from './run-context';
 import { failedEnding, RunEnding, terminalEnding } from './run-ending';
 import { createRunEventStamper, RunEventStamper } from './run-event-stamper';
-import { RunOutcome, RunWorkflowOptions, StateBreakerTrip } from './run-workflow-options';
+import { RunBreakerGuard } from './run-breaker-guard';
+import { RunOutcome, RunWorkflowOptions } from './run-workflow-options';
 import {
   addUsage,
   AgentCallRecord,
@@ -36,6 +37,7 @@ import {
 import { settleFanOut } from './settle-fan-out';
 import { StateResult } from './state-result';
 import { buildTransitionFacts } from './transition-facts';
+import { checkedAgentResult } from './checked-agent-result';
 
 type Step =
   | { readonly ok: true; readonly result: StateResult }
@@ -54,14 +56,12 @@ export class WorkflowRun {
   private readonly calls: AgentCallRecord[] = [];
   /** Agent calls not yet finished, fan-out stragglers included: the run waits for them at the end. */
   private readonly inFlight = new Set<Promise<unknown>>();
-  /** The latest cost verdict that denied, handled at the next step boundary. */
-  private costTrip: StateBreakerTrip | null = null;
-  private extended = false;
   private closed = false;
   private startedAtMs = 0;
   private readonly limits: ResolvedLimits;
   private readonly now: () => number;
   private readonly stamper: RunEventStamper;
+  private readonly guard: RunBreakerGuard;
 
   constructor(
     private readonly definition: WorkflowDefinition,
@@ -71,6 +71,15 @@ export class WorkflowRun {
     this.limits = resolveLimits(definition.limits);
     this.now = options.now ?? Date.now;
     this.stamper = createRunEventStamper(options.runId, this.now);
+    this.guard = new RunBreakerGuard({
+      runId: options.runId,
+      breaker: options.breaker,
+      limits: this.limits,
+      now: this.now,
+      emit: (body) => this.emit(body),
+      ...(options.onSoftLimit ? { onSoftLimit: options.onSoftLimit } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   }
 
   async execute(): Promise<RunOutcome> {
@@ -117,7 +126,7 @@ export class WorkflowRun {
       if (state.type === 'terminal') return terminalEnding(state, this.context);
       const step = await this.run(state);
       if (!step.ok) return failedEnding(step.reason);
-      const costEnding = await this.settleCostTrip();
+      const costEnding = await this.guard.settleCost();
       if (costEnding) return costEnding;
 
       this.context = applyStateResult(this.context, state.name, step.result);
@@ -129,7 +138,7 @@ export class WorkflowRun {
       );
       const transition = evaluateTransitions(state, facts);
       if (!transition) return failedEnding(`state '${state.name}': no transition condition holds`);
-      const breakerEnding = await this.passBreaker(state.name, transition.target);
+      const breakerEnding = await this.guard.passTransition(state.name, transition.target);
       if (breakerEnding) return breakerEnding;
 
       this.emit({
@@ -194,25 +203,24 @@ export class WorkflowRun {
     );
     const who = `state '${state.name}': agent '${agent.name}'`;
     if (result.error !== null) return { ok: false, reason: `${who} failed: ${result.error}` };
-    if (state.outputSchema === undefined)
+    if (state.outputSchema === undefined) {
       return { ok: true, result: { kind: 'text', content: result.content } };
+    }
     const parsed = parseAgentOutput(result.content, state.outputSchema);
-    if (!parsed.ok)
-      return {
-        ok: false,
-        reason: `${who} returned an invalid ${state.outputSchema}: ${parsed.reason}`,
-      };
+    if (!parsed.ok) {
+      const reason = `${who} returned an invalid ${state.outputSchema}: ${parsed.reason}`;
+      return { ok: false, reason };
+    }
     return { ok: true, result: { kind: 'structured', output: parsed.output } };
   }
 
   /** Runs the gate over the drafts the state received, so its agent's task carries the findings. */
   private runQualityGate(state: AgentState, name: string): Step | null {
     const gate = this.options.gates?.[name];
-    if (!gate)
-      return {
-        ok: false,
-        reason: `state '${state.name}': quality gate '${name}' is not available to this run`,
-      };
+    if (!gate) {
+      const reason = `state '${state.name}': quality gate '${name}' is not available to this run`;
+      return { ok: false, reason };
+    }
     const findings = this.context.drafts.map((draft) => gate(draft, this.options.input));
     findings.forEach((list, draft) => {
       this.emit({ type: 'gate.findings', state: state.name, gate: name, draft, findings: list });
@@ -223,8 +231,9 @@ export class WorkflowRun {
 
   private async runApproval(state: HumanApprovalState): Promise<Step> {
     const post = currentPost(this.context);
-    if (post === null)
+    if (post === null) {
       return { ok: false, reason: `state '${state.name}': there is no post to approve yet` };
+    }
     this.emit({ type: 'approval.requested', state: state.name, post });
     const answer = await abortable(
       this.options.approve({ runId: this.options.runId, state: state.name, post }),
@@ -261,14 +270,13 @@ export class WorkflowRun {
     const call = (async (): Promise<AgentResult> => {
       let result: AgentResult;
       try {
-        result = checkedResult(agent, await this.options.invoke(task, onToken, signal));
+        result = checkedAgentResult(agent, await this.options.invoke(task, onToken, signal));
       } catch (error) {
         if (signal?.aborted) throw new RunCancelledError(signal.reason);
         result = failedAgentResult(agent, messageOf(error));
       }
       this.recordCall(state.name, visit, agent, result);
-      const verdict = await this.options.breaker.recordCost(runId, result.costUsd, this.limits);
-      if (!verdict.allowed) this.costTrip = { ...verdict, state: state.name };
+      await this.guard.recordCost(state.name, result.costUsd);
       return result;
     })();
     this.inFlight.add(call);
@@ -286,51 +294,6 @@ export class WorkflowRun {
     this.context = addRunCost(this.context, result.costUsd);
     const { visit: _visit, ...fields } = record;
     this.emit({ type: 'agent.finished', ...fields });
-  }
-
-  /** Checks and records the transition; on a trip, maybe extends once and tries again. */
-  private async passBreaker(from: string, to: string): Promise<RunEnding | null> {
-    for (;;) {
-      const verdict = await this.options.breaker.tryTransition(this.options.runId, {
-        toState: to,
-        nowMs: this.now(),
-        limits: this.limits,
-      });
-      if (verdict.allowed) return null;
-      const ending = await this.handleTrip({ ...verdict, state: from });
-      if (ending) return ending;
-    }
-  }
-
-  private async settleCostTrip(): Promise<RunEnding | null> {
-    const trip = this.costTrip;
-    this.costTrip = null;
-    return trip ? this.handleTrip(trip) : null;
-  }
-
-  /** null: the run goes on (the soft limit was extended); otherwise the run halts. */
-  private async handleTrip(trip: StateBreakerTrip): Promise<RunEnding | null> {
-    // A soft verdict computed before this run's extension is stale: the hard limits apply now.
-    if (trip.soft && this.extended) return null;
-    this.emit({
-      type: 'breaker.tripped',
-      state: trip.state,
-      limit: trip.limit,
-      soft: trip.soft,
-      reason: trip.reason,
-    });
-    if (trip.soft && (await this.askToExtend(trip))) {
-      this.extended = true;
-      return null;
-    }
-    return { status: 'halted', reason: trip.reason };
-  }
-
-  private async askToExtend(trip: StateBreakerTrip): Promise<boolean> {
-    const { onSoftLimit } = this.options;
-    if (!onSoftLimit) return false;
-    const extend = await abortable(onSoftLimit(trip), this.options.signal);
-    return extend && this.options.breaker.extend(this.options.runId);
   }
 
   private enter(name: string): void {
@@ -358,8 +321,9 @@ export class WorkflowRun {
   }
 
   private endingOf(error: unknown): RunEnding {
-    if (error instanceof RunCancelledError)
+    if (error instanceof RunCancelledError) {
       return { status: 'cancelled', reason: `cancelled: ${error.message}` };
+    }
     return failedEnding(`state '${this.current}': ${messageOf(error)}`);
   }
 
@@ -368,16 +332,6 @@ export class WorkflowRun {
     if (this.closed) return;
     this.options.onEvent(this.stamper.stamp(body));
   }
-}
-
-/** Invokers are an edge: a result that breaks the contract becomes a failed call, not bad data. */
-function checkedResult(agent: AgentSpec, result: unknown): AgentResult {
-  const parsed = AgentResultSchema.safeParse(result);
-  if (parsed.success) return parsed.data;
-  const problem = parsed.error.issues
-    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-    .join('; ');
-  return failedAgentResult(agent, `the invoker returned an invalid result (${problem})`);
 }
 
 function messageOf(error: unknown): string {
