@@ -105,7 +105,9 @@ export function writePost(brief: PostBrief): string {
       hook,
       ...story,
       first,
-      signature ? asSentence(signature) : undefined,
+      signature
+        ? `I keep coming back to one idea: ${signature.replace(/[.!?]+$/, '')}.`
+        : undefined,
       ...rest,
       toneLine,
       closing,
@@ -176,12 +178,25 @@ function paragraphs(sentences: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * Hashtags from what the story is about: its most frequent substantial words (title words count
+ * double), skipping stopwords and words that read as verbs or adverbs.
+ */
 function hashtagLine(story: StoryEntry, avoid: readonly string[], max: number): string | undefined {
-  const source = `${story.topic ?? ''} ${story.title}`.toLowerCase();
-  const words = [...source.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => m[0]);
-  const tags = [...new Set(words)]
-    .filter((w) => w.length >= 4 && !/^\d+$/.test(w) && !HASHTAG_STOPWORDS.has(w))
-    .map((w) => `#${w}`)
+  const counts = new Map<string, number>();
+  const count = (text: string, weight: number) => {
+    for (const [word] of text.toLowerCase().matchAll(/[\p{L}\p{N}]+/gu)) {
+      if (word.length < 5 || /^\d+$/.test(word) || /(?:ed|ly|ing)$/.test(word)) continue;
+      if (HASHTAG_STOPWORDS.has(word)) continue;
+      counts.set(word, (counts.get(word) ?? 0) + weight);
+    }
+  };
+  count(`${story.topic ?? ''} ${story.title}`, 2);
+  count(story.body, 1);
+  // Map keeps first-appearance order, and sort is stable: ties go to the earlier word.
+  const tags = [...counts.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([word]) => `#${word}`)
     .filter((tag) => !usesBannedPhrase(tag.slice(1), avoid))
     .slice(0, max);
   return tags.length > 0 ? tags.join(' ') : undefined;
