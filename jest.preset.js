@@ -22,4 +22,5 @@ module.exports = {
   moduleNameMapper: pathsToModuleNameMapper(),
   testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/**/*.int-spec.ts'],
   clearMocks: true,
+  reporters: ['default', require.resolve('./tools/jest/summary-reporter.js')],
 };

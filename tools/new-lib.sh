@@ -17,7 +17,6 @@ cat > "$root/project.json" <<JSON
   "targets": {
     "test": {
       "executor": "@nx/jest:jest",
-      "outputs": [],
       "options": { "jestConfig": "$root/jest.config.js", "passWithNoTests": false }
     },
     "lint": {

@@ -1,0 +1,14 @@
+// Adds up the per-project counts tools/jest/summary-reporter.js wrote and prints one closing line.
+const { existsSync, readdirSync, readFileSync } = require('node:fs');
+const path = require('node:path');
+
+const dir = path.resolve(__dirname, '../../tmp/test-results');
+const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
+const total = { passed: 0, failed: 0, skipped: 0 };
+for (const file of files) {
+  const counts = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
+  for (const key of Object.keys(total)) total[key] += counts[key];
+}
+console.log(`\nTest totals over ${files.length} projects:`);
+console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exitCode = files.length === 0 || total.passed === 0 || total.failed > 0 ? 1 : 0;
