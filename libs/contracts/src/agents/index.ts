@@ -1,0 +1,2 @@
+export * from './agent-job.schema';
+export * from './agent-usage.schema';

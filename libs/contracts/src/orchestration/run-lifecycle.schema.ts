@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { RunStatusSchema } from '../run-event.schema';
+
+/** JetStream stream of run lifecycle events (file-backed: it carries finished work). */
+export const ORCHESTRATION_STREAM = 'ORCHESTRATION';
+export const RUN_STARTED_SUBJECT = 'orchestration.run.started';
+export const RUN_FINISHED_SUBJECT = 'orchestration.run.finished';
+
+/** Core-NATS subject on which every replica publishes a run's live events, so any replica can stream them. */
+export function runEventsSubject(runId: string): string {
+  return `orchestration.run.events.${runId}`;
+}
+
+export const RunStartedEventSchema = z
+  .object({
+    runId: z.string().uuid(),
+    workspaceId: z.string().uuid(),
+    storyEntryId: z.string().uuid(),
+    workflow: z.string().min(1),
+    startedBy: z.string().min(1),
+    at: z.string().datetime(),
+  })
+  .strict();
+export type RunStartedEvent = z.infer<typeof RunStartedEventSchema>;
+
+/** Published with `msgID = runId`; content stores `finalPost` as a new version of the story's post. */
+export const RunFinishedEventSchema = z
+  .object({
+    runId: z.string().uuid(),
+    workspaceId: z.string().uuid(),
+    storyEntryId: z.string().uuid(),
+    workflow: z.string().min(1),
+    status: RunStatusSchema,
+    reason: z.string().nullable(),
+    finalPost: z.string().nullable(),
+    usage: z.object({
+      tokensIn: z.number().int().nonnegative(),
+      tokensOut: z.number().int().nonnegative(),
+      costUsd: z.number().nonnegative(),
+    }),
+    at: z.string().datetime(),
+  })
+  .strict();
+export type RunFinishedEvent = z.infer<typeof RunFinishedEventSchema>;
