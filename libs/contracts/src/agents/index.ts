@@ -1,2 +1,3 @@
 export * from './agent-job.schema';
 export * from './agent-usage.schema';
+export * from './agent-token.schema';
