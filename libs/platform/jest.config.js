@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('./jest.nest-preset.js'),
+  displayName: 'platform',
+  rootDir: __dirname,
+};

@@ -1,0 +1,43 @@
+import { INestApplication, RequestMethod } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { IS_PUBLIC } from './decorators';
+
+export interface RouteInfo {
+  controller: string;
+  handler: string;
+  method: string;
+  path: string;
+  isPublic: boolean;
+}
+
+/**
+ * Every HTTP route of an application with whether it is `@Public()`. The access guard is global,
+ * so a route is guarded unless public; the "guarded by default" test asserts that the public
+ * ones are exactly the expected list.
+ */
+export function listRoutes(app: INestApplication): RouteInfo[] {
+  const discovery = app.get(DiscoveryService);
+  const scanner = new MetadataScanner();
+  const reflector = app.get(Reflector);
+  const out: RouteInfo[] = [];
+  for (const wrapper of discovery.getControllers()) {
+    const instance = wrapper.instance as object | undefined;
+    if (!instance || !wrapper.metatype) continue;
+    const proto = Object.getPrototypeOf(instance) as object;
+    const base = String(Reflect.getMetadata('path', wrapper.metatype) ?? '');
+    for (const name of scanner.getAllMethodNames(proto)) {
+      const handler = (proto as Record<string, unknown>)[name] as object;
+      const path = Reflect.getMetadata('path', handler) as string | undefined;
+      if (path === undefined) continue;
+      const method = Reflect.getMetadata('method', handler) as RequestMethod;
+      out.push({
+        controller: wrapper.metatype.name,
+        handler: name,
+        method: RequestMethod[method] ?? String(method),
+        path: `/${[base, path].map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`,
+        isPublic: reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler as () => void, wrapper.metatype]) === true,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,90 @@
+import { INestApplication, RequestMethod, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { RequestContext } from './context/request-context';
+import { toProblem } from './errors/problem';
+import { PLATFORM_CONFIG, PlatformConfig } from './config/config';
+import { httpContextMiddlewares } from './logging/http-logging';
+import { createRootLogger, PinoNestLogger, ROOT_LOGGER } from './logging/logger';
+import { natsMicroserviceOptions } from './nats/nats';
+
+export interface CreateAppOptions {
+  title: string;
+  /** NATS queue group for this process's request/reply handlers (omit when it has none). */
+  rpcQueue?: string;
+  /** Extra Express setup before Nest's router (e.g. the console's static files). */
+  configure?: (app: NestExpressApplication) => void;
+}
+
+/**
+ * Creates a service's HTTP application the same way everywhere: JSON logs, `/api` prefix (health
+ * and metrics stay at the root for probes), OpenAPI at /api/docs, request/reply handlers on NATS,
+ * graceful shutdown. Call `listen()` on the result.
+ */
+export async function createApp(rootModule: Type<unknown> | ReturnType<() => object>, options: CreateAppOptions): Promise<NestExpressApplication> {
+  const bootLogger = createRootLogger({ level: process.env['LOG_LEVEL'] ?? 'info' });
+  const app = await NestFactory.create<NestExpressApplication>(rootModule as Type<unknown>, {
+    logger: new PinoNestLogger(bootLogger),
+    bufferLogs: true,
+    abortOnError: false,
+    // parsers are mounted below, followed by a handler that turns their errors into problem+json
+    bodyParser: false,
+  });
+  const config = app.get<PlatformConfig>(PLATFORM_CONFIG);
+  const logger = app.get<Logger>(ROOT_LOGGER);
+  app.useLogger(new PinoNestLogger(logger));
+  app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
+  app.disable('x-powered-by');
+  for (const mw of httpContextMiddlewares(logger)) app.use(mw);
+  app.useBodyParser('json', { limit: '1mb' });
+  app.use(bodyParserErrors);
+  options.configure?.(app);
+  app.setGlobalPrefix('api', {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
+  if (config.SWAGGER_ENABLED) setupOpenApi(app, options.title);
+  if (options.rpcQueue) {
+    app.connectMicroservice(natsMicroserviceOptions(config, options.rpcQueue), { inheritAppConfig: true });
+    await app.startAllMicroservices();
+  }
+  app.enableShutdownHooks();
+  return app;
+}
+
+export function setupOpenApi(app: INestApplication, title: string): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(title)
+      .setDescription('Postmagiq API. Errors are RFC 9457 problem+json.')
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .addSecurityRequirements('bearer')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+}
+
+/** Malformed or oversized bodies answer problem+json like every other error. */
+function bodyParserErrors(err: unknown, req: Request, res: Response, next: NextFunction): void {
+  if (!err) return next();
+  const { problem } = toProblem(err);
+  problem.instance = req.originalUrl;
+  const requestId = RequestContext.get()?.requestId;
+  if (requestId) problem.requestId = requestId;
+  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  AdminUser,
+  AdminWorkspace,
+  FeatureFlag,
+  IdentitySubjects,
+  MyFeatureFlags,
+  PageQuery,
+  UpdateFeatureFlagRequest,
+} from '@postmagiq/contracts';
+import { Principal, Problems } from '@postmagiq/platform';
+import { DataSource } from 'typeorm';
+import { toUser, toWorkspace } from '../auth/mappers';
+import { SessionService } from '../auth/session.service';
+import { IDENTITY_DB } from '../entities';
+import { FeatureFlagEntity } from '../entities/feature-flag.entity';
+import { UserEntity } from '../entities/user.entity';
+import { WorkspaceEntity } from '../entities/workspace.entity';
+import { OutboxService } from '../events/outbox.service';
+
+/** The `admin:system` area: users, workspaces, disabling accounts, feature flags. */
+@Injectable()
+export class AdminService {
+  constructor(
+    @InjectDataSource(IDENTITY_DB) private readonly ds: DataSource,
+    private readonly sessions: SessionService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  async users(page: PageQuery): Promise<AdminUser[]> {
+    const users = await this.ds.getRepository(UserEntity).find({ order: { createdAt: 'ASC' }, take: page.limit, skip: page.offset });
+    const counts = await this.countBy('user_id', users.map((u) => u.id));
+    return users.map((u) => ({ ...toUser(u), workspaceCount: counts.get(u.id) ?? 0 }));
+  }
+
+  async workspaces(page: PageQuery): Promise<AdminWorkspace[]> {
+    const rows = await this.ds.getRepository(WorkspaceEntity).find({ order: { createdAt: 'ASC' }, take: page.limit, skip: page.offset });
+    const counts = await this.countBy('workspace_id', rows.map((w) => w.id));
+    return rows.map((w) => ({ ...toWorkspace(w), memberCount: counts.get(w.id) ?? 0 }));
+  }
+
+  private async countBy(column: 'user_id' | 'workspace_id', ids: string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.ds.query<{ id: string; n: string }[]>(
+      `SELECT "${column}" AS id, count(*)::text AS n FROM "identity"."memberships" WHERE "${column}" = ANY($1::uuid[]) GROUP BY "${column}"`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, Number(r.n)]));
+  }
+
+  /** A disabled user cannot log in or refresh, and every access token already issued is refused. */
+  async disable(actor: Principal, userId: string): Promise<AdminUser> {
+    if (userId === actor.userId) throw Problems.conflict('you cannot disable yourself');
+    const user = await this.ds.getRepository(UserEntity).findOneBy({ id: userId });
+    if (!user) throw Problems.notFound('user');
+    if (user.role === 'owner' && actor.role !== 'owner') throw Problems.forbidden('only a system owner can disable an owner');
+    if (!user.disabledAt) {
+      await this.ds.transaction(async (m) => {
+        await m.getRepository(UserEntity).update({ id: userId }, { disabledAt: new Date() });
+        await this.outbox.add(m, IdentitySubjects.userDisabled, { userId });
+      });
+      void this.outbox.flush();
+    }
+    await this.sessions.blockUser(userId);
+    await this.sessions.revokeUserSessions(userId);
+    return this.user(userId);
+  }
+
+  async enable(userId: string): Promise<AdminUser> {
+    const result = await this.ds.getRepository(UserEntity).update({ id: userId }, { disabledAt: null });
+    if (!result.affected) throw Problems.notFound('user');
+    await this.sessions.unblockUser(userId);
+    return this.user(userId);
+  }
+
+  private async user(id: string): Promise<AdminUser> {
+    const u = await this.ds.getRepository(UserEntity).findOneByOrFail({ id });
+    const counts = await this.countBy('user_id', [id]);
+    return { ...toUser(u), workspaceCount: counts.get(id) ?? 0 };
+  }
+
+  async flags(): Promise<FeatureFlag[]> {
+    const rows = await this.ds.getRepository(FeatureFlagEntity).find({ order: { key: 'ASC' } });
+    return rows.map((f) => ({ key: f.key, description: f.description, systemRoles: f.systemRoles, workspaceRoles: f.workspaceRoles }));
+  }
+
+  async updateFlag(key: string, input: UpdateFeatureFlagRequest): Promise<FeatureFlag> {
+    const result = await this.ds.getRepository(FeatureFlagEntity).update({ key }, { systemRoles: input.systemRoles, workspaceRoles: input.workspaceRoles });
+    if (!result.affected) throw Problems.notFound('feature flag');
+    const f = await this.ds.getRepository(FeatureFlagEntity).findOneByOrFail({ key });
+    return { key: f.key, description: f.description, systemRoles: f.systemRoles, workspaceRoles: f.workspaceRoles };
+  }
+
+  /** Flags as the console reads them: on when the caller's system or workspace role is listed. */
+  async myFlags(principal: Principal): Promise<MyFeatureFlags> {
+    const flags = await this.flags();
+    return {
+      flags: Object.fromEntries(
+        flags.map((f) => [f.key, f.systemRoles.includes(principal.role) || f.workspaceRoles.includes(principal.workspaceRole)]),
+      ),
+    };
+  }
+}
