@@ -1,0 +1,36 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createApp, PLATFORM_CONFIG, PlatformConfig } from '@postmagiq/platform';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+// The composition root may import services (type:composition). Until tsconfig.base.json maps
+// `@postmagiq/identity` to services/identity/src/index.ts, the import is by path.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { DemoAccountService } from '../../identity/src';
+import { demoCredentials } from './demo-account';
+import { StandaloneModule } from './standalone.module';
+
+export interface StandaloneApp {
+  app: NestExpressApplication;
+  url: string;
+  demo: { email: string; password: string; created: boolean };
+}
+
+/** Boots the one-machine process: migrations run as each service's DataSource starts. */
+export async function bootStandalone(env: NodeJS.ProcessEnv = process.env): Promise<StandaloneApp> {
+  const webDist = resolve(env['WEB_DIST_DIR'] ?? 'web/dist/web/browser');
+  const app = await createApp(StandaloneModule.forRoot(env), {
+    title: 'Postmagiq',
+    rpcQueue: 'standalone',
+    configure: (a) => {
+      // the built console, when there is one, on the same port as the API
+      if (existsSync(webDist)) a.useStaticAssets(webDist, { index: 'index.html' });
+    },
+  });
+  const config = app.get<PlatformConfig>(PLATFORM_CONFIG);
+  await app.listen(config.PORT, config.HOST);
+  const creds = demoCredentials(config.DATA_DIR, env);
+  const demo = await app.get(DemoAccountService).ensure(creds.email, creds.password);
+  const host = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
+  const address = app.getHttpServer().address() as { port: number } | null;
+  return { app, url: `http://${host}:${address?.port ?? config.PORT}`, demo };
+}

@@ -1,0 +1,48 @@
+import { listRoutes } from '@postmagiq/platform';
+import { apiClient, freePort, nextTestIp, startTestInfra, TestInfra } from '@postmagiq/platform/testing';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bootStandalone, StandaloneApp } from './bootstrap-standalone';
+
+jest.setTimeout(120_000);
+
+describe('standalone process (one port, every service module)', () => {
+  let infra: TestInfra;
+  let dataDir: string;
+  let standalone: StandaloneApp;
+
+  beforeAll(async () => {
+    infra = await startTestInfra();
+    dataDir = mkdtempSync(join(tmpdir(), 'pmq-standalone-'));
+    const port = await freePort();
+    standalone = await bootStandalone({ ...infra.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+  });
+
+  afterAll(async () => {
+    await standalone?.app.close();
+    await infra?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('is ready, creates the demo account once and lets it log in', async () => {
+    const api = apiClient(standalone.url);
+    expect((await api('GET', '/health/ready')).status).toBe(200);
+    expect(standalone.demo.created).toBe(true);
+    const saved = JSON.parse(readFileSync(join(dataDir, 'demo-account.json'), 'utf8')) as { email: string; password: string };
+    expect(saved).toEqual({ email: standalone.demo.email, password: standalone.demo.password });
+    const login = await api<{ accessToken: string; scopes: string[] }>('POST', '/api/auth/login', { body: saved, ip: nextTestIp() });
+    expect(login.status).toBe(200);
+    // the demo account is the system owner, so the admin area is reachable from the console
+    expect(login.body.scopes).toContain('admin:system');
+    expect((await api('GET', '/api/auth/me', { token: login.body.accessToken, ip: nextTestIp() })).status).toBe(200);
+  });
+
+  it('guards every route of the composed application unless it is public', () => {
+    const unexpected = listRoutes(standalone.app)
+      .filter((r) => r.isPublic)
+      .map((r) => `${r.method} ${r.path}`)
+      .filter((r) => !/^(GET \/health\/|GET \/metrics$|POST \/auth\/(login|register|refresh|password-reset)|GET \/auth\/\.well-known)/.test(r));
+    expect(unexpected).toEqual([]);
+  });
+});
