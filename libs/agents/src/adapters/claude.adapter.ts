@@ -1,10 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
-import type { AgentResult } from '@postmagiq/contracts';
-import type { AgentCall, BackendAdapter, CompleteOptions } from '../core/backend-adapter';
+import type { AgentCall } from '../core/backend-adapter';
 import { VendorResponseError } from '../retry/call-errors';
-import { retryPolicy, type RetryPolicy } from '../retry/retry-policy';
-import { runStreamingCall, type AttemptContext } from '../retry/run-streaming-call';
+import type { AttemptContext } from '../retry/run-streaming-call';
 import { DEFAULT_MAX_OUTPUT_TOKENS, type VendorAdapterConfig } from './adapter-config';
+import { StreamingVendorAdapter } from './streaming-vendor-adapter';
 
 export const CLAUDE_DEFAULT_MODEL = 'claude-sonnet-5-5';
 
@@ -13,16 +12,13 @@ export const CLAUDE_DEFAULT_MODEL = 'claude-sonnet-5-5';
  * block marked `cache_control: ephemeral`, so every call of a run after the first reads it from
  * the prompt cache; the persona follows in a second, uncached block.
  */
-export class ClaudeAdapter implements BackendAdapter {
+export class ClaudeAdapter extends StreamingVendorAdapter {
   readonly backend = 'claude' as const;
-  readonly defaultModel: string;
   private readonly client: Anthropic;
-  private readonly policy: RetryPolicy;
   private readonly maxTokens: number;
 
   constructor(config: VendorAdapterConfig) {
-    this.defaultModel = config.defaultModel ?? CLAUDE_DEFAULT_MODEL;
-    this.policy = retryPolicy(config.retry);
+    super(config.defaultModel ?? CLAUDE_DEFAULT_MODEL, config.retry);
     this.maxTokens = config.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
     this.client = new Anthropic({
       apiKey: config.apiKey,
@@ -32,19 +28,7 @@ export class ClaudeAdapter implements BackendAdapter {
     });
   }
 
-  complete(call: AgentCall, opts: CompleteOptions = {}): Promise<AgentResult> {
-    return runStreamingCall({
-      backend: this.backend,
-      model: call.model,
-      policy: this.policy,
-      sessionId: call.task.sessionKey,
-      onToken: opts.onToken,
-      signal: opts.signal,
-      attempt: (ctx) => this.attempt(call, ctx),
-    });
-  }
-
-  private async attempt(call: AgentCall, ctx: AttemptContext): Promise<void> {
+  protected async attempt(call: AgentCall, ctx: AttemptContext): Promise<void> {
     const system: Anthropic.TextBlockParam[] = [];
     if (call.prompt.stablePrefix.trim()) {
       system.push({

@@ -1,10 +1,9 @@
 import { GoogleGenerativeAI, type Content, type UsageMetadata } from '@google/generative-ai';
-import type { AgentResult } from '@postmagiq/contracts';
-import type { AgentCall, BackendAdapter, CompleteOptions } from '../core/backend-adapter';
+import type { AgentCall } from '../core/backend-adapter';
 import { VendorResponseError } from '../retry/call-errors';
-import { retryPolicy, type RetryPolicy } from '../retry/retry-policy';
-import { runStreamingCall, type AttemptContext } from '../retry/run-streaming-call';
+import type { AttemptContext } from '../retry/run-streaming-call';
 import { DEFAULT_MAX_OUTPUT_TOKENS, systemText, type VendorAdapterConfig } from './adapter-config';
+import { StreamingVendorAdapter } from './streaming-vendor-adapter';
 
 export const GEMINI_DEFAULT_MODEL = 'gemini-2.5-flash';
 
@@ -27,35 +26,20 @@ const REFUSALS = new Set([
  * has no retries of its own; we never pass it a timeout because its timer is never cleared and
  * would hold the process open — our idle watchdog aborts through the signal instead.
  */
-export class GeminiAdapter implements BackendAdapter {
+export class GeminiAdapter extends StreamingVendorAdapter {
   readonly backend = 'gemini' as const;
-  readonly defaultModel: string;
   private readonly client: GoogleGenerativeAI;
-  private readonly policy: RetryPolicy;
   private readonly maxTokens: number;
   private readonly baseUrl: string | undefined;
 
   constructor(config: VendorAdapterConfig) {
-    this.defaultModel = config.defaultModel ?? GEMINI_DEFAULT_MODEL;
-    this.policy = retryPolicy(config.retry);
+    super(config.defaultModel ?? GEMINI_DEFAULT_MODEL, config.retry);
     this.maxTokens = config.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
     this.baseUrl = config.baseURL;
     this.client = new GoogleGenerativeAI(config.apiKey);
   }
 
-  complete(call: AgentCall, opts: CompleteOptions = {}): Promise<AgentResult> {
-    return runStreamingCall({
-      backend: this.backend,
-      model: call.model,
-      policy: this.policy,
-      sessionId: call.task.sessionKey,
-      onToken: opts.onToken,
-      signal: opts.signal,
-      attempt: (ctx) => this.attempt(call, ctx),
-    });
-  }
-
-  private async attempt(call: AgentCall, ctx: AttemptContext): Promise<void> {
+  protected async attempt(call: AgentCall, ctx: AttemptContext): Promise<void> {
     const system = systemText(call.prompt);
     const model = this.client.getGenerativeModel(
       {

@@ -1,9 +1,9 @@
-import type { AgentResult } from '@postmagiq/contracts';
 import { Ollama, type Message } from 'ollama';
-import type { AgentCall, BackendAdapter, CompleteOptions } from '../core/backend-adapter';
-import { retryPolicy, type RetryPolicy } from '../retry/retry-policy';
-import { runStreamingCall, type AttemptContext } from '../retry/run-streaming-call';
+import type { AgentCall } from '../core/backend-adapter';
+import type { RetryPolicy } from '../retry/retry-policy';
+import type { AttemptContext } from '../retry/run-streaming-call';
 import { systemText } from './adapter-config';
+import { StreamingVendorAdapter } from './streaming-vendor-adapter';
 
 export const OLLAMA_DEFAULT_MODEL = 'llama3.2';
 export const OLLAMA_DEFAULT_HOST = 'http://127.0.0.1:11434';
@@ -22,34 +22,19 @@ export interface OllamaAdapterConfig {
  * client has no signal option and drops response headers, so each attempt gets a client whose
  * fetch carries our signal and remembers the headers (for Retry-After from a proxy).
  */
-export class OllamaAdapter implements BackendAdapter {
+export class OllamaAdapter extends StreamingVendorAdapter {
   readonly backend = 'ollama' as const;
-  readonly defaultModel: string;
   readonly host: string;
-  private readonly policy: RetryPolicy;
   private readonly headers: Record<string, string>;
 
   constructor(config: OllamaAdapterConfig = {}) {
-    this.defaultModel = config.defaultModel ?? OLLAMA_DEFAULT_MODEL;
-    this.host = config.host ?? OLLAMA_DEFAULT_HOST;
-    this.policy = retryPolicy(config.retry);
+    const host = config.host ?? OLLAMA_DEFAULT_HOST;
+    super(config.defaultModel ?? OLLAMA_DEFAULT_MODEL, config.retry, host);
+    this.host = host;
     this.headers = config.headers ?? {};
   }
 
-  complete(call: AgentCall, opts: CompleteOptions = {}): Promise<AgentResult> {
-    return runStreamingCall({
-      backend: this.backend,
-      model: call.model,
-      policy: this.policy,
-      sessionId: call.task.sessionKey,
-      onToken: opts.onToken,
-      signal: opts.signal,
-      host: this.host,
-      attempt: (ctx) => this.attempt(call, ctx),
-    });
-  }
-
-  private async attempt(call: AgentCall, ctx: AttemptContext): Promise<void> {
+  protected async attempt(call: AgentCall, ctx: AttemptContext): Promise<void> {
     let lastHeaders: Headers | null = null;
     const client = new Ollama({
       host: this.host,

@@ -1,10 +1,9 @@
-import type { AgentResult } from '@postmagiq/contracts';
 import OpenAI from 'openai';
-import type { AgentCall, BackendAdapter, CompleteOptions } from '../core/backend-adapter';
+import type { AgentCall } from '../core/backend-adapter';
 import { VendorResponseError } from '../retry/call-errors';
-import { retryPolicy, type RetryPolicy } from '../retry/retry-policy';
-import { runStreamingCall, type AttemptContext } from '../retry/run-streaming-call';
+import type { AttemptContext } from '../retry/run-streaming-call';
 import { systemText, type VendorAdapterConfig } from './adapter-config';
+import { StreamingVendorAdapter } from './streaming-vendor-adapter';
 
 export const OPENAI_DEFAULT_MODEL = 'gpt-5.4-mini';
 
@@ -13,16 +12,13 @@ export const OPENAI_DEFAULT_MODEL = 'gpt-5.4-mini';
  * OpenAI caches long prompt prefixes by itself; putting the stable prefix first in the system
  * message is what lets it hit (`prompt_tokens_details.cached_tokens`).
  */
-export class OpenAIAdapter implements BackendAdapter {
+export class OpenAIAdapter extends StreamingVendorAdapter {
   readonly backend = 'openai' as const;
-  readonly defaultModel: string;
   private readonly client: OpenAI;
-  private readonly policy: RetryPolicy;
   private readonly maxTokens: number | undefined;
 
   constructor(config: VendorAdapterConfig) {
-    this.defaultModel = config.defaultModel ?? OPENAI_DEFAULT_MODEL;
-    this.policy = retryPolicy(config.retry);
+    super(config.defaultModel ?? OPENAI_DEFAULT_MODEL, config.retry);
     // Reasoning models count hidden reasoning against this cap: only set it when asked to.
     this.maxTokens = config.maxOutputTokens;
     this.client = new OpenAI({
@@ -33,19 +29,7 @@ export class OpenAIAdapter implements BackendAdapter {
     });
   }
 
-  complete(call: AgentCall, opts: CompleteOptions = {}): Promise<AgentResult> {
-    return runStreamingCall({
-      backend: this.backend,
-      model: call.model,
-      policy: this.policy,
-      sessionId: call.task.sessionKey,
-      onToken: opts.onToken,
-      signal: opts.signal,
-      attempt: (ctx) => this.attempt(call, ctx),
-    });
-  }
-
-  private async attempt(call: AgentCall, ctx: AttemptContext): Promise<void> {
+  protected async attempt(call: AgentCall, ctx: AttemptContext): Promise<void> {
     const system = systemText(call.prompt);
     const messages: OpenAI.ChatCompletionMessageParam[] = [
       ...(system ? [{ role: 'system' as const, content: system }] : []),
