@@ -74,7 +74,7 @@ export class ProgressView {
         this.tokensOut += event.tokensOut;
         this.costUsd += event.costUsd;
         const mark = event.error ? pc.red('✗') : pc.green('✓');
-        const label = `${event.backend}${event.simulated ? ' (simulated)' : ''}/${event.model}`;
+        const label = `${event.backend}/${event.model}`;
         const detail = event.error
           ? pc.red(event.error)
           : pc.dim(
