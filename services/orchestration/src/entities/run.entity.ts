@@ -1,0 +1,106 @@
+import type { AgentBackend, RunInput, RunStatus } from '@postmagiq/contracts';
+import type { RunContext, StateResult, WorkflowDefinition } from '@postmagiq/workflow-engine';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+/** Why a halted run stopped; a soft breaker halt can be lifted once with `extend`. */
+export type HaltKind = 'soft_breaker' | 'hard_breaker' | 'terminal';
+
+/**
+ * A workflow run: its definition and input frozen at start, and where it stands. Every change to
+ * a run happens in a transaction holding this row's lock (`SELECT … FOR UPDATE`), so replicas
+ * take turns on a run and never interleave two steps.
+ */
+@Entity({ name: 'runs' })
+@Index('runs_workspace_created_idx', ['workspaceId', 'createdAt'])
+@Index('runs_status_updated_idx', ['status', 'updatedAt'])
+export class RunEntity {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column('uuid', { name: 'workspace_id' })
+  workspaceId!: string;
+
+  @Column('uuid', { name: 'story_entry_id' })
+  storyEntryId!: string;
+
+  @Column('varchar', { length: 100 })
+  workflow!: string;
+
+  /** The validated definition as it was when the run started (editing the workflow later changes nothing here). */
+  @Column('jsonb')
+  definition!: WorkflowDefinition;
+
+  @Column('jsonb')
+  input!: RunInput;
+
+  @Column('jsonb', { name: 'persona_overrides', default: () => "'{}'" })
+  personaOverrides!: Record<string, string>;
+
+  @Column('jsonb', { name: 'backend_overrides', default: () => "'{}'" })
+  backendOverrides!: Record<string, AgentBackend>;
+
+  @Column('varchar', { length: 32 })
+  status!: RunStatus;
+
+  @Column('varchar', { name: 'current_state', length: 100 })
+  currentState!: string;
+
+  /** Seq of the transition that entered the current state (0: the initial state). */
+  @Column('integer')
+  seq!: number;
+
+  /** Highest seq whose agent jobs are known to be on their queues; the sweep re-dispatches below `seq`. */
+  @Column('integer', { name: 'dispatched_seq', default: -1 })
+  dispatchedSeq!: number;
+
+  /** Seq of the latest durable event. */
+  @Column('integer', { name: 'event_seq', default: 0 })
+  eventSeq!: number;
+
+  @Column('jsonb')
+  context!: RunContext;
+
+  /** The current visit's result once known (kept so `extend` can retry the transition a breaker refused). */
+  @Column('jsonb', { name: 'pending_result', nullable: true })
+  pendingResult!: StateResult | null;
+
+  @Column('varchar', { name: 'halt_kind', length: 32, nullable: true })
+  haltKind!: HaltKind | null;
+
+  @Column('text', { nullable: true })
+  reason!: string | null;
+
+  @Column('text', { name: 'final_post', nullable: true })
+  finalPost!: string | null;
+
+  @Column('integer', { name: 'tokens_in', default: 0 })
+  tokensIn!: number;
+
+  @Column('integer', { name: 'tokens_out', default: 0 })
+  tokensOut!: number;
+
+  @Column('integer', { name: 'cached_tokens_in', default: 0 })
+  cachedTokensIn!: number;
+
+  @Column('double precision', { name: 'cost_usd', default: 0 })
+  costUsd!: number;
+
+  /** How many times the run has finished (a resumed or extended run finishes again). */
+  @Column('integer', { name: 'finish_count', default: 0 })
+  finishCount!: number;
+
+  @Column('uuid', { name: 'started_by' })
+  startedBy!: string;
+
+  @Column('timestamptz', { name: 'started_at' })
+  startedAt!: Date;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+
+  @Column('timestamptz', { name: 'finished_at', nullable: true })
+  finishedAt!: Date | null;
+}
