@@ -1,0 +1,4 @@
+/** What the standalone process composes (future alias `@postmagiq/agent-worker`). */
+export { AgentWorkerModule } from './agent-worker.module';
+export { AgentWorkerService } from './processing/agent-worker.service';
+export { RedisSessionStore } from './sessions/redis-session-store';
