@@ -11,6 +11,7 @@ import {
   startHarness,
   usageEventsFor,
   waitFor,
+  waitForUsage,
   type Harness,
 } from './testing/worker-harness';
 
@@ -47,13 +48,11 @@ describe('agent worker on agents.simulated (real Redis and NATS)', () => {
     opts: { attempts?: number } = {},
   ): Promise<AgentJobResult> {
     const events = await h.events('simulated');
-    const added = await h
-      .queue('simulated')
-      .add('call', job, {
-        jobId: job.callId,
-        attempts: opts.attempts ?? 3,
-        backoff: { type: 'exponential', delay: 200 },
-      });
+    const added = await h.queue('simulated').add('call', job, {
+      jobId: job.callId,
+      attempts: opts.attempts ?? 3,
+      backoff: { type: 'exponential', delay: 200 },
+    });
     return AgentJobResultSchema.parse(await added.waitUntilFinished(events, 30_000));
   }
 
@@ -90,12 +89,7 @@ describe('agent worker on agents.simulated (real Redis and NATS)', () => {
           c.callId === job.callId && c.state === job.task.state && c.agent === job.task.agent.name,
       ),
     ).toBe(true);
-    const usage = await waitFor(
-      async () =>
-        (await usageEventsFor(h.nc, job.callId)).length > 0 && usageEventsFor(h.nc, job.callId),
-      5000,
-      'the usage event',
-    );
+    const usage = await waitForUsage(h.nc, job.callId);
     expect(usage).toEqual([
       expect.objectContaining({
         callId: job.callId,

@@ -115,7 +115,7 @@ export class AgentWorkerService implements OnApplicationBootstrap, BeforeApplica
     });
     this.worker = worker;
     this.health.register(`agent-worker:${config.AGENT_BACKEND}`, async () => {
-      if (!worker.isRunning()) throw new Error(`not consuming ${this.queueName}`);
+      if (worker.closing || !worker.isRunning()) throw new Error(`not consuming ${this.queueName}`);
     });
     void worker.run().catch((err: Error) => this.logger.error(`worker stopped: ${err.message}`));
     await worker.waitUntilReady();

@@ -41,11 +41,11 @@ export async function waitFor<T>(
   timeoutMs: number,
   what: string,
   everyMs = 50,
-): Promise<NonNullable<T>> {
+): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await condition();
-    if (value) return value as NonNullable<T>;
+    if (value) return value as Exclude<T, false | null | undefined | 0 | ''>;
     if (Date.now() > deadline)
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
@@ -165,6 +165,22 @@ export async function readUsageEvents(nc: NatsConnection): Promise<AgentUsageEve
   }
   await consumer.delete().catch(() => undefined);
   return out;
+}
+
+/** Waits until the stream holds at least one usage event for the call, and returns them all. */
+export async function waitForUsage(
+  nc: NatsConnection,
+  callId: string,
+  timeoutMs = 5000,
+): Promise<AgentUsageEvent[]> {
+  return waitFor(
+    async () => {
+      const events = await usageEventsFor(nc, callId);
+      return events.length > 0 ? events : null;
+    },
+    timeoutMs,
+    `the usage event of ${callId}`,
+  );
 }
 
 export async function usageEventsFor(

@@ -1,0 +1,142 @@
+import type { INestApplication } from '@nestjs/common';
+import { AgentJobResultSchema, type AgentJobResult } from '@postmagiq/contracts';
+import { CLAUDE_DEFAULT_MODEL } from '@postmagiq/agents';
+import { FakeAnthropicServer } from '@postmagiq/agents/testing';
+import { bootWorker } from './bootstrap-worker';
+import {
+  collectTokens,
+  makeAgentJob,
+  startHarness,
+  usageEventsFor,
+  waitFor,
+  waitForUsage,
+  type Harness,
+} from './testing/worker-harness';
+
+jest.setTimeout(60_000);
+
+describe('agent worker on agents.claude against a fake Anthropic API (real SDK, Redis, NATS)', () => {
+  let h: Harness;
+  let app: INestApplication;
+  let anthropic: FakeAnthropicServer;
+
+  beforeAll(async () => {
+    anthropic = await new FakeAnthropicServer('sk-ant-test').start();
+    h = await startHarness();
+    ({ app } = await bootWorker({
+      REDIS_URL: h.redisUrl,
+      NATS_URL: h.natsUrl,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'fatal',
+      AGENT_BACKEND: 'claude',
+      AGENT_CONCURRENCY: '4',
+      AGENT_RATE_MAX: '2',
+      AGENT_RATE_DURATION_MS: '1000',
+      ANTHROPIC_API_KEY: 'sk-ant-test',
+      ANTHROPIC_BASE_URL: anthropic.url,
+      // ignored by a claude pool: it reads only its own backend's variables
+      OPENAI_BASE_URL: 'not a url',
+    }));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await h?.stop();
+    await anthropic?.close();
+  });
+
+  async function run(job = makeAgentJob({ backend: 'claude' })): Promise<AgentJobResult> {
+    const added = await h.queue('claude').add('call', job, { jobId: job.callId, attempts: 3 });
+    return AgentJobResultSchema.parse(
+      await added.waitUntilFinished(await h.events('claude'), 30_000),
+    );
+  }
+
+  it('calls the vendor through its SDK, streams its tokens and meters the call once', async () => {
+    anthropic.enqueue({
+      kind: 'stream',
+      chunks: ['Slow is', ' smooth,', ' smooth is fast.'],
+      usage: { input: 2000, output: 12, cachedInput: 1500 },
+    });
+    const job = makeAgentJob({ backend: 'claude' });
+    const tokens = collectTokens(h.nc, job.task.runId);
+    const result = await run(job);
+    expect(result).toMatchObject({
+      callId: job.callId,
+      backend: 'claude',
+      model: CLAUDE_DEFAULT_MODEL,
+      content: 'Slow is smooth, smooth is fast.',
+      tokensIn: 2000,
+      tokensOut: 12,
+      cachedTokensIn: 1500,
+      simulated: false,
+      error: null,
+    });
+    expect(result.costUsd).toBeGreaterThan(0);
+    const body = anthropic.bodyOf();
+    expect(body['stream']).toBe(true);
+    // the stable prefix goes as a cacheable system block
+    expect(JSON.stringify(body['system'])).toContain('"cache_control":{"type":"ephemeral"}');
+    await h.nc.flush();
+    await waitFor(() => tokens.chunks.length === 3, 5000, 'three token chunks');
+    tokens.stop();
+    expect(tokens.chunks.map((c) => [c.index, c.text])).toEqual([
+      [0, 'Slow is'],
+      [1, ' smooth,'],
+      [2, ' smooth is fast.'],
+    ]);
+    const usage = await waitForUsage(h.nc, job.callId);
+    expect(usage).toHaveLength(1);
+    expect(usage[0]).toMatchObject({
+      backend: 'claude',
+      tokensIn: 2000,
+      cachedTokensIn: 1500,
+      costUsd: result.costUsd,
+      failed: false,
+    });
+  });
+
+  it('lets the adapter retry a vendor 429, and meters the call once', async () => {
+    const before = anthropic.requests.length;
+    anthropic.enqueue(
+      { kind: 'error', status: 429, retryAfterSeconds: 0 },
+      { kind: 'stream', chunks: ['ok'] },
+    );
+    const job = makeAgentJob({ backend: 'claude' });
+    const result = await run(job);
+    expect(result).toMatchObject({ content: 'ok', error: null });
+    expect(anthropic.requests.length - before).toBe(2);
+    expect(await usageEventsFor(h.nc, job.callId)).toHaveLength(1);
+  });
+
+  it('completes a call the vendor refuses with its message in the result, metered as failed', async () => {
+    anthropic.enqueue({ kind: 'error', status: 400, message: 'prompt is too long' });
+    const job = makeAgentJob({ backend: 'claude' });
+    const result = await run(job);
+    expect(result.error).toContain('prompt is too long');
+    const usage = await waitForUsage(h.nc, job.callId);
+    expect(usage).toEqual([expect.objectContaining({ failed: true, backend: 'claude' })]);
+  });
+
+  it('refuses, without retry, a call meant for another vendor', async () => {
+    const job = makeAgentJob({ backend: 'gemini' });
+    const added = await h.queue('claude').add('call', job, { jobId: job.callId, attempts: 4 });
+    await expect(added.waitUntilFinished(await h.events('claude'), 10_000)).rejects.toThrow(
+      /wants backend gemini, but this job is on agents\.claude/,
+    );
+    expect((await h.queue('claude').getJob(job.callId))?.attemptsMade).toBe(1);
+  });
+
+  it('holds the pool to its rate limit (2 calls per second here)', async () => {
+    const jobs = Array.from({ length: 7 }, () => makeAgentJob({ backend: 'claude' }));
+    await Promise.all(jobs.map((j) => run(j)));
+    const started = await Promise.all(
+      jobs.map(async (j) => (await h.queue('claude').getJob(j.callId))?.processedOn ?? 0),
+    );
+    const spread = Math.max(...started) - Math.min(...started);
+    // seven calls at two per second span at least three window boundaries after the first call's
+    // window, whatever part of that window earlier tests used: at least two full windows apart
+    expect(spread).toBeGreaterThanOrEqual(1900);
+  });
+});
