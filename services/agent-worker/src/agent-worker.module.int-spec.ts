@@ -1,0 +1,65 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FakeAnthropicServer } from '@postmagiq/agents/testing';
+import { AgentJobResultSchema } from '@postmagiq/contracts';
+import { HealthRegistry } from '@postmagiq/platform';
+import { AgentWorkerModule } from './agent-worker.module';
+import { WorkerPlatformModule } from './platform/worker-platform.module';
+import { makeAgentJob, startHarness, type Harness } from './testing/worker-harness';
+
+jest.setTimeout(60_000);
+
+describe('several pools in one process (the one-machine topology)', () => {
+  let h: Harness;
+  let anthropic: FakeAnthropicServer;
+  let app: INestApplicationContext;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    anthropic = await new FakeAnthropicServer('sk-ant-one-machine').start();
+    const env = {
+      REDIS_URL: h.redisUrl,
+      NATS_URL: h.natsUrl,
+      LOG_LEVEL: 'fatal',
+      ANTHROPIC_API_KEY: 'sk-ant-one-machine',
+      ANTHROPIC_BASE_URL: anthropic.url,
+    };
+    app = await NestFactory.createApplicationContext(
+      {
+        module: class OneMachine {},
+        imports: [
+          WorkerPlatformModule.forRoot(env),
+          ...AgentWorkerModule.forConfiguredBackends(env),
+        ],
+      },
+      { logger: false },
+    );
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await h?.stop();
+    await anthropic?.close();
+  });
+
+  it('runs a pool for simulated and one per configured backend, each on its own queue', async () => {
+    const health = await app.get(HealthRegistry).run();
+    expect(Object.keys(health.checks).sort()).toEqual([
+      'agent-worker:claude',
+      'agent-worker:simulated',
+      'nats',
+      'redis',
+    ]);
+    expect(health.ok).toBe(true);
+    for (const backend of ['simulated', 'claude'] as const) {
+      const job = makeAgentJob({ backend });
+      const added = await h.queue(backend).add('call', job, { jobId: job.callId });
+      const result = AgentJobResultSchema.parse(
+        await added.waitUntilFinished(await h.events(backend), 20_000),
+      );
+      expect(result.backend).toBe(backend);
+    }
+    expect(anthropic.requests).toHaveLength(1);
+  });
+});
