@@ -126,6 +126,14 @@ redis.call('HSET', KEYS[1], 'extended', '1')
 return '1'
 `;
 
+/** KEYS[1] hash; ARGV ttlMs, then field/value pairs. Writes them only when the run has no counters. */
+const RESTORE_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1
+`;
+
 type ScriptReply = string[];
 
 interface BreakerCommands {
@@ -133,6 +141,7 @@ interface BreakerCommands {
   pmqBreakerTransition(key: string, ...args: string[]): Promise<ScriptReply>;
   pmqBreakerCost(key: string, ...args: string[]): Promise<ScriptReply>;
   pmqBreakerExtend(key: string): Promise<string>;
+  pmqBreakerRestore(key: string, ...args: string[]): Promise<number>;
 }
 
 export interface RedisBreakerStoreOptions {
@@ -172,6 +181,7 @@ export class RedisBreakerCounterStore implements BreakerCounterStore {
       redis.defineCommand('pmqBreakerTransition', { numberOfKeys: 1, lua: TRANSITION_LUA });
       redis.defineCommand('pmqBreakerCost', { numberOfKeys: 1, lua: COST_LUA });
       redis.defineCommand('pmqBreakerExtend', { numberOfKeys: 1, lua: EXTEND_LUA });
+      redis.defineCommand('pmqBreakerRestore', { numberOfKeys: 1, lua: RESTORE_LUA });
     }
     this.commands = redis as unknown as BreakerCommands;
   }
@@ -242,6 +252,18 @@ export class RedisBreakerCounterStore implements BreakerCounterStore {
     const reply = await this.commands.pmqBreakerExtend(this.key(runId));
     if (reply === 'missing') throw new BreakerRunMissingError(runId);
     return reply === '1';
+  }
+
+  /** Puts back the counters of a run whose hash expired (rebuilt from the database); false when it has some. */
+  async restore(runId: string, counters: BreakerCounters): Promise<boolean> {
+    const fields = [
+      'startedAtMs', String(counters.startedAtMs),
+      'transitions', String(counters.transitions),
+      'costUsd', String(counters.costUsd),
+      'extended', counters.extended ? '1' : '0',
+      ...Object.entries(counters.visits).flatMap(([state, n]) => [`visit:${state}`, String(n)]),
+    ];
+    return (await this.commands.pmqBreakerRestore(this.key(runId), String(this.ttlMs), ...fields)) === 1;
   }
 
   async counters(runId: string): Promise<BreakerCounters | null> {

@@ -46,6 +46,10 @@ export class AgentCallEntity {
   @Column('jsonb')
   job!: AgentJob;
 
+  /** The state may decide before every call is back (fan-out any_complete / quorum): react to each result. */
+  @Column('boolean', { default: false })
+  early!: boolean;
+
   @Column('varchar', { length: 16 })
   status!: AgentCallStatus;
 

@@ -1,0 +1,102 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AGENT_QUEUES, AgentJobSchema } from '@postmagiq/contracts';
+import { PLATFORM_CONFIG, PlatformConfig, RedisService } from '@postmagiq/platform';
+import { FlowJob, FlowProducer, Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { AgentCallEntity, ORCHESTRATION_DB, RunEntity } from '../entities';
+import { bullConnection } from './bullmq-connection';
+import { STEPS_QUEUE, stepJobId } from './queue-names';
+
+/** Retries of a parent (step) job: its processing is a database transaction, retried on infrastructure errors. */
+const STEP_JOB_OPTIONS = {
+  attempts: 20,
+  backoff: { type: 'exponential', delay: 500 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} as const;
+
+/**
+ * Agent jobs: the worker retries transient vendor errors itself, so a job attempt fails only for
+ * infrastructure (a crashed worker's stalled job, a session store outage). Finished jobs are kept a
+ * day, so a re-dispatch of the same ids within that time is refused by BullMQ, never run twice.
+ */
+const AGENT_JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 24 * 3600, count: 50_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+  // a child that fails for good still lets the step decide (as a failed call), never blocks it
+  ignoreDependencyOnFailure: true,
+} as const;
+
+/**
+ * Puts a state visit's agent calls on their backends' queues as one BullMQ flow: a parent job on
+ * `orchestration.steps` with one child per call. The parent becomes processable when every child
+ * has finished; `any_complete`/quorum states also react to each child's completion (see
+ * AgentResultsListener). Ids are deterministic (`runId.seq.agent`, `runId.seq.step`), so adding
+ * the same flow twice leaves one set of jobs.
+ */
+@Injectable()
+export class AgentDispatcher implements OnApplicationShutdown {
+  private readonly flows: FlowProducer;
+  readonly steps: Queue;
+
+  constructor(
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    @InjectDataSource(ORCHESTRATION_DB) private readonly ds: DataSource,
+    private readonly redis: RedisService,
+  ) {
+    this.flows = new FlowProducer(bullConnection(config));
+    this.steps = new Queue(STEPS_QUEUE, bullConnection(config));
+  }
+
+  /** Enqueues the calls of (run, seq) and records that they are on their queues. */
+  async dispatch(runId: string, seq: number): Promise<void> {
+    const calls = await this.ds.getRepository(AgentCallEntity).find({ where: { runId, seq }, order: { position: 'ASC' } });
+    if (calls.length === 0) return;
+    const flow: FlowJob = {
+      name: 'step',
+      queueName: STEPS_QUEUE,
+      data: { runId, seq },
+      opts: { jobId: stepJobId(runId, seq), ...STEP_JOB_OPTIONS },
+      children: calls.map((call) => ({
+        name: call.job.task.agent.persona,
+        queueName: AGENT_QUEUES[call.queueBackend],
+        // validated at the edge like every queue payload
+        data: AgentJobSchema.parse(call.job),
+        opts: { jobId: call.callId, ...AGENT_JOB_OPTIONS },
+      })),
+    };
+    const early = calls.filter((c) => c.early);
+    if (early.length > 0) {
+      const marks = this.redis.client.multi();
+      for (const c of early) marks.set(earlyKey(c.callId), '1', 'PX', 24 * 3600_000);
+      await marks.exec();
+    }
+    await this.flows.add(flow);
+    await this.ds
+      .createQueryBuilder()
+      .update(RunEntity)
+      .set({ dispatchedSeq: seq, updatedAt: () => '"updated_at"' })
+      .where('id = :runId AND dispatched_seq < :seq', { runId, seq })
+      .execute();
+  }
+
+  /**
+   * Whether a finished job is a call whose state decides before all its calls are back. A Redis
+   * mark set at dispatch, so the listener of every agent queue skips the others without asking
+   * the database.
+   */
+  async isEarly(callId: string): Promise<boolean> {
+    return (await this.redis.client.exists(earlyKey(callId))) === 1;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([this.flows.close(), this.steps.close()]);
+  }
+}
+
+function earlyKey(callId: string): string {
+  return `pmq:orchestration:early:${callId}`;
+}

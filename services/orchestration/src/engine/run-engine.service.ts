@@ -1,0 +1,248 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { resolveBackends } from '@postmagiq/agents';
+import { AgentBackend, RunStartedEvent, StartRunRequest } from '@postmagiq/contracts';
+import { PLATFORM_ENV, Principal, Problems, RedisService, RequestContext } from '@postmagiq/platform';
+import { lintPost } from '@postmagiq/prompts';
+import { ApprovalResponse, createRunContext, QualityGate, WorkflowDefinition } from '@postmagiq/workflow-engine';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { RedisBreakerCounterStore } from '../breaker/redis-breaker-counter-store';
+import { ORCHESTRATION_CONFIG, OrchestrationConfig } from '../config/orchestration.config';
+import { RunContextClient } from '../content/run-context.client';
+import { WorkflowCatalogService } from '../definitions/workflow-catalog.service';
+import { AgentCallEntity, ORCHESTRATION_DB, RunEntity } from '../entities';
+import { RunEventsBus } from '../events/run-events-bus.service';
+import { RunLifecycleOutbox } from '../events/run-lifecycle-outbox.service';
+import { AgentDispatcher } from './agent-dispatcher.service';
+import { CallOutcome, RunConflictError, RunStep, StepDeps } from './run-step';
+
+/** The quality gates a state may name in `quality_gate:`. */
+export const QUALITY_GATES: Readonly<Record<string, QualityGate>> = {
+  post_lint: (text, input) => lintPost(text, { voice: input.voice }),
+};
+
+/**
+ * Drives runs durably. Every operation is one transaction on the run's locked row (RunStep), then,
+ * after the commit: live events to NATS, the next agent jobs to BullMQ, lifecycle events from the
+ * outbox. What a crash between the commit and those effects leaves undone, the recovery sweep
+ * finishes (jobs: `dispatched_seq < seq`; live events: readers fill gaps from the log; outbox:
+ * relayed until published).
+ */
+@Injectable()
+export class RunEngine {
+  private readonly logger = new Logger('RunEngine');
+  readonly breaker: RedisBreakerCounterStore;
+  private readonly configuredBackends: ReadonlySet<AgentBackend>;
+
+  constructor(
+    @InjectDataSource(ORCHESTRATION_DB) private readonly ds: DataSource,
+    redis: RedisService,
+    private readonly dispatcher: AgentDispatcher,
+    private readonly bus: RunEventsBus,
+    private readonly outbox: RunLifecycleOutbox,
+    private readonly catalog: WorkflowCatalogService,
+    private readonly content: RunContextClient,
+    @Inject(ORCHESTRATION_CONFIG) private readonly config: OrchestrationConfig,
+    @Inject(PLATFORM_ENV) env: NodeJS.ProcessEnv,
+  ) {
+    this.breaker = new RedisBreakerCounterStore(redis.client);
+    this.configuredBackends = new Set(resolveBackends(env));
+  }
+
+  /** Starts a run of `workflow` for a story entry of the caller's workspace. */
+  async start(p: Principal, body: StartRunRequest): Promise<RunEntity> {
+    const resolved = await this.catalog.resolve(p.workspaceId, body.workflow);
+    if (!resolved) throw Problems.validation([{ field: 'workflow', message: `unknown workflow '${body.workflow}'` }]);
+    const backends = body.backends ?? {};
+    checkBackendKeys(resolved.definition, backends);
+    const context = await this.content.get({
+      workspaceId: p.workspaceId,
+      storyEntryId: body.storyEntryId,
+      ...(body.voiceProfileId ? { voiceProfileId: body.voiceProfileId } : {}),
+    });
+    const now = new Date();
+    const run = Object.assign(new RunEntity(), {
+      id: randomUUID(),
+      workspaceId: p.workspaceId,
+      storyEntryId: body.storyEntryId,
+      workflow: resolved.definition.name,
+      definition: resolved.definition,
+      input: { story: context.story, voice: context.voice },
+      personaOverrides: context.personaOverrides,
+      backendOverrides: backends,
+      status: 'running' as const,
+      currentState: resolved.definition.initialState,
+      seq: 0,
+      dispatchedSeq: -1,
+      eventSeq: 0,
+      context: createRunContext(),
+      pendingResult: null,
+      haltKind: null,
+      reason: null,
+      finalPost: null,
+      tokensIn: 0,
+      tokensOut: 0,
+      cachedTokensIn: 0,
+      costUsd: 0,
+      finishCount: 0,
+      startedBy: p.userId,
+      startedAt: now,
+      createdAt: now,
+      updatedAt: now,
+      finishedAt: null,
+    });
+    RequestContext.set({ runId: run.id });
+    const started: RunStartedEvent = {
+      runId: run.id,
+      workspaceId: run.workspaceId,
+      storyEntryId: run.storyEntryId,
+      workflow: run.workflow,
+      startedBy: p.userId,
+      at: now.toISOString(),
+    };
+    const step = await this.ds.transaction(async (m) => {
+      await m.insert(RunEntity, run as never);
+      const s = new RunStep(m, run, this.deps());
+      await s.begin(started);
+      await s.flush();
+      return s;
+    });
+    await this.afterCommit(step);
+    return step.run;
+  }
+
+  /** The parent job of a visit: every call of (run, seq) is back (or failed for good). */
+  async onStepSettled(runId: string, seq: number, values: Record<string, unknown>, failures: Record<string, string>): Promise<void> {
+    await this.step(runId, null, async (step, m) => {
+      const calls = await this.callsOf(m, runId, seq);
+      for (const call of calls) {
+        if (call.status !== 'queued') continue;
+        const outcome: CallOutcome =
+          call.callId in values
+            ? { result: values[call.callId] }
+            : { failure: failures[call.callId] ?? 'the job finished without a result' };
+        await step.recordCall(call, outcome);
+      }
+      await step.settle(seq, calls);
+    });
+  }
+
+  /** One call is back before its siblings (any_complete / quorum fan-outs decide on it). */
+  async onCallFinished(callId: string, outcome: CallOutcome): Promise<void> {
+    if (!(await this.dispatcher.isEarly(callId))) return;
+    const row = await this.ds.getRepository(AgentCallEntity).findOne({ where: { callId }, select: { runId: true, seq: true, status: true, early: true } });
+    if (!row || !row.early || row.status !== 'queued') return;
+    await this.step(row.runId, null, async (step, m) => {
+      const calls = await this.callsOf(m, row.runId, row.seq);
+      const call = calls.find((c) => c.callId === callId);
+      if (call) await step.recordCall(call, outcome);
+      await step.settle(row.seq, calls);
+    });
+  }
+
+  /** Settles a visit whose calls are all recorded but which nobody decided (a step job lost in a crash). */
+  async resettle(runId: string, seq: number): Promise<void> {
+    await this.step(runId, null, async (step, m) => step.settle(seq, await this.callsOf(m, runId, seq)));
+  }
+
+  async decide(p: Principal, runId: string, response: ApprovalResponse): Promise<RunEntity> {
+    return this.act(p, runId, (step) => step.decide(response, p.userId));
+  }
+
+  async cancel(p: Principal, runId: string, reason?: string): Promise<RunEntity> {
+    return this.act(p, runId, (step) => step.cancel(reason ? `cancelled: ${reason}` : 'cancelled by a user'));
+  }
+
+  async resume(p: Principal, runId: string): Promise<RunEntity> {
+    return this.act(p, runId, (step) => step.resume());
+  }
+
+  async extend(p: Principal, runId: string): Promise<RunEntity> {
+    return this.act(p, runId, (step) => step.extend());
+  }
+
+  private async act(p: Principal, runId: string, fn: (step: RunStep) => Promise<void>): Promise<RunEntity> {
+    RequestContext.set({ runId });
+    try {
+      const step = await this.step(runId, p.workspaceId, (s) => fn(s));
+      if (!step) throw Problems.notFound('run');
+      return step.run;
+    } catch (error) {
+      if (error instanceof RunConflictError) throw Problems.conflict(error.message);
+      throw error;
+    }
+  }
+
+  /** One transaction on the run's locked row; null when there is no such run (in that workspace). */
+  private async step(runId: string, workspaceId: string | null, fn: (step: RunStep, m: EntityManager) => Promise<void>): Promise<RunStep | null> {
+    const step = await this.ds.transaction(async (m) => {
+      const run = await m.getRepository(RunEntity).createQueryBuilder('r').setLock('pessimistic_write').where('r.id = :id', { id: runId }).getOne();
+      if (!run || (workspaceId !== null && run.workspaceId !== workspaceId)) return null;
+      const s = new RunStep(m, run, this.deps());
+      await fn(s, m);
+      await s.flush();
+      return s;
+    });
+    if (step) await this.afterCommit(step);
+    return step;
+  }
+
+  private async afterCommit(step: RunStep): Promise<void> {
+    this.injectFault(step);
+    this.bus.publish(step.events);
+    if (step.dispatchSeq !== null) {
+      try {
+        await this.dispatcher.dispatch(step.run.id, step.dispatchSeq);
+      } catch (error) {
+        // committed but not enqueued: the recovery sweep dispatches it (dispatched_seq < seq)
+        this.logger.warn(`run ${step.run.id}: dispatch of seq ${step.dispatchSeq} failed, the sweep will retry: ${(error as Error).message}`);
+      }
+    }
+    if (step.hasOutbox) void this.outbox.flush();
+  }
+
+  private callsOf(m: EntityManager, runId: string, seq: number): Promise<AgentCallEntity[]> {
+    return m.getRepository(AgentCallEntity).find({ where: { runId, seq }, order: { position: 'ASC' } });
+  }
+
+  private deps(): StepDeps {
+    const requestId = RequestContext.get()?.requestId;
+    return {
+      breaker: this.breaker,
+      gates: QUALITY_GATES,
+      configuredBackends: this.configuredBackends,
+      now: Date.now,
+      ...(requestId ? { requestId } : {}),
+    };
+  }
+
+  /** Test-only (NODE_ENV=test): die right after committing a given transition, before its effects. */
+  private injectFault(step: RunStep): void {
+    const fault = this.config.ORCHESTRATION_FAULT;
+    if (!fault || process.env['NODE_ENV'] !== 'test') return;
+    const seq = Number(fault.split(':')[1]);
+    if (step.writtenSeqs.includes(seq)) {
+      this.logger.warn(`fault injection: SIGKILL after committing transition ${seq} of run ${step.run.id}`);
+      process.kill(process.pid, 'SIGKILL');
+    }
+  }
+}
+
+/** `backends` keys must name an agent or a persona of the workflow (400 listing the others). */
+function checkBackendKeys(definition: WorkflowDefinition, backends: Record<string, AgentBackend>): void {
+  const known = new Set<string>();
+  for (const state of Object.values(definition.states)) {
+    const agents = state.type === 'fan-out' ? state.agents : state.type === 'single' || state.type === 'orchestrator-task' ? [state.agent] : [];
+    for (const a of agents) {
+      known.add(a.name);
+      known.add(a.persona);
+    }
+  }
+  const unknown = Object.keys(backends).filter((k) => !known.has(k));
+  if (unknown.length > 0) {
+    throw Problems.validation(
+      unknown.map((k) => ({ field: `backends.${k}`, message: `is neither an agent nor a persona of workflow '${definition.name}'` })),
+    );
+  }
+}

@@ -1,0 +1,550 @@
+import {
+  AgentBackend,
+  AgentJob,
+  AgentJobResult,
+  AgentJobResultSchema,
+  agentCallId,
+  AgentSpec,
+  RUN_FINISHED_SUBJECT,
+  RUN_STARTED_SUBJECT,
+  RunEvent,
+  RunEventBody,
+  RunFinishedEvent,
+  RunStartedEvent,
+} from '@postmagiq/contracts';
+import {
+  addRunCost,
+  AgentCallingState,
+  applyGateFindings,
+  applyStateResult,
+  ApprovalResponse,
+  BreakerCounters,
+  BreakerTrip,
+  BreakerVerdict,
+  buildAgentTask,
+  buildTransitionFacts,
+  checkBreaker,
+  countTransition,
+  currentPost,
+  describeCompletion,
+  enterState,
+  evaluateTransitions,
+  fanOutStatus,
+  parseAgentOutput,
+  QualityGate,
+  resolveLimits,
+  ResolvedLimits,
+  RunEnding,
+  StateDefinition,
+  StateResult,
+  terminalEnding,
+  TransitionAttempt,
+} from '@postmagiq/workflow-engine';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { BreakerRunMissingError, RedisBreakerCounterStore } from '../breaker/redis-breaker-counter-store';
+import { AgentCallEntity, ApprovalEntity, HaltKind, OutboxEntity, RunEntity, RunEventEntity, TransitionEntity } from '../entities';
+
+/** What a step needs besides the database: the breaker, the gates, which backends have keys, a clock. */
+export interface StepDeps {
+  readonly breaker: RedisBreakerCounterStore;
+  readonly gates: Readonly<Record<string, QualityGate>>;
+  /** Backends this deployment can reach; any other runs on the `simulated` queue. */
+  readonly configuredBackends: ReadonlySet<AgentBackend>;
+  readonly now: () => number;
+  readonly requestId?: string;
+}
+
+/** How an agent call came back: the worker's result, or why there is none. */
+export type CallOutcome = { readonly result: unknown } | { readonly failure: string };
+
+/** A step refused because the run is not in a state that allows it (answered as 409). */
+export class RunConflictError extends Error {}
+
+/**
+ * One step of one run, inside the transaction that holds the run's row lock. It walks the
+ * definition with the engine's pure functions (as the in-process driver does) and collects what
+ * the step wrote: transition rows, agent calls, durable events, outbox entries. `flush` writes them
+ * before the commit; after the commit the caller dispatches `dispatchSeq`'s jobs and publishes
+ * `events` live. A crash anywhere before the commit leaves no trace; every Redis operation is
+ * keyed, so the retried step counts nothing twice.
+ */
+export class RunStep {
+  readonly events: RunEvent[] = [];
+  /** Seq whose agent jobs must be enqueued after the commit. */
+  dispatchSeq: number | null = null;
+  private readonly transitionRows: TransitionEntity[] = [];
+  private readonly callRows: AgentCallEntity[] = [];
+  private readonly approvalRows: ApprovalEntity[] = [];
+  private readonly outboxRows: OutboxEntity[] = [];
+  private readonly limits: ResolvedLimits;
+
+  constructor(
+    private readonly m: EntityManager,
+    readonly run: RunEntity,
+    private readonly deps: StepDeps,
+  ) {
+    this.limits = resolveLimits(run.definition.limits);
+  }
+
+  get isActive(): boolean {
+    return this.run.status === 'running' || this.run.status === 'awaiting_approval';
+  }
+
+  /** A new run: counters start, the initial state is entered (seq 0) and the run walks on. */
+  async begin(startedEvent: RunStartedEvent): Promise<void> {
+    await this.deps.breaker.start(this.run.id, this.run.startedAt.getTime());
+    this.emit({ type: 'run.started', workflow: this.run.definition.name, initialState: this.run.definition.initialState });
+    this.addOutbox(RUN_STARTED_SUBJECT, this.run.id, startedEvent);
+    await this.enter(this.run.definition.initialState, 0, null, null);
+  }
+
+  /** Records a finished agent call once; its cost goes to the breaker (keyed by call id) and the totals. */
+  async recordCall(call: AgentCallEntity, outcome: CallOutcome): Promise<boolean> {
+    if (call.status !== 'queued') return false;
+    const result = this.checkedResult(call, outcome);
+    call.status = result.error === null ? 'succeeded' : 'failed';
+    call.backend = result.backend;
+    call.model = result.model;
+    call.tokensIn = result.tokensIn;
+    call.tokensOut = result.tokensOut;
+    call.cachedTokensIn = result.cachedTokensIn;
+    call.costUsd = result.costUsd;
+    call.durationMs = result.durationMs;
+    call.simulated = result.simulated;
+    call.output = result.content;
+    call.error = result.error;
+    call.promptHash = 'promptHash' in result ? result.promptHash : null;
+    call.finishedAt = new Date(this.deps.now());
+    const updated = await this.m
+      .createQueryBuilder()
+      .update(AgentCallEntity)
+      .set({
+        status: call.status,
+        backend: call.backend,
+        model: call.model,
+        tokensIn: call.tokensIn,
+        tokensOut: call.tokensOut,
+        cachedTokensIn: call.cachedTokensIn,
+        costUsd: call.costUsd,
+        durationMs: call.durationMs,
+        simulated: call.simulated,
+        output: call.output,
+        error: call.error,
+        promptHash: call.promptHash,
+        finishedAt: call.finishedAt,
+      })
+      .where('call_id = :id AND status = :queued', { id: call.callId, queued: 'queued' })
+      .execute();
+    if (!updated.affected) return false;
+    this.run.tokensIn += result.tokensIn;
+    this.run.tokensOut += result.tokensOut;
+    this.run.cachedTokensIn += result.cachedTokensIn;
+    this.run.costUsd = Math.round((this.run.costUsd + result.costUsd) * 1e9) / 1e9;
+    if (result.costUsd > 0) {
+      await this.withCounters(() => this.deps.breaker.recordCostOnce(this.run.id, result.costUsd, this.limits, call.callId));
+    }
+    // a call of the current visit adds to the context's cost; a straggler of an earlier one too
+    if (this.isActive) {
+      this.run.context = addRunCost(this.run.context, result.costUsd);
+      // run.finished stays the last event of a finished run; the straggler is in its call row
+      this.emit({
+        type: 'agent.finished',
+        state: call.state,
+        agent: call.agent,
+        backend: result.backend,
+        model: result.model,
+        tokensIn: result.tokensIn,
+        tokensOut: result.tokensOut,
+        cachedTokensIn: result.cachedTokensIn,
+        costUsd: result.costUsd,
+        durationMs: result.durationMs,
+        simulated: result.simulated,
+        error: result.error,
+      });
+    }
+    return true;
+  }
+
+  /**
+   * Decides the current visit from its recorded calls when it can: a one-agent state once its call
+   * is back, a fan-out as soon as its completion rule is met or can no longer be.
+   */
+  async settle(seq: number, calls: readonly AgentCallEntity[]): Promise<void> {
+    const { run } = this;
+    if (run.status !== 'running' || run.seq !== seq || run.pendingResult !== null) return;
+    const state = this.state(run.currentState);
+    if (state.type === 'fan-out') {
+      const done = calls.filter((c) => c.status !== 'queued');
+      const succeeded = done.filter((c) => c.status === 'succeeded');
+      const tally = { succeeded: succeeded.length, failed: done.length - succeeded.length, total: state.agents.length };
+      const status = fanOutStatus(state.completion, tally);
+      if (status === 'pending') return;
+      if (status === 'unsatisfiable') {
+        const errors = done.filter((c) => c.status === 'failed').map((c) => `${c.agent}: ${c.error}`);
+        return this.fail(`state '${state.name}': ${describeCompletion(state.completion)} can no longer be met (${errors.join('; ')})`);
+      }
+      const drafts = succeeded.sort((a, b) => a.position - b.position).map((c) => c.output ?? '');
+      return this.completeState({ kind: 'fan-out', drafts, completed: tally.succeeded, failed: tally.failed, total: tally.total });
+    }
+    if (state.type !== 'single' && state.type !== 'orchestrator-task') return;
+    const call = calls[0];
+    if (!call || call.status === 'queued') return;
+    const who = `state '${state.name}': agent '${state.agent.name}'`;
+    if (call.status === 'failed') return this.fail(`${who} failed: ${call.error}`);
+    if (state.outputSchema === undefined) return this.completeState({ kind: 'text', content: call.output ?? '' });
+    const parsed = parseAgentOutput(call.output ?? '', state.outputSchema);
+    if (!parsed.ok) return this.fail(`${who} returned an invalid ${state.outputSchema}: ${parsed.reason}`);
+    return this.completeState({ kind: 'structured', output: parsed.output });
+  }
+
+  /** A reviewer's decision at a human-approval state (once per visit). */
+  async decide(response: ApprovalResponse, userId: string): Promise<void> {
+    const { run } = this;
+    if (run.status !== 'awaiting_approval') throw new RunConflictError(`the run is ${run.status}, not awaiting approval`);
+    const post = currentPost(run.context);
+    this.approvalRows.push(
+      Object.assign(new ApprovalEntity(), {
+        runId: run.id,
+        seq: run.seq,
+        state: run.currentState,
+        decision: response.decision,
+        text: response.decision === 'reject' ? response.feedback : response.decision === 'edit' ? response.text : null,
+        decidedBy: userId,
+      }),
+    );
+    run.status = 'running';
+    await this.completeState({ kind: 'approval', response, post: post ?? '' });
+  }
+
+  /** Continues a run that a soft breaker limit halted: its single extension, then the refused step again. */
+  async extend(): Promise<void> {
+    const { run } = this;
+    if (run.status !== 'halted' || run.haltKind !== 'soft_breaker' || run.pendingResult === null) {
+      throw new RunConflictError('only a run halted by a soft circuit-breaker limit can be extended');
+    }
+    const extended = await this.withCounters(() => this.deps.breaker.extend(run.id));
+    if (!extended) throw new RunConflictError('this run has already used its one soft-limit extension');
+    this.reopen();
+    const result = run.pendingResult;
+    run.pendingResult = null;
+    await this.completeState(result);
+  }
+
+  /** Re-enters the state a failed run failed in (a new visit: new seq, new job ids). */
+  async resume(): Promise<void> {
+    const { run } = this;
+    if (run.status !== 'failed') throw new RunConflictError(`only a failed run can be resumed; this one is ${run.status}`);
+    this.reopen();
+    await this.transition(run.currentState, run.currentState, 'resume');
+  }
+
+  async cancel(reason: string): Promise<void> {
+    if (!this.isActive) throw new RunConflictError(`the run is already ${this.run.status}`);
+    await this.finish({ status: 'cancelled', reason });
+  }
+
+  /** Writes what the step produced; the caller commits. */
+  async flush(): Promise<void> {
+    const { run } = this;
+    const patch: Partial<RunEntity> = {
+      status: run.status,
+      currentState: run.currentState,
+      seq: run.seq,
+      eventSeq: run.eventSeq,
+      context: run.context,
+      pendingResult: run.pendingResult,
+      haltKind: run.haltKind,
+      reason: run.reason,
+      finalPost: run.finalPost,
+      tokensIn: run.tokensIn,
+      tokensOut: run.tokensOut,
+      cachedTokensIn: run.cachedTokensIn,
+      costUsd: run.costUsd,
+      finishCount: run.finishCount,
+      finishedAt: run.finishedAt,
+    };
+    // TypeORM's deep-partial type cannot follow the JSON columns' readonly records; the values are plain JSON
+    await this.m.update(RunEntity, { id: run.id }, patch as QueryDeepPartialEntity<RunEntity>);
+    if (this.transitionRows.length) await this.m.insert(TransitionEntity, this.transitionRows);
+    if (this.approvalRows.length) await this.m.insert(ApprovalEntity, this.approvalRows);
+    if (this.callRows.length) await this.m.insert(AgentCallEntity, this.callRows);
+    if (this.events.length) {
+      await this.m.insert(
+        RunEventEntity,
+        this.events.map((event) => ({ runId: run.id, seq: event.seq, type: event.type, event })),
+      );
+    }
+    if (this.outboxRows.length) await this.m.insert(OutboxEntity, this.outboxRows as QueryDeepPartialEntity<OutboxEntity>[]);
+  }
+
+  /** Seqs of the transition rows this step wrote. */
+  get writtenSeqs(): number[] {
+    return this.transitionRows.map((t) => t.seq);
+  }
+
+  get hasOutbox(): boolean {
+    return this.outboxRows.length > 0;
+  }
+
+  // ── the walk ──────────────────────────────────────────────────────────────────────────────
+
+  /** The visit's result is known: settle the cost breaker, apply it, and take the first transition that holds. */
+  private async completeState(result: StateResult): Promise<void> {
+    const { run } = this;
+    const from = run.currentState;
+    run.pendingResult = result;
+    // the cost of the calls recorded so far (transitions are checked when taken); nothing spent, nothing to check
+    if (run.costUsd > 0) {
+      const counters = await this.withCounters(async () => this.deps.breaker.counters(run.id));
+      const costVerdict = counters ? checkBreaker(counters, this.limits) : null;
+      if (costVerdict && !costVerdict.allowed) return this.trip(costVerdict, from);
+    }
+
+    run.context = applyStateResult(run.context, from, result);
+    const facts = buildTransitionFacts(run.definition, run.context, result, this.elapsedMinutes());
+    const transition = evaluateTransitions(this.state(from), facts);
+    if (!transition) return this.fail(`state '${from}': no transition condition holds`);
+    await this.transition(from, transition.target, transition.condition.source);
+  }
+
+  /** Passes the breaker (keyed by the seq the transition will get), then writes the row and enters the target. */
+  private async transition(from: string, to: string, condition: string): Promise<void> {
+    const { run } = this;
+    const seq = run.seq + 1;
+    const attempt: TransitionAttempt = { toState: to, nowMs: this.deps.now(), limits: this.limits };
+    const verdict = await this.withCounters(() => this.deps.breaker.tryTransitionOnce(run.id, attempt, `t${seq}`));
+    if (!verdict.allowed) return this.trip(verdict, from);
+    this.emit({ type: 'transition', from, to, condition });
+    run.context = countTransition(run.context);
+    await this.enter(to, seq, from, condition);
+  }
+
+  private async enter(name: string, seq: number, from: string | null, condition: string | null): Promise<void> {
+    const { run } = this;
+    const state = this.state(name);
+    const entered = enterState(run.context, name);
+    run.context = entered.context;
+    run.currentState = name;
+    run.seq = seq;
+    run.pendingResult = null;
+    this.transitionRows.push(
+      Object.assign(new TransitionEntity(), { runId: run.id, seq, fromState: from, toState: name, stateType: state.type, condition, visit: entered.visit }),
+    );
+    this.emit({ type: 'state.entered', state: name, stateType: state.type, visit: entered.visit });
+    switch (state.type) {
+      case 'initial':
+        return this.completeState({ kind: 'none' });
+      case 'terminal':
+        return this.finish(terminalEnding(state, run.context), state.outcome === 'halted' ? 'terminal' : null);
+      case 'human-approval': {
+        const post = currentPost(run.context);
+        if (post === null) return this.fail(`state '${name}': there is no post to approve yet`);
+        this.emit({ type: 'approval.requested', state: name, post });
+        run.status = 'awaiting_approval';
+        return;
+      }
+      case 'single':
+      case 'orchestrator-task': {
+        if (state.qualityGate !== undefined) {
+          const gate = this.deps.gates[state.qualityGate];
+          if (!gate) return this.fail(`state '${name}': quality gate '${state.qualityGate}' is not available to this run`);
+          const findings = run.context.drafts.map((draft) => gate(draft, run.input));
+          findings.forEach((list, draft) => this.emit({ type: 'gate.findings', state: name, gate: state.qualityGate as string, draft, findings: list }));
+          run.context = applyGateFindings(run.context, findings);
+        }
+        this.queueCalls(state, [state.agent], entered.visit, false);
+        return;
+      }
+      case 'fan-out':
+        this.queueCalls(state, state.agents, entered.visit, state.completion.kind !== 'all');
+        return;
+    }
+  }
+
+  /** Agent calls of the visit: rows now, jobs after the commit (deterministic ids make a re-dispatch a no-op). */
+  private queueCalls(state: AgentCallingState, agents: readonly AgentSpec[], visit: number, early: boolean): void {
+    const { run } = this;
+    agents.forEach((declared, position) => {
+      const requested = run.backendOverrides[declared.name] ?? run.backendOverrides[declared.persona] ?? declared.backend;
+      // a model names a model of the declared backend; another backend runs its own default
+      const { model: _model, ...withoutModel } = declared;
+      const agent: AgentSpec = requested === declared.backend ? declared : { ...withoutModel, backend: requested };
+      const queueBackend: AgentBackend = this.deps.configuredBackends.has(requested) ? requested : 'simulated';
+      const callId = agentCallId(run.id, run.seq, agent.name);
+      const task = buildAgentTask({ runId: run.id, state, visit, agent, input: run.input, context: run.context });
+      const job: AgentJob = {
+        callId,
+        workspaceId: run.workspaceId,
+        task,
+        personaOverrides: run.personaOverrides,
+        ...(this.deps.requestId ? { requestId: this.deps.requestId } : {}),
+      };
+      this.callRows.push(
+        Object.assign(new AgentCallEntity(), {
+          callId,
+          runId: run.id,
+          workspaceId: run.workspaceId,
+          seq: run.seq,
+          state: state.name,
+          visit,
+          position,
+          agent: agent.name,
+          persona: agent.persona,
+          requestedBackend: requested,
+          queueBackend,
+          job,
+          early,
+          status: 'queued',
+          backend: null,
+          model: null,
+          tokensIn: 0,
+          tokensOut: 0,
+          cachedTokensIn: 0,
+          costUsd: 0,
+          durationMs: null,
+          simulated: null,
+          output: null,
+          error: null,
+          promptHash: null,
+          queuedAt: new Date(this.deps.now()),
+          finishedAt: null,
+        }),
+      );
+      this.emit({
+        type: 'agent.started',
+        state: state.name,
+        agent: agent.name,
+        backend: queueBackend,
+        model: queueBackend === requested ? (agent.model ?? 'default') : 'default',
+      });
+    });
+    this.dispatchSeq = run.seq;
+  }
+
+  private async trip(verdict: BreakerTrip, state: string): Promise<void> {
+    this.emit({ type: 'breaker.tripped', state, limit: verdict.limit, soft: verdict.soft, reason: verdict.reason });
+    const extendable = verdict.soft && !(await this.withCounters(() => this.deps.breaker.counters(this.run.id)))?.extended;
+    const reason = extendable ? `${verdict.reason} (soft limit: POST /api/workflows/runs/${this.run.id}/extend continues the run once)` : verdict.reason;
+    await this.finish({ status: 'halted', reason }, extendable ? 'soft_breaker' : 'hard_breaker');
+  }
+
+  private fail(reason: string): Promise<void> {
+    return this.finish({ status: 'failed', reason });
+  }
+
+  private async finish(ending: RunEnding, haltKind: HaltKind | null = null): Promise<void> {
+    const { run } = this;
+    run.status = ending.status;
+    run.reason = ending.reason;
+    run.haltKind = ending.status === 'halted' ? haltKind : null;
+    run.finalPost = ending.status === 'completed' ? currentPost(run.context) : null;
+    run.finishedAt = new Date(this.deps.now());
+    if (ending.status !== 'halted' || haltKind !== 'soft_breaker') run.pendingResult = null;
+    const event = this.emit({ type: 'run.finished', status: ending.status, finalState: run.currentState, reason: ending.reason, finalPost: run.finalPost });
+    const finished: RunFinishedEvent = {
+      runId: run.id,
+      workspaceId: run.workspaceId,
+      storyEntryId: run.storyEntryId,
+      workflow: run.workflow,
+      status: ending.status,
+      reason: ending.reason,
+      finalPost: run.finalPost,
+      usage: { tokensIn: run.tokensIn, tokensOut: run.tokensOut, costUsd: run.costUsd },
+      at: event.at,
+    };
+    // the first finish has msgID = runId (the contract); a run finishing again after resume/extend gets its own id
+    this.addOutbox(RUN_FINISHED_SUBJECT, run.finishCount === 0 ? run.id : `${run.id}.${event.seq}`, finished);
+    run.finishCount += 1;
+  }
+
+  private reopen(): void {
+    const { run } = this;
+    run.status = 'running';
+    run.reason = null;
+    run.haltKind = null;
+    run.finishedAt = null;
+    run.finalPost = null;
+  }
+
+  // ── helpers ───────────────────────────────────────────────────────────────────────────────
+
+  private emit(body: RunEventBody): RunEvent {
+    this.run.eventSeq += 1;
+    const event = { ...body, runId: this.run.id, seq: this.run.eventSeq, at: new Date(this.deps.now()).toISOString() } as RunEvent;
+    this.events.push(event);
+    return event;
+  }
+
+  private addOutbox(subject: string, msgId: string, payload: object): void {
+    this.outboxRows.push(
+      Object.assign(new OutboxEntity(), {
+        id: randomUUID(),
+        subject,
+        msgId,
+        payload: payload as Record<string, unknown>,
+        headers: { 'x-request-id': this.deps.requestId ?? randomUUID(), 'x-workspace-id': this.run.workspaceId, 'x-run-id': this.run.id },
+        publishedAt: null,
+      }),
+    );
+  }
+
+  private state(name: string): StateDefinition {
+    const state = this.run.definition.states[name];
+    if (!state) throw new Error(`the workflow has no state '${name}'`);
+    return state;
+  }
+
+  private elapsedMinutes(): number {
+    return (this.deps.now() - this.run.startedAt.getTime()) / 60_000;
+  }
+
+  /** Validates what the worker returned; anything off the contract is a failed call saying why. */
+  private checkedResult(call: AgentCallEntity, outcome: CallOutcome): AgentJobResult | (Omit<AgentJobResult, 'promptHash' | 'callId'>) {
+    const failed = (error: string) => ({
+      backend: call.queueBackend,
+      model: call.job.task.agent.model ?? 'unknown',
+      content: '',
+      tokensIn: 0,
+      tokensOut: 0,
+      cachedTokensIn: 0,
+      costUsd: 0,
+      durationMs: 0,
+      sessionId: null,
+      error,
+      simulated: call.queueBackend === 'simulated',
+    });
+    if ('failure' in outcome) return failed(`the agent job failed: ${outcome.failure}`);
+    const parsed = AgentJobResultSchema.safeParse(outcome.result);
+    if (!parsed.success) {
+      const problem = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      return failed(`the worker returned an invalid result (${problem})`);
+    }
+    if (parsed.data.callId !== call.callId) return failed(`the worker answered for call ${parsed.data.callId}, not ${call.callId}`);
+    return parsed.data;
+  }
+
+  /**
+   * Redis counters outlive a run by a week; a run that waited longer for its reviewer gets them
+   * back from what the database knows (transitions, visits, cost) before the operation is retried.
+   */
+  private async withCounters<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (error) {
+      if (!(error instanceof BreakerRunMissingError)) throw error;
+      await this.deps.breaker.restore(this.run.id, this.rebuiltCounters());
+      return op();
+    }
+  }
+
+  private rebuiltCounters(): BreakerCounters {
+    const { run } = this;
+    const visits = { ...run.context.visits };
+    delete visits[run.definition.initialState];
+    return { startedAtMs: run.startedAt.getTime(), transitions: run.context.transitions, visits, costUsd: run.costUsd, extended: false };
+  }
+}
+
+export type { BreakerVerdict };

@@ -1,0 +1,62 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { PLATFORM_CONFIG, PlatformConfig, RequestContext } from '@postmagiq/platform';
+import { Job, Worker } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { ORCHESTRATION_CONFIG, OrchestrationConfig } from '../config/orchestration.config';
+import { bullConnection } from './bullmq-connection';
+import { jobIdOfKey, STEPS_QUEUE } from './queue-names';
+import { RunEngine } from './run-engine.service';
+
+export const StepJobDataSchema = z.strictObject({ runId: z.string().uuid(), seq: z.number().int().nonnegative() });
+
+/**
+ * Consumes `orchestration.steps`: a parent job becomes processable when every agent call of its
+ * state visit has finished, and its processing records the results and walks the run on (one
+ * transaction). BullMQ delivers at least once and hands the job of a dead replica to another after
+ * the lock expires; a repeated processing finds the calls recorded and the run moved on, and
+ * changes nothing.
+ */
+@Injectable()
+export class StepProcessor implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('StepProcessor');
+  private worker?: Worker;
+
+  constructor(
+    private readonly engine: RunEngine,
+    @Inject(PLATFORM_CONFIG) private readonly platform: PlatformConfig,
+    @Inject(ORCHESTRATION_CONFIG) private readonly config: OrchestrationConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.worker = new Worker(STEPS_QUEUE, (job) => this.process(job), {
+      ...bullConnection(this.platform),
+      concurrency: this.config.ORCHESTRATION_STEP_CONCURRENCY,
+      lockDuration: this.config.ORCHESTRATION_STEP_LOCK_MS,
+      stalledInterval: Math.max(1000, Math.floor(this.config.ORCHESTRATION_STEP_LOCK_MS / 2)),
+      maxStalledCount: 10,
+    });
+    this.worker.on('failed', (job, err) => this.logger.warn(`step ${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`));
+    this.worker.on('error', (err) => this.logger.warn(`steps worker: ${err.message}`));
+  }
+
+  async process(job: Job): Promise<void> {
+    const parsed = StepJobDataSchema.safeParse(job.data);
+    if (!parsed.success) {
+      this.logger.error(`step job ${job.id}: invalid data (${parsed.error.message}); dropped`);
+      return;
+    }
+    const { runId, seq } = parsed.data;
+    const [rawValues, rawFailures] = await Promise.all([job.getChildrenValues(), job.getIgnoredChildrenFailures()]);
+    const values: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(rawValues)) values[jobIdOfKey(key)] = value;
+    const failures: Record<string, string> = {};
+    for (const [key, reason] of Object.entries(rawFailures)) failures[jobIdOfKey(key)] = String(reason);
+    await RequestContext.run({ requestId: randomUUID(), runId }, () => this.engine.onStepSettled(runId, seq, values, failures));
+  }
+
+  /** Before the database closes: finish the steps in hand, take no more. */
+  async onModuleDestroy(): Promise<void> {
+    await this.worker?.close();
+  }
+}
