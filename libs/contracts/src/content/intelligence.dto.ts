@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import { JsonObjectSchema, TimestampsSchema } from './page.dto';
+
+/** Kinds of material that are chunked, embedded and searchable. */
+export const EmbeddingSourceTypeSchema = z.enum(['post', 'story_entry', 'source']);
+export type EmbeddingSourceType = z.infer<typeof EmbeddingSourceTypeSchema>;
+
+/** Reference material of the workspace (an article, notes, a transcript) for semantic search. */
+export const CreateSourceRequestSchema = z.strictObject({
+  title: z.string().trim().min(1, 'must not be empty').max(200),
+  url: z
+    .url({ protocol: /^https?$/ })
+    .nullable()
+    .default(null),
+  text: z.string().trim().min(1, 'must not be empty').max(200_000),
+});
+export type CreateSourceRequest = z.infer<typeof CreateSourceRequestSchema>;
+
+export const UpdateSourceRequestSchema = z
+  .strictObject({
+    title: z.string().trim().min(1, 'must not be empty').max(200),
+    url: z.url({ protocol: /^https?$/ }).nullable(),
+    text: z.string().trim().min(1, 'must not be empty').max(200_000),
+  })
+  .partial();
+export type UpdateSourceRequest = z.infer<typeof UpdateSourceRequestSchema>;
+
+export const SourceSchema = z
+  .object({
+    id: z.string().uuid(),
+    title: z.string(),
+    url: z.string().nullable(),
+    text: z.string(),
+    chunkCount: z.number().int().nonnegative(),
+  })
+  .extend(TimestampsSchema.shape);
+export type Source = z.infer<typeof SourceSchema>;
+
+/** `GET /search?q=`: semantic search over the workspace's own material. */
+export const SemanticSearchQuerySchema = z.strictObject({
+  q: z.string().trim().min(1, 'must not be empty').max(2000),
+  /** Comma-separated kinds to search (default: all). */
+  types: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return undefined;
+      const parts = v.split(',').map((s) => s.trim());
+      for (const p of parts) {
+        if (!EmbeddingSourceTypeSchema.safeParse(p).success) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown type ${p} (post, story_entry, source)`,
+          });
+          return z.NEVER;
+        }
+      }
+      return parts as EmbeddingSourceType[];
+    }),
+  limit: z.coerce.number().int().min(1).max(50).default(10),
+});
+export type SemanticSearchQuery = z.infer<typeof SemanticSearchQuerySchema>;
+
+export const SearchHitSchema = z.object({
+  sourceType: EmbeddingSourceTypeSchema,
+  sourceId: z.string().uuid(),
+  chunkIndex: z.number().int().nonnegative(),
+  chunkText: z.string(),
+  /** Cosine similarity, 1 = identical direction. */
+  similarity: z.number(),
+  title: z.string(),
+});
+export type SearchHit = z.infer<typeof SearchHitSchema>;
+
+export const SearchResultSchema = z.object({
+  query: z.string(),
+  provider: z.string(),
+  model: z.string(),
+  hits: z.array(SearchHitSchema),
+});
+export type SearchResult = z.infer<typeof SearchResultSchema>;
+
+/** `POST /search/reindex`: re-embeds every item of the workspace (after a provider change). */
+export const ReindexResultSchema = z.object({
+  items: z.number().int().nonnegative(),
+  chunks: z.number().int().nonnegative(),
+});
+export type ReindexResult = z.infer<typeof ReindexResultSchema>;
+
+/** An audience the workspace writes for; one may be primary (the default of runs). */
+export const CreateAudienceSegmentRequestSchema = z.strictObject({
+  name: z.string().trim().min(1, 'must not be empty').max(120),
+  description: z.string().trim().max(2000).default(''),
+  demographics: JsonObjectSchema.default({}),
+  psychographics: JsonObjectSchema.default({}),
+  isPrimary: z.boolean().default(false),
+});
+export type CreateAudienceSegmentRequest = z.infer<typeof CreateAudienceSegmentRequestSchema>;
+
+export const UpdateAudienceSegmentRequestSchema = z
+  .strictObject({
+    name: z.string().trim().min(1, 'must not be empty').max(120),
+    description: z.string().trim().max(2000),
+    demographics: JsonObjectSchema,
+    psychographics: JsonObjectSchema,
+    isPrimary: z.boolean(),
+  })
+  .partial();
+export type UpdateAudienceSegmentRequest = z.infer<typeof UpdateAudienceSegmentRequestSchema>;
+
+export const AudienceSegmentSchema = z
+  .object({
+    id: z.string().uuid(),
+    name: z.string(),
+    description: z.string(),
+    demographics: JsonObjectSchema,
+    psychographics: JsonObjectSchema,
+    isPrimary: z.boolean(),
+  })
+  .extend(TimestampsSchema.shape);
+export type AudienceSegment = z.infer<typeof AudienceSegmentSchema>;
+
+export const VoicePlatformSchema = z.enum(['linkedin', 'x', 'threads', 'blog', 'newsletter']);
+export type VoicePlatform = z.infer<typeof VoicePlatformSchema>;
+
+/** How a voice is adjusted for one segment on one platform. */
+export const VoiceSpecSchema = z.strictObject({
+  toneAdjustments: z.array(z.string().trim().min(1).max(200)).max(20).default([]),
+  vocabulary: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
+  avoid: z.array(z.string().trim().min(1).max(200)).max(50).default([]),
+  /** 1 casual … 5 formal. */
+  formality: z.number().int().min(1).max(5).default(3),
+  targetWords: z
+    .strictObject({ min: z.number().int().min(1), max: z.number().int().min(1) })
+    .refine((r) => r.min <= r.max, { message: 'min must not exceed max' })
+    .nullable()
+    .default(null),
+  notes: z.string().trim().max(2000).default(''),
+});
+export type VoiceSpec = z.infer<typeof VoiceSpecSchema>;
+
+export const CreateCalibratedVoiceRequestSchema = z.strictObject({
+  voiceProfileId: z.string().uuid(),
+  segmentId: z.string().uuid(),
+  platform: VoicePlatformSchema.default('linkedin'),
+  voiceSpec: VoiceSpecSchema.default(VoiceSpecSchema.parse({})),
+});
+export type CreateCalibratedVoiceRequest = z.infer<typeof CreateCalibratedVoiceRequestSchema>;
+
+export const UpdateCalibratedVoiceRequestSchema = z.strictObject({ voiceSpec: VoiceSpecSchema });
+export type UpdateCalibratedVoiceRequest = z.infer<typeof UpdateCalibratedVoiceRequestSchema>;
+
+export const CalibratedVoiceSchema = z
+  .object({
+    id: z.string().uuid(),
+    voiceProfileId: z.string().uuid(),
+    segmentId: z.string().uuid(),
+    platform: VoicePlatformSchema,
+    voiceSpec: VoiceSpecSchema,
+  })
+  .extend(TimestampsSchema.shape);
+export type CalibratedVoice = z.infer<typeof CalibratedVoiceSchema>;

@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../libs/platform/jest.nest-preset.js'),
+  displayName: 'content',
+  rootDir: __dirname,
+};
