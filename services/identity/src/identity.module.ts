@@ -5,6 +5,7 @@ import { AdminController, FeatureFlagsController } from './admin/admin.controlle
 import { AdminService } from './admin/admin.service';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
+import { MeCache } from './auth/me-cache';
 import { PasswordHasher } from './auth/password-hasher';
 import { SessionService } from './auth/session.service';
 import { IDENTITY_CONFIG, loadIdentityConfig } from './config/identity.config';
@@ -46,6 +47,7 @@ import { WorkspacesService } from './workspaces/workspaces.service';
     PasswordHasher,
     SessionService,
     AuthService,
+    MeCache,
     WorkspacesService,
     AdminService,
     OutboxService,

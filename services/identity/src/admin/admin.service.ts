@@ -12,6 +12,7 @@ import {
 import { Principal, Problems } from '@postmagiq/platform';
 import { DataSource } from 'typeorm';
 import { toUser, toWorkspace } from '../auth/mappers';
+import { MeCache } from '../auth/me-cache';
 import { SessionService } from '../auth/session.service';
 import { IDENTITY_DB } from '../entities';
 import { FeatureFlagEntity } from '../entities/feature-flag.entity';
@@ -26,6 +27,7 @@ export class AdminService {
     @InjectDataSource(IDENTITY_DB) private readonly ds: DataSource,
     private readonly sessions: SessionService,
     private readonly outbox: OutboxService,
+    private readonly meCache: MeCache,
   ) {}
 
   async users(page: PageQuery): Promise<AdminUser[]> {
@@ -63,6 +65,7 @@ export class AdminService {
       void this.outbox.flush();
     }
     await this.sessions.blockUser(userId);
+    this.meCache.forgetUser(userId);
     await this.sessions.revokeUserSessions(userId);
     return this.user(userId);
   }

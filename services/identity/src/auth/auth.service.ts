@@ -20,6 +20,7 @@ import { UserEntity } from '../entities/user.entity';
 import { WorkspaceEntity } from '../entities/workspace.entity';
 import { OutboxService } from '../events/outbox.service';
 import { MailQueue } from '../mail/mail';
+import { MeCache } from './me-cache';
 import { toUser, toWorkspace } from './mappers';
 import { PasswordHasher } from './password-hasher';
 import { SessionService } from './session.service';
@@ -36,6 +37,7 @@ export class AuthService {
     private readonly sessions: SessionService,
     private readonly outbox: OutboxService,
     private readonly mail: MailQueue,
+    private readonly meCache: MeCache,
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
@@ -88,18 +90,22 @@ export class AuthService {
   }
 
   async me(principal: Principal): Promise<MeResponse> {
+    const cached = this.meCache.get(principal.userId, principal.workspaceId);
+    if (cached) return cached;
     const row = await this.ds.getRepository(MembershipEntity).findOne({
       where: { userId: principal.userId, workspaceId: principal.workspaceId },
       relations: { user: true, workspace: true },
     });
     if (!row?.user || !row.workspace) throw Problems.unauthorized('membership no longer exists', ProblemTypes.tokenInvalid);
     if (row.user.disabledAt) throw Problems.unauthorized('account disabled', ProblemTypes.accountDisabled);
-    return {
+    const answer: MeResponse = {
       user: toUser(row.user),
       workspace: toWorkspace(row.workspace),
       workspaceRole: row.role,
       scopes: principal.scopes,
     };
+    this.meCache.set(principal.userId, principal.workspaceId, answer);
+    return answer;
   }
 
   /** Changes the password and ends every other session of the user; the caller's stays. */
@@ -111,6 +117,7 @@ export class AuthService {
     const passwordHash = await this.hasher.hash(input.newPassword);
     await this.ds.getRepository(UserEntity).update({ id: user.id }, { passwordHash });
     await this.sessions.revokeUserSessions(user.id, { except: principal.sessionId });
+    this.meCache.forgetUser(user.id);
   }
 
   /** Always answers the same; mails a single-use link when the account exists. */

@@ -17,6 +17,7 @@ import { Principal, Problems, ProblemTypes } from '@postmagiq/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { toWorkspace } from '../auth/mappers';
+import { MeCache } from '../auth/me-cache';
 import { SessionService } from '../auth/session.service';
 import { hashToken, newOpaqueToken } from '../auth/tokens';
 import { IDENTITY_CONFIG, IdentityConfig } from '../config/identity.config';
@@ -40,6 +41,7 @@ export class WorkspacesService {
     private readonly sessions: SessionService,
     private readonly outbox: OutboxService,
     private readonly mail: MailQueue,
+    private readonly meCache: MeCache,
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
@@ -85,6 +87,7 @@ export class WorkspacesService {
   async rename(principal: Principal, id: string, name: string): Promise<Workspace> {
     const m = await this.requireMember(principal, id, 'team:manage');
     await this.ds.getRepository(WorkspaceEntity).update({ id }, { name });
+    this.meCache.forgetWorkspace(id);
     return toWorkspace({ ...(m.workspace as WorkspaceEntity), name });
   }
 
@@ -129,6 +132,7 @@ export class WorkspacesService {
       return { previous, target };
     });
     void this.outbox.flush();
+    this.meCache.forgetUser(userId);
     // the member's current tokens carry the old role: end their sessions in this workspace
     if (previous !== role && WORKSPACE_ROLE_RANK[role] < WORKSPACE_ROLE_RANK[previous]) {
       await this.sessions.revokeUserSessions(userId, { workspaceId: id });
@@ -151,6 +155,7 @@ export class WorkspacesService {
       await this.outbox.add(m, IdentitySubjects.memberRemoved, { workspaceId: id, userId });
     });
     void this.outbox.flush();
+    this.meCache.forgetUser(userId);
     await this.sessions.revokeUserSessions(userId, { workspaceId: id });
   }
 
