@@ -2,10 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp, PLATFORM_CONFIG, PlatformConfig } from '@postmagiq/platform';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-// The composition root may import services (type:composition). Until tsconfig.base.json maps
-// `@postmagiq/identity` to services/identity/src/index.ts, the import is by path.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { DemoAccountService } from '../../identity/src';
+import { DemoAccountService } from '@postmagiq/identity';
 import { demoCredentials } from './demo-account';
 import { StandaloneModule } from './standalone.module';
 

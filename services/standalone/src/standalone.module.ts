@@ -1,11 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@postmagiq/platform';
-// The composition root may import services (type:composition). Until tsconfig.base.json maps
-// `@postmagiq/identity` to services/identity/src/index.ts, the import is by path.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { IdentityModule } from '../../identity/src';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { AgentWorkerModule } from '../../agent-worker/src';
+import { AgentWorkerModule } from '@postmagiq/agent-worker';
+import { IdentityModule } from '@postmagiq/identity';
 
 /**
  * The one-machine topology: every service module that exists, in one process, on one port, with

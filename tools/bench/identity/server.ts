@@ -8,8 +8,7 @@ import 'reflect-metadata';
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createApp } from '@postmagiq/platform';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- a benchmark boots the service it measures
-import { IdentityAppModule } from '../../../services/identity/src/identity-app.module';
+import { IdentityAppModule } from '@postmagiq/identity';
 
 @Controller('bare')
 class BareController {
