@@ -51,9 +51,11 @@ export class RunFinishedConsumer implements OnApplicationBootstrap {
     try {
       await jsm.streams.info(ORCHESTRATION_STREAM);
     } catch {
+      // the same declaration as orchestration's: its subjects and a one-hour de-duplication window
       await this.jetstream.ensureStream({
         name: ORCHESTRATION_STREAM,
         subjects: [RUN_STARTED_SUBJECT, RUN_FINISHED_SUBJECT],
+        duplicateWindowMs: 60 * 60_000,
       });
     }
   }

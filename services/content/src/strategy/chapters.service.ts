@@ -21,6 +21,7 @@ export const CHAPTERS: PositionedList<ChapterEntity> = {
   entity: ChapterEntity,
   parentColumn: 'strategy_id',
   positionColumn: 'number',
+  positionProperty: 'number',
   field: 'number',
 };
 

@@ -9,9 +9,10 @@ import { invalid } from '../common/http';
  */
 export interface PositionedList<E extends ObjectLiteral> {
   entity: EntityTarget<E>;
-  /** Column names. */
+  /** Column names, and the entity property of the position. */
   parentColumn: string;
   positionColumn: string;
+  positionProperty: string;
   /** Field name used in 400s (`number`, `weekNumber`). */
   field: string;
 }
@@ -39,7 +40,7 @@ async function shift<E extends ObjectLiteral>(
   await m
     .createQueryBuilder()
     .update(list.entity)
-    .set({ [p]: () => `"${p}" + (${by})` } as never)
+    .set({ [list.positionProperty]: () => `"${p}" + (${by})` } as never)
     .where(`"${list.parentColumn}" = :parentId AND "${p}" BETWEEN :from AND :to`, {
       parentId,
       from,

@@ -24,6 +24,7 @@ export const STORY_ENTRIES: PositionedList<StoryEntryEntity> = {
   entity: StoryEntryEntity,
   parentColumn: 'chapter_id',
   positionColumn: 'week_number',
+  positionProperty: 'weekNumber',
   field: 'weekNumber',
 };
 
