@@ -1,12 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@postmagiq/platform';
 import { AgentWorkerModule } from '@postmagiq/agent-worker';
+import { ContentModule } from '@postmagiq/content';
 import { IdentityModule } from '@postmagiq/identity';
 
 /**
  * The one-machine topology: every service module that exists, in one process, on one port, with
  * the same HTTP paths as the ingress. Services still talk only over NATS and BullMQ here.
- * Content, orchestration and billing join this list as they are built. Agent calls are served by
+ * Orchestration and billing join this list as they are built. Agent calls are served by
  * in-process worker pools (simulated, plus every backend whose key is set) that still take their
  * jobs from BullMQ and publish over NATS, like the per-backend Deployments of the cluster.
  */
@@ -18,6 +19,7 @@ export class StandaloneModule {
       imports: [
         PlatformModule.forRoot({ env: { SERVICE_NAME: 'standalone', ...env } }),
         IdentityModule,
+        ContentModule,
         ...AgentWorkerModule.forConfiguredBackends(env),
       ],
     };
