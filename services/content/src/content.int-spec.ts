@@ -212,6 +212,31 @@ describe('content service (real Redis, NATS, embedded Postgres with pgvector)', 
         '/api/image-prompts/preview',
       ]),
     );
+    // answers are documented from the contract schemas too
+    const paths = doc.body.paths as Record<
+      string,
+      Record<
+        string,
+        {
+          responses: Record<
+            string,
+            { content?: Record<string, { schema?: { properties?: object } }> }
+          >;
+        }
+      >
+    >;
+    expect(
+      Object.keys(
+        paths['/api/posts/{id}']?.['get']?.responses['200']?.content?.['application/json']?.schema
+          ?.properties ?? {},
+      ),
+    ).toContain('currentVersion');
+    expect(
+      Object.keys(
+        paths['/api/characters']?.['get']?.responses['200']?.content?.['application/json']?.schema
+          ?.properties ?? {},
+      ),
+    ).toEqual(['items', 'total', 'limit', 'offset']);
     const ready = await http<{ checks: Record<string, unknown> }>('GET', '/health/ready');
     expect(ready.status).toBe(200);
     expect(Object.keys(ready.body.checks)).toContain('database:content');

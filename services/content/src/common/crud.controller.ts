@@ -15,6 +15,7 @@ import { ZodBody, ZodQuery } from '@postmagiq/platform';
 import { z } from 'zod';
 import { CanDelete, CanRead, CanWrite, WorkspaceId } from './access';
 import { idPipe } from './http';
+import { ApiPageResult, ApiResult } from './openapi';
 import type { WorkspaceCrudService, WorkspaceRow } from './workspace-crud.service';
 
 export interface CrudControllerOptions {
@@ -26,6 +27,8 @@ export interface CrudControllerOptions {
   what: string;
   create: z.ZodType;
   update: z.ZodType;
+  /** What the routes answer (documented in OpenAPI). */
+  dto: z.ZodType;
   /** Query of the list (pagination plus filters); defaults to pagination only. */
   listQuery?: z.ZodObject;
   service: Type<WorkspaceCrudService<WorkspaceRow, unknown, unknown, unknown>>;
@@ -49,6 +52,7 @@ export function CrudController(o: CrudControllerOptions) {
     ) {}
 
     @Get()
+    @ApiPageResult(o.dto)
     @ApiOperation({ summary: `List ${o.what}s of the workspace (paginated)` })
     list(
       @WorkspaceId() ws: string,
@@ -58,12 +62,14 @@ export function CrudController(o: CrudControllerOptions) {
     }
 
     @Get(':id')
+    @ApiResult(o.dto)
     get(@WorkspaceId() ws: string, @Param('id', Id) id: string): Promise<unknown> {
       return this.service.get(ws, id);
     }
 
     @Post()
     @CanWrite()
+    @ApiResult(o.dto, 201)
     @ApiOperation({ summary: `Create a ${o.what}` })
     create(@WorkspaceId() ws: string, @ZodBody(o.create) body: unknown): Promise<unknown> {
       return this.service.create(ws, body);
@@ -71,6 +77,7 @@ export function CrudController(o: CrudControllerOptions) {
 
     @Patch(':id')
     @CanWrite()
+    @ApiResult(o.dto)
     @ApiOperation({ summary: `Change fields of a ${o.what}` })
     update(
       @WorkspaceId() ws: string,

@@ -11,10 +11,16 @@ import {
   UpdateAudienceSegmentRequestSchema,
   UpdateCalibratedVoiceRequestSchema,
   UpdateSourceRequestSchema,
+  SourceSchema,
+  AudienceSegmentSchema,
+  CalibratedVoiceSchema,
+  SearchResultSchema,
+  ReindexResultSchema,
 } from '@postmagiq/contracts';
 import { ZodQuery } from '@postmagiq/platform';
 import { CanRead, CanWrite, WorkspaceId } from '../common/access';
 import { CrudController } from '../common/crud.controller';
+import { ApiResult } from '../common/openapi';
 import { AudienceSegmentsService } from './audience-segments.service';
 import { CalibratedVoicesService } from './calibrated-voices.service';
 import { EmbeddingsService } from './embeddings.service';
@@ -29,6 +35,7 @@ export class SourcesController extends CrudController({
   what: 'source',
   create: CreateSourceRequestSchema,
   update: UpdateSourceRequestSchema,
+  dto: SourceSchema,
   service: SourcesService,
 }) {}
 
@@ -38,6 +45,7 @@ export class AudienceSegmentsController extends CrudController({
   what: 'audience segment',
   create: CreateAudienceSegmentRequestSchema,
   update: UpdateAudienceSegmentRequestSchema,
+  dto: AudienceSegmentSchema,
   service: AudienceSegmentsService,
 }) {}
 
@@ -47,6 +55,7 @@ export class CalibratedVoicesController extends CrudController({
   what: 'calibrated voice',
   create: CreateCalibratedVoiceRequestSchema,
   update: UpdateCalibratedVoiceRequestSchema,
+  dto: CalibratedVoiceSchema,
   service: CalibratedVoicesService,
 }) {}
 
@@ -60,6 +69,7 @@ export class SearchController {
   ) {}
 
   @Get()
+  @ApiResult(SearchResultSchema)
   @ApiOperation({
     summary:
       "Semantic search over the workspace's posts, story entries and sources (nearest first)",
@@ -72,6 +82,7 @@ export class SearchController {
   }
 
   @Post('reindex')
+  @ApiResult(ReindexResultSchema)
   @HttpCode(200)
   @CanWrite()
   @ApiOperation({

@@ -4,9 +4,12 @@ import {
   CreatePersonaRequestSchema,
   PersonaDefaults,
   UpdatePersonaRequestSchema,
+  PersonaSchema,
+  PersonaDefaultsSchema,
 } from '@postmagiq/contracts';
 import { WorkspaceId } from '../common/access';
 import { CrudController } from '../common/crud.controller';
+import { ApiResult } from '../common/openapi';
 import { PersonasService } from './personas.service';
 
 export class PersonasController extends CrudController({
@@ -15,11 +18,13 @@ export class PersonasController extends CrudController({
   what: 'persona',
   create: CreatePersonaRequestSchema,
   update: UpdatePersonaRequestSchema,
+  dto: PersonaSchema,
   service: PersonasService,
 }) {
   @Inject(PersonasService) private readonly personas!: PersonasService;
 
   @Get('defaults')
+  @ApiResult(PersonaDefaultsSchema)
   @ApiOperation({
     summary:
       'The built-in templates of prompts/, the placeholders templates may use, and which this workspace overrides',

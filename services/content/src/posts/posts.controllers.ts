@@ -32,11 +32,18 @@ import {
   TransitionPostRequestSchema,
   UpdatePostRequest,
   UpdatePostRequestSchema,
+  PostSchema,
+  PostVersionSchema,
+  SimilarPostSchema,
+  PostLintSchema,
+  FinishedPostSchema,
 } from '@postmagiq/contracts';
 import { CurrentPrincipal, Principal, Problems, ZodBody, ZodQuery } from '@postmagiq/platform';
 import type { Response } from 'express';
+import { z } from 'zod';
 import { CanDelete, CanRead, CanWrite, WorkspaceId } from '../common/access';
 import { idPipe } from '../common/http';
+import { ApiPageResult, ApiResult } from '../common/openapi';
 import { PostsService } from './posts.service';
 
 const Id = idPipe('post');
@@ -51,6 +58,7 @@ export class PostsController {
   constructor(private readonly posts: PostsService) {}
 
   @Get()
+  @ApiPageResult(PostSchema)
   @ApiOperation({
     summary: 'Posts of the workspace, last changed first (filter by status or story entry)',
   })
@@ -62,6 +70,7 @@ export class PostsController {
   }
 
   @Post()
+  @ApiResult(PostSchema, 201)
   @CanWrite()
   @ApiOperation({
     summary: 'Create a post by hand or from a story entry; a non-empty `content` is version 1',
@@ -74,11 +83,13 @@ export class PostsController {
   }
 
   @Get(':id')
+  @ApiResult(PostSchema)
   get(@WorkspaceId() ws: string, @Param('id', Id) id: string): Promise<PostDto> {
     return this.posts.get(ws, id);
   }
 
   @Patch(':id')
+  @ApiResult(PostSchema)
   @CanWrite()
   @ApiOperation({
     summary: 'Edit; a changed `content` becomes a new version (only while draft or in review)',
@@ -100,6 +111,7 @@ export class PostsController {
   }
 
   @Post(':id/transition')
+  @ApiResult(PostSchema)
   @HttpCode(200)
   @CanWrite()
   @ApiOperation({
@@ -115,6 +127,7 @@ export class PostsController {
   }
 
   @Get(':id/versions')
+  @ApiPageResult(PostVersionSchema)
   @ApiOperation({ summary: 'Every version, newest first, with who or what produced it' })
   versions(
     @WorkspaceId() ws: string,
@@ -125,6 +138,7 @@ export class PostsController {
   }
 
   @Get(':id/versions/:number')
+  @ApiResult(PostVersionSchema)
   version(
     @WorkspaceId() ws: string,
     @Param('id', Id) id: string,
@@ -134,6 +148,7 @@ export class PostsController {
   }
 
   @Get(':id/similar')
+  @ApiResult(z.array(SimilarPostSchema))
   @ApiOperation({
     summary: 'Posts of the workspace nearest to this one (to avoid repeating yourself)',
   })
@@ -146,6 +161,7 @@ export class PostsController {
   }
 
   @Get(':id/lint')
+  @ApiResult(PostLintSchema)
   @ApiOperation({
     summary: "The deterministic quality gates, and the distance from the post's voice calibration",
   })
@@ -176,6 +192,7 @@ export class FinishedPostsController {
   constructor(private readonly posts: PostsService) {}
 
   @Get()
+  @ApiPageResult(FinishedPostSchema)
   @ApiOperation({
     summary:
       'The finished-post library (approved, published, archived) with filters and full-text search `q`',

@@ -22,12 +22,18 @@ import {
   UpdateStoryEntryRequest,
   UpdateStoryEntryRequestSchema,
   UpdateStrategyRequestSchema,
+  StrategySchema,
+  GoalSchema,
+  ChapterSchema,
+  StoryEntryDtoSchema,
+  NextStoryEntrySchema,
 } from '@postmagiq/contracts';
 import { ZodBody, ZodQuery } from '@postmagiq/platform';
 import { z } from 'zod';
 import { CanDelete, CanRead, CanWrite, WorkspaceId } from '../common/access';
 import { CrudController } from '../common/crud.controller';
 import { idPipe } from '../common/http';
+import { ApiPageResult, ApiResult } from '../common/openapi';
 import { ChaptersService } from './chapters.service';
 import { GoalsService } from './goals.service';
 import { StoryEntriesService } from './story-entries.service';
@@ -44,11 +50,13 @@ export class StrategiesController extends CrudController({
   what: 'strategy',
   create: CreateStrategyRequestSchema,
   update: UpdateStrategyRequestSchema,
+  dto: StrategySchema,
   service: StrategiesService,
 }) {
   @Inject(ChaptersService) private readonly chapters!: ChaptersService;
 
   @Get(':id/chapters')
+  @ApiPageResult(ChapterSchema)
   @ApiOperation({ summary: 'Chapters of a strategy, by number' })
   listChapters(
     @WorkspaceId() ws: string,
@@ -59,6 +67,7 @@ export class StrategiesController extends CrudController({
   }
 
   @Post(':id/chapters')
+  @ApiResult(ChapterSchema, 201)
   @CanWrite()
   @ApiOperation({ summary: 'Add a chapter at `number` (the following ones shift) or at the end' })
   createChapter(
@@ -70,6 +79,7 @@ export class StrategiesController extends CrudController({
   }
 
   @Put(':id/chapters/order')
+  @ApiPageResult(ChapterSchema)
   @CanWrite()
   @ApiOperation({ summary: 'Renumber the chapters 1..n in the order of `ids` (all of them)' })
   reorderChapters(
@@ -91,11 +101,13 @@ export class ChaptersController {
   ) {}
 
   @Get(':id')
+  @ApiResult(ChapterSchema)
   get(@WorkspaceId() ws: string, @Param('id', ChapterId) id: string): Promise<Chapter> {
     return this.chapters.get(ws, id);
   }
 
   @Patch(':id')
+  @ApiResult(ChapterSchema)
   @CanWrite()
   @ApiOperation({ summary: 'Change a chapter; a new `number` moves it (the others shift)' })
   update(
@@ -116,6 +128,7 @@ export class ChaptersController {
   }
 
   @Get(':id/story-entries')
+  @ApiPageResult(StoryEntryDtoSchema)
   @ApiOperation({ summary: 'Story entries of a chapter, by week' })
   listEntries(
     @WorkspaceId() ws: string,
@@ -126,6 +139,7 @@ export class ChaptersController {
   }
 
   @Post(':id/story-entries')
+  @ApiResult(StoryEntryDtoSchema, 201)
   @CanWrite()
   @ApiOperation({
     summary: 'Add a story entry at `weekNumber` (the following ones shift) or at the end',
@@ -139,6 +153,7 @@ export class ChaptersController {
   }
 
   @Put(':id/story-entries/order')
+  @ApiPageResult(StoryEntryDtoSchema)
   @CanWrite()
   @ApiOperation({ summary: 'Renumber the weeks 1..n in the order of `ids` (all of them)' })
   reorderEntries(
@@ -157,17 +172,20 @@ export class StoryEntriesController {
   constructor(private readonly entries: StoryEntriesService) {}
 
   @Get('next')
+  @ApiResult(NextStoryEntrySchema)
   @ApiOperation({ summary: 'What is next to write: the first planned entry of the workspace' })
   next(@WorkspaceId() ws: string): Promise<NextStoryEntry> {
     return this.entries.next(ws);
   }
 
   @Get(':id')
+  @ApiResult(StoryEntryDtoSchema)
   get(@WorkspaceId() ws: string, @Param('id', EntryId) id: string): Promise<StoryEntryDto> {
     return this.entries.get(ws, id);
   }
 
   @Patch(':id')
+  @ApiResult(StoryEntryDtoSchema)
   @CanWrite()
   @ApiOperation({ summary: 'Change a story entry; a new `weekNumber` moves it (the others shift)' })
   update(
@@ -193,6 +211,7 @@ export class GoalsController extends CrudController({
   what: 'goal',
   create: CreateGoalRequestSchema,
   update: UpdateGoalRequestSchema,
+  dto: GoalSchema,
   listQuery: ContentPageQuerySchema.extend({
     strategyId: z.string().uuid().optional(),
     status: GoalStatusSchema.optional(),

@@ -22,11 +22,21 @@ import {
   UpdatePropRequestSchema,
   UpdateSceneRequestSchema,
   UpdateSentimentRequestSchema,
+  SentimentSchema,
+  SceneSchema,
+  PoseSchema,
+  OutfitSchema,
+  PropSchema,
+  CharacterSchema,
+  ImagePromptSchema,
+  CharacterDraftSchema,
+  ImagePromptPreviewSchema,
 } from '@postmagiq/contracts';
 import { ZodBody } from '@postmagiq/platform';
 import { z } from 'zod';
 import { CanWrite, WorkspaceId } from '../common/access';
 import { CrudController } from '../common/crud.controller';
+import { ApiResult } from '../common/openapi';
 import { CharactersService } from './characters.service';
 import { ImagePromptsService } from './image-prompts.service';
 import { OutfitsService } from './outfits.service';
@@ -44,6 +54,7 @@ export class SentimentsController extends CrudController({
   what: 'sentiment',
   create: CreateSentimentRequestSchema,
   update: UpdateSentimentRequestSchema,
+  dto: SentimentSchema,
   service: SentimentsService,
 }) {}
 
@@ -53,6 +64,7 @@ export class ScenesController extends CrudController({
   what: 'scene',
   create: CreateSceneRequestSchema,
   update: UpdateSceneRequestSchema,
+  dto: SceneSchema,
   service: ScenesService,
 }) {}
 
@@ -62,6 +74,7 @@ export class PosesController extends CrudController({
   what: 'pose',
   create: CreatePoseRequestSchema,
   update: UpdatePoseRequestSchema,
+  dto: PoseSchema,
   service: PosesService,
 }) {}
 
@@ -71,6 +84,7 @@ export class OutfitsController extends CrudController({
   what: 'outfit',
   create: CreateOutfitRequestSchema,
   update: UpdateOutfitRequestSchema,
+  dto: OutfitSchema,
   service: OutfitsService,
 }) {}
 
@@ -80,6 +94,7 @@ export class PropsController extends CrudController({
   what: 'prop',
   create: CreatePropRequestSchema,
   update: UpdatePropRequestSchema,
+  dto: PropSchema,
   listQuery: ContentPageQuerySchema.extend({
     category: z.string().trim().min(1).max(60).optional(),
   }),
@@ -92,11 +107,13 @@ export class CharactersController extends CrudController({
   what: 'character',
   create: CreateCharacterRequestSchema,
   update: UpdateCharacterRequestSchema,
+  dto: CharacterSchema,
   service: CharactersService,
 }) {
   @Inject(PHOTO_READER) private readonly reader!: PhotoReader;
 
   @Post('draft-from-photo')
+  @ApiResult(CharacterDraftSchema)
   @HttpCode(200)
   @CanWrite()
   @ApiOperation({
@@ -120,11 +137,13 @@ export class ImagePromptsController extends CrudController({
   what: 'image prompt',
   create: CreateImagePromptRequestSchema,
   update: UpdateImagePromptRequestSchema,
+  dto: ImagePromptSchema,
   service: ImagePromptsService,
 }) {
   @Inject(ImagePromptsService) private readonly prompts!: ImagePromptsService;
 
   @Post('preview')
+  @ApiResult(ImagePromptPreviewSchema)
   @HttpCode(200)
   @CanWrite()
   @ApiOperation({

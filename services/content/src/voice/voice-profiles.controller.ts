@@ -8,11 +8,15 @@ import {
   VoiceDistanceRequest,
   VoiceDistanceRequestSchema,
   VoiceProfileDto,
+  VoiceProfileDtoSchema,
+  VoiceCalibrationSchema,
+  VoiceDistanceSchema,
 } from '@postmagiq/contracts';
 import { ZodBody } from '@postmagiq/platform';
 import { CanWrite, WorkspaceId } from '../common/access';
 import { CrudController } from '../common/crud.controller';
 import { idPipe } from '../common/http';
+import { ApiResult } from '../common/openapi';
 import { VoiceProfilesService } from './voice-profiles.service';
 
 const Id = idPipe('voice profile');
@@ -23,11 +27,13 @@ export class VoiceProfilesController extends CrudController({
   what: 'voice profile',
   create: CreateVoiceProfileRequestSchema,
   update: UpdateVoiceProfileRequestSchema,
+  dto: VoiceProfileDtoSchema,
   service: VoiceProfilesService,
 }) {
   @Inject(VoiceProfilesService) private readonly voices!: VoiceProfilesService;
 
   @Get(':id/calibration')
+  @ApiResult(VoiceCalibrationSchema)
   @ApiOperation({
     summary: 'The measured style of the voice (from its example posts); 409 while it has none',
   })
@@ -36,6 +42,7 @@ export class VoiceProfilesController extends CrudController({
   }
 
   @Post(':id/calibration')
+  @ApiResult(VoiceProfileDtoSchema)
   @HttpCode(200)
   @CanWrite()
   @ApiOperation({ summary: 'Measure the examples again and store the calibration' })
@@ -44,6 +51,7 @@ export class VoiceProfilesController extends CrudController({
   }
 
   @Post(':id/calibration/distance')
+  @ApiResult(VoiceDistanceSchema)
   @HttpCode(200)
   @ApiOperation({ summary: 'How far a draft sits from the voice, metric by metric (reads only)' })
   distance(
