@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { PLATFORM_ENV, ServiceDatabaseModule } from '@postmagiq/platform';
 import { loadOrchestrationConfig, ORCHESTRATION_CONFIG } from './config/orchestration.config';
 import { RunContextClient } from './content/run-context.client';
@@ -23,6 +24,8 @@ import { RunStreamGateway } from './stream/run-stream.gateway';
  */
 @Module({
   imports: [
+    // route audits (listRoutes) walk the controllers through it
+    DiscoveryModule,
     ServiceDatabaseModule.forService({
       name: ORCHESTRATION_DB,
       schema: ORCHESTRATION_SCHEMA,

@@ -11,6 +11,16 @@ export function runEventsSubject(runId: string): string {
   return `orchestration.run.events.${runId}`;
 }
 
+/**
+ * JetStream message ids of the lifecycle events. One stream holds both subjects and JetStream
+ * de-duplicates by message id across the stream, so started and finished need ids of their own
+ * (with the bare run id, the finished event was dropped as a duplicate of the started one). A run
+ * that finishes again after a resume or an extension gets the seq of that `run.finished` event.
+ */
+export function runLifecycleMsgId(runId: string, event: 'started' | 'finished', finishSeq?: number): string {
+  return finishSeq === undefined ? `${runId}.${event}` : `${runId}.${event}.${finishSeq}`;
+}
+
 export const RunStartedEventSchema = z
   .object({
     runId: z.string().uuid(),
@@ -23,7 +33,7 @@ export const RunStartedEventSchema = z
   .strict();
 export type RunStartedEvent = z.infer<typeof RunStartedEventSchema>;
 
-/** Published with `msgID = runId`; content stores `finalPost` as a new version of the story's post. */
+/** Published with `msgID = runLifecycleMsgId(runId, 'finished')`; content stores `finalPost` as a new version of the story's post. */
 export const RunFinishedEventSchema = z
   .object({
     runId: z.string().uuid(),

@@ -11,6 +11,7 @@ import {
   RunEventBody,
   RunFinishedEvent,
   RunStartedEvent,
+  runLifecycleMsgId,
 } from '@postmagiq/contracts';
 import {
   addRunCost,
@@ -96,7 +97,7 @@ export class RunStep {
   async begin(startedEvent: RunStartedEvent): Promise<void> {
     await this.deps.breaker.start(this.run.id, this.run.startedAt.getTime());
     this.emit({ type: 'run.started', workflow: this.run.definition.name, initialState: this.run.definition.initialState });
-    this.addOutbox(RUN_STARTED_SUBJECT, this.run.id, startedEvent);
+    this.addOutbox(RUN_STARTED_SUBJECT, runLifecycleMsgId(this.run.id, 'started'), startedEvent);
     await this.enter(this.run.definition.initialState, 0, null, null);
   }
 
@@ -454,8 +455,8 @@ export class RunStep {
       usage: { tokensIn: run.tokensIn, tokensOut: run.tokensOut, costUsd: run.costUsd },
       at: event.at,
     };
-    // the first finish has msgID = runId (the contract); a run finishing again after resume/extend gets its own id
-    this.addOutbox(RUN_FINISHED_SUBJECT, run.finishCount === 0 ? run.id : `${run.id}.${event.seq}`, finished);
+    // a run finishing again after resume/extend publishes a new event, with an id of its own
+    this.addOutbox(RUN_FINISHED_SUBJECT, runLifecycleMsgId(run.id, 'finished', run.finishCount === 0 ? undefined : event.seq), finished);
     run.finishCount += 1;
   }
 

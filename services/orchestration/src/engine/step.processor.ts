@@ -21,6 +21,8 @@ export const StepJobDataSchema = z.strictObject({ runId: z.string().uuid(), seq:
 export class StepProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('StepProcessor');
   private worker?: Worker;
+  /** Step jobs this replica has processed (tests check that replicas share the work). */
+  processed = 0;
 
   constructor(
     private readonly engine: RunEngine,
@@ -53,6 +55,7 @@ export class StepProcessor implements OnApplicationBootstrap, OnModuleDestroy {
     const failures: Record<string, string> = {};
     for (const [key, reason] of Object.entries(rawFailures)) failures[jobIdOfKey(key)] = String(reason);
     await RequestContext.run({ requestId: randomUUID(), runId }, () => this.engine.onStepSettled(runId, seq, values, failures));
+    this.processed += 1;
   }
 
   /** Before the database closes: finish the steps in hand, take no more. */
