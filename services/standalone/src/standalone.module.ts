@@ -3,11 +3,12 @@ import { PlatformModule } from '@postmagiq/platform';
 import { AgentWorkerModule } from '@postmagiq/agent-worker';
 import { ContentModule } from '@postmagiq/content';
 import { IdentityModule } from '@postmagiq/identity';
+import { OrchestrationModule } from '@postmagiq/orchestration';
 
 /**
  * The one-machine topology: every service module that exists, in one process, on one port, with
  * the same HTTP paths as the ingress. Services still talk only over NATS and BullMQ here.
- * Orchestration and billing join this list as they are built. Agent calls are served by
+ * Billing joins this list when it is built. Agent calls are served by
  * in-process worker pools (simulated, plus every backend whose key is set) that still take their
  * jobs from BullMQ and publish over NATS, like the per-backend Deployments of the cluster.
  */
@@ -20,6 +21,7 @@ export class StandaloneModule {
         PlatformModule.forRoot({ env: { SERVICE_NAME: 'standalone', ...env } }),
         IdentityModule,
         ContentModule,
+        OrchestrationModule,
         ...AgentWorkerModule.forConfiguredBackends(env),
       ],
     };
