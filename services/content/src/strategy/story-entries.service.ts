@@ -154,10 +154,10 @@ export class StoryEntriesService {
     if (!entry) return { entry: null, strategy: null, chapter: null, remaining };
     const chapter = await this.ds
       .getRepository(ChapterEntity)
-      .findOneByOrFail({ id: entry.chapterId });
+      .findOneByOrFail({ id: entry.chapterId, workspaceId: ws });
     const strategy = await this.ds
       .getRepository(StrategyEntity)
-      .findOneByOrFail({ id: entry.strategyId });
+      .findOneByOrFail({ id: entry.strategyId, workspaceId: ws });
     return {
       entry: storyEntryDto(entry),
       strategy: { id: strategy.id, name: strategy.name },
