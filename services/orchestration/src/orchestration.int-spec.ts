@@ -19,6 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { mainJobOptions, runMainJob } from './demo/main-job';
 import { StepProcessor } from './engine/step.processor';
 import { RunEngine } from './engine/run-engine.service';
 import { OrchestrationAppModule } from './orchestration-app.module';
@@ -484,6 +485,19 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     expect((await B().api('GET', '/api/workflows/definitions/loop_forever', { token: stranger.token, ip: ip() })).status).toBe(404);
     expect((await A().api('DELETE', '/api/workflows/definitions/judge_badly', { token: editor.token, ip: ip() })).status).toBe(403);
     expect((await A().api('DELETE', '/api/workflows/definitions/judge_badly', { token: owner.token, ip: ip() })).status).toBe(204);
+  });
+
+  it('the main job (demo command) starts the default workflow, prints its live progress, auto-approves and prints the post', async () => {
+    const lines: string[] = [];
+    const options = mainJobOptions(['--url', A().url, '--story-entry', story, '--token', owner.token, '--ready-timeout-ms', '5000'], {});
+    const result = await runMainJob(options, { out: (l) => lines.push(l), err: (l) => lines.push(`ERR ${l}`) });
+    expect(result.status).toBe('completed');
+    const text = lines.join('\n');
+    for (const state of ['draft', 'audit', 'revise', 'synthesize', 'review', 'complete']) expect(text).toContain(`▸ ${state}`);
+    expect(text).toContain('writer_claude simulated/simulated-1 (simulated)');
+    expect(text).toContain('approved automatically (demo)');
+    expect(text).toContain(`Finished post\n\n${result.finalPost}`);
+    expect(lines.some((l) => l.startsWith('ERR'))).toBe(false);
   });
 
   it('guards every route, has no schema drift, and serves health and the OpenAPI document', async () => {
