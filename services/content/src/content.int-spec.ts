@@ -21,6 +21,8 @@ import {
   ProblemTypes,
   REQUIRED_SCOPES,
   REQUIRED_WORKSPACE_ROLES,
+  RedisService,
+  RevocationKeys,
 } from '@postmagiq/platform';
 import {
   apiClient,
@@ -242,7 +244,7 @@ describe('content service (real Redis, NATS, embedded Postgres with pgvector)', 
     expect(Object.keys(ready.body.checks)).toContain('database:content');
   });
 
-  it('refuses requests without a valid token (401 problem+json)', async () => {
+  it('refuses requests without a valid token, and tokens of a session identity revoked (401 problem+json)', async () => {
     const res = await http<Problem>('GET', '/api/posts', { ip });
     expect(res.status).toBe(401);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
@@ -250,6 +252,19 @@ describe('content service (real Redis, NATS, embedded Postgres with pgvector)', 
     expect(
       (await http('GET', '/api/posts', { ip, token: `${forged.token.slice(0, -4)}AAAA` })).status,
     ).toBe(401);
+
+    // identity revokes a session through Redis; the guard here honours it on the next request
+    const user = randomUUID();
+    const [a, b] = [
+      await issuer.caller('owner', randomUUID(), user),
+      await issuer.caller('owner', randomUUID(), user),
+    ];
+    expect((await http('GET', '/api/posts', { ip, token: a.token })).status).toBe(200);
+    await app.get(RedisService).client.set(RevocationKeys.session(a.sessionId), '1', 'EX', 60);
+    const revoked = await http<Problem>('GET', '/api/posts', { ip, token: a.token });
+    expect(revoked.status).toBe(401);
+    expect(revoked.body.type).toBe(ProblemTypes.tokenInvalid);
+    expect((await http('GET', '/api/posts', { ip, token: b.token })).status).toBe(200);
   });
 
   /*

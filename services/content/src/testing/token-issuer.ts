@@ -20,6 +20,7 @@ import type { AddressInfo } from 'node:net';
 
 export interface TestCaller {
   userId: string;
+  sessionId: string;
   workspaceId: string;
   role: WorkspaceRole;
   token: string;
@@ -58,12 +59,13 @@ export class TestTokenIssuer {
     userId: string = randomUUID(),
   ): Promise<TestCaller> {
     if (!this.privateKey) throw new Error('token issuer not started');
+    const sessionId = randomUUID();
     const token = await new SignJWT({
       role: 'user',
       workspaceId,
       workspaceRole: role,
       scopes: scopesFor('user', role),
-      sid: randomUUID(),
+      sid: sessionId,
     })
       .setProtectedHeader({ alg: 'EdDSA', kid: this.kid, typ: 'JWT' })
       .setSubject(userId)
@@ -72,7 +74,7 @@ export class TestTokenIssuer {
       .setIssuedAt()
       .setExpirationTime(`${ACCESS_TOKEN_TTL_SECONDS}s`)
       .sign(this.privateKey);
-    return { userId, workspaceId, role, token };
+    return { userId, sessionId, workspaceId, role, token };
   }
 
   async stop(): Promise<void> {
