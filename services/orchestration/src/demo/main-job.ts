@@ -114,21 +114,43 @@ async function login(base: string, options: MainJobOptions, io: MainJobIo): Prom
   return pair.accessToken;
 }
 
-/** The workspace's next planned story entry; a demo one from `seedStoryFile` when it has none. */
+interface EntryRef {
+  id: string;
+  title: string;
+  topic: string;
+}
+
+/**
+ * The workspace's next planned story entry, else its first one (a run moves an entry on from
+ * `planned`), else a demo one created from `seedStoryFile`.
+ */
 async function nextStoryEntry(http: Http, options: MainJobOptions, io: MainJobIo): Promise<string> {
-  const next = await http<{ entry: { id: string; title: string; topic: string } | null }>('GET', '/api/story-entries/next');
-  if (next.entry) {
-    io.out(`${pc.bold('story')} ${next.entry.title || next.entry.topic}`);
-    return next.entry.id;
+  const next = await http<{ entry: EntryRef | null }>('GET', '/api/story-entries/next');
+  const entry = next.entry ?? (await firstStoryEntry(http));
+  if (entry) {
+    io.out(`${pc.bold('story')} ${entry.title || entry.topic}`);
+    return entry.id;
   }
   const source = readFileSync(options.seedStoryFile, 'utf8');
   const title = /^#\s+(.+)$/m.exec(source)?.[1]?.trim() ?? 'A story';
   const body = source.replace(/^#\s+.+$/m, '').trim();
   const strategy = await http<{ id: string }>('POST', '/api/strategies', { name: 'Demo strategy', thesis: 'Small honest stories from work.' });
   const chapter = await http<{ id: string }>('POST', `/api/strategies/${strategy.id}/chapters`, { theme: 'First stories' });
-  const entry = await http<{ id: string }>('POST', `/api/chapters/${chapter.id}/story-entries`, { title, topic: title, storySource: body });
+  const created = await http<{ id: string }>('POST', `/api/chapters/${chapter.id}/story-entries`, { title, topic: title, storySource: body });
   io.out(`${pc.bold('story')} ${title} ${pc.dim(`(the workspace had none: created from ${options.seedStoryFile})`)}`);
-  return entry.id;
+  return created.id;
+}
+
+async function firstStoryEntry(http: Http): Promise<EntryRef | null> {
+  const strategies = await http<{ items: { id: string }[] }>('GET', '/api/strategies?limit=100');
+  for (const strategy of strategies.items) {
+    const chapters = await http<{ items: { id: string }[] }>('GET', `/api/strategies/${strategy.id}/chapters?limit=100`);
+    for (const chapter of chapters.items) {
+      const entries = await http<{ items: EntryRef[] }>('GET', `/api/chapters/${chapter.id}/story-entries?limit=1`);
+      if (entries.items[0]) return entries.items[0];
+    }
+  }
+  return null;
 }
 
 /** Streams the run's events until `run.finished`, printing one line per step; approves when asked. */
