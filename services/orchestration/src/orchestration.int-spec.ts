@@ -76,6 +76,28 @@ const FAILING_WORKFLOW = `workflow:
       type: terminal
 `;
 
+/** A quorum fan-out: two simulated writers and one whose queue nobody consumes (openai "has a key" here). */
+const QUORUM_WORKFLOW = `workflow:
+  name: quorum_race
+  initial_state: start
+  states:
+    start:
+      type: initial
+      transitions:
+        - { target: draft, condition: always }
+    draft:
+      type: fan-out
+      completion: { quorum: 2 }
+      agents:
+        - { name: fast_one, type: simulated, persona: writer }
+        - { name: stuck, type: openai, persona: writer }
+        - { name: fast_two, type: simulated, persona: writer }
+      transitions:
+        - { target: done, condition: { quorum: 2 } }
+    done:
+      type: terminal
+`;
+
 interface Replica {
   app: INestApplication;
   url: string;
@@ -120,6 +142,8 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
         IDENTITY_JWKS_URL: identity.jwksUrl,
         ORCHESTRATION_SWEEP_INTERVAL_MS: '1000',
         ORCHESTRATION_SWEEP_GRACE_MS: '3000',
+        // openai counts as configured, so its calls go to agents.openai, which no worker consumes here
+        OPENAI_API_KEY: 'sk-test-no-worker',
       };
       const app = await createApp(OrchestrationAppModule.forRoot(env), { title: `orchestration-${i}` });
       await app.listen(port, '127.0.0.1');
@@ -351,14 +375,30 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     expect(notFailed.status).toBe(409);
   });
 
+  it('a quorum fan-out decides as soon as enough calls are back, without waiting for the one still queued', async () => {
+    expect((await saveWorkflow(QUORUM_WORKFLOW)).status).toBe(201);
+    const run = await startRun(owner, { workflow: 'quorum_race', storyEntryId: story });
+    const d = await waitStatus(run.id, ['completed', 'failed', 'halted']);
+    expect(d.status).toBe('completed');
+    const byAgent = Object.fromEntries(d.agentCalls.map((c) => [c.agent, c]));
+    expect(byAgent['stuck']).toMatchObject({ status: 'queued', requestedBackend: 'openai', backend: 'openai' });
+    expect(byAgent['fast_one']?.status).toBe('succeeded');
+    expect(byAgent['fast_two']?.status).toBe('succeeded');
+    // the candidate post is the first successful draft in declaration order
+    expect(d.finalPost).toBe(byAgent['fast_one']?.output);
+    const events = await allEvents(run.id);
+    expect(events.filter((e) => e.type === 'agent.finished')).toHaveLength(2);
+    expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'completed' });
+  });
+
   it('routes agents without a key to the simulated queue, honours a backend per role, and cancels a waiting run', async () => {
-    const run = await startRun(owner, { workflow: 'linkedin_post', storyEntryId: story, backends: { writer: 'openai', auditor: 'gemini' } });
+    const run = await startRun(owner, { workflow: 'linkedin_post', storyEntryId: story, backends: { writer: 'ollama', auditor: 'gemini' } });
     const waiting = await waitStatus(run.id, ['awaiting_approval']);
     const draft = waiting.agentCalls.filter((c) => c.state === 'draft');
     expect(draft.map((c) => [c.requestedBackend, c.backend])).toEqual([
-      ['openai', 'simulated'],
-      ['openai', 'simulated'],
-      ['openai', 'simulated'],
+      ['ollama', 'simulated'],
+      ['ollama', 'simulated'],
+      ['ollama', 'simulated'],
     ]);
     expect(waiting.agentCalls.find((c) => c.state === 'audit')?.requestedBackend).toBe('gemini');
     expect(waiting.agentCalls.find((c) => c.state === 'synthesize')?.requestedBackend).toBe('claude');
