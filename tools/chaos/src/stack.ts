@@ -1,0 +1,549 @@
+/*
+ * The distributed stack on one machine, as separate processes, for the chaos run and the
+ * orchestration benchmark: Redis, NATS (JetStream) and the embedded Postgres from the platform
+ * test kit, then identity, (content,) orchestration replicas and agent-worker processes started
+ * from their sources the way their Deployments run them. Everything listens on 127.0.0.1 and is
+ * stopped, and its temp data removed, by `stop()`.
+ */
+import {
+  AGENT_QUEUES,
+  AGENT_USAGE_SUBJECT,
+  type AgentBackend,
+  CONTENT_RUN_CONTEXT_SUBJECT,
+  DEFAULT_VOICE_PROFILE,
+  RunContextRequestSchema,
+  StoryEntrySchema,
+  USAGE_STREAM,
+  type RunContextReply,
+  type TokenPair,
+} from '@postmagiq/contracts';
+import { freePort, startNats, startRedis, type Managed } from '@postmagiq/platform/testing';
+import { redisConnectionOptions } from '@postmagiq/platform';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Queue } from 'bullmq';
+import type { NatsConnection } from '@nats-io/nats-core/lib/mod';
+import * as transport from '@nats-io/transport-node';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(__dirname, '../../..');
+
+const connectNats = (
+  transport as unknown as {
+    connect(o: { servers: string; name?: string }): Promise<NatsConnection>;
+  }
+).connect;
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls until `condition` returns a truthy value, at most `timeoutMs`. */
+export async function waitUntil<T>(
+  condition: () => Promise<T> | T,
+  timeoutMs: number,
+  what: string,
+  everyMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await condition();
+    if (value) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+/** Peak resident set of a live process (VmHWM), in MB; 0 when it is gone. */
+export function peakRssMb(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+    return Math.round((kb / 1024) * 10) / 10;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * One service process, restartable on the same port: `node -r @swc-node/register <entry>`. Ready
+ * when `/health/ready` answers 200. Its output goes to a log file in the stack's folder.
+ */
+/**
+ * The embedded Postgres in its own process, with extended-protocol cycles serialized per
+ * connection (see embedded-postgres.ts: the platform's server mixes up concurrent connections).
+ */
+export async function startSerializedPostgresProcess(): Promise<Managed> {
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', resolve(__dirname, 'embedded-postgres.main.ts')],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, SWC_NODE_PROJECT: resolve(REPO_ROOT, 'tsconfig.base.json') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  const url = await new Promise<string>((ok, fail) => {
+    const timer = setTimeout(
+      () => fail(new Error(`embedded postgres did not start in 60 s\n${out}`)),
+      60_000,
+    );
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) {
+        clearTimeout(timer);
+        ok((JSON.parse(line) as { url: string }).url);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`embedded postgres exited with ${code}\n${out}`));
+    });
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((ok) => {
+        if (child.exitCode !== null || child.signalCode !== null) return ok();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          ok();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export class ServiceProcess {
+  child?: ChildProcess;
+  starts = 0;
+  kills = 0;
+  /** Highest VmHWM seen over every incarnation (sampled before each kill and at stop). */
+  peakRss = 0;
+  private log?: WriteStream;
+  private tail = '';
+
+  constructor(
+    readonly name: string,
+    readonly kind: string,
+    private readonly entry: string,
+    private readonly env: Record<string, string>,
+    readonly port: number,
+    private readonly logDir: string,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get alive(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  output(): string {
+    return this.tail;
+  }
+
+  async start(timeoutMs = 120_000): Promise<void> {
+    this.starts++;
+    this.log ??= createWriteStream(join(this.logDir, `${this.name}.log`), { flags: 'a' });
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', resolve(REPO_ROOT, this.entry)],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          SWC_NODE_PROJECT: resolve(REPO_ROOT, 'tsconfig.base.json'),
+          NODE_ENV: 'production',
+          HOST: '127.0.0.1',
+          PORT: String(this.port),
+          LOG_LEVEL: 'warn',
+          ...this.env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    this.child = child;
+    const add = (d: Buffer) => {
+      this.log?.write(d);
+      this.tail = (this.tail + d.toString()).slice(-8000);
+    };
+    child.stdout?.on('data', add);
+    child.stderr?.on('data', add);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (!this.alive) throw new Error(`${this.name} exited while starting:\n${this.tail}`);
+      try {
+        const res = await fetch(`${this.url}/health/ready`);
+        if (res.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline)
+        throw new Error(`${this.name} not ready after ${timeoutMs} ms:\n${this.tail}`);
+      await sleep(200);
+    }
+  }
+
+  /** Sends `signal` and waits for the process to be gone. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.child;
+    if (!child || !this.alive) return;
+    this.peakRss = Math.max(this.peakRss, peakRssMb(child.pid));
+    const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+    child.kill(signal);
+    if (signal === 'SIGKILL') this.kills++;
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  samplePeakRss(): number {
+    this.peakRss = Math.max(this.peakRss, peakRssMb(this.child?.pid));
+    return this.peakRss;
+  }
+
+  async stop(): Promise<void> {
+    await this.kill('SIGTERM');
+    await new Promise<void>((ok) => (this.log ? this.log.end(ok) : ok()));
+    this.log = undefined;
+  }
+}
+
+export interface StackOptions {
+  orchestrationReplicas: number;
+  workers: number;
+  /** Delay of every simulated agent call. */
+  simulatedLatencyMs: number;
+  workerConcurrency: number;
+  /** Extra environment for orchestration and worker processes (lock and sweep timings). */
+  orchestrationEnv?: Record<string, string>;
+  workerEnv?: Record<string, string>;
+}
+
+export interface DemoAccount {
+  workspaceId: string;
+  storyEntryId: string;
+  token(): string;
+}
+
+/**
+ * A story entry for runs. When the content service is in the repository it is started and asked
+ * over its API; until then this process answers `content.run-context.get` itself (NATS
+ * request/reply in the wire format of @nestjs/microservices), with a fixed story and voice.
+ */
+class RunContextStandIn {
+  private readonly stories = new Set<string>();
+  constructor(private readonly nc: NatsConnection) {}
+
+  start(): void {
+    const story = demoStory();
+    this.nc.subscribe(CONTENT_RUN_CONTEXT_SUBJECT, {
+      queue: 'content',
+      callback: (err, msg) => {
+        if (err || !msg.reply) return;
+        const packet = msg.json<{ id: string; data: unknown }>();
+        const request = RunContextRequestSchema.safeParse(packet.data);
+        if (!request.success || !this.stories.has(request.data.storyEntryId)) {
+          msg.respond(
+            JSON.stringify({
+              id: packet.id,
+              err: { status: 404, message: 'story entry not found' },
+              isDisposed: true,
+            }),
+          );
+          return;
+        }
+        const reply: RunContextReply = {
+          storyEntryId: request.data.storyEntryId,
+          story,
+          voiceProfileId: null,
+          voice: DEFAULT_VOICE_PROFILE,
+          calibration: null,
+          personaOverrides: {},
+          segment: null,
+        };
+        msg.respond(JSON.stringify({ id: packet.id, response: reply, isDisposed: true }));
+      },
+    });
+  }
+
+  createStory(): string {
+    const id = randomUUID();
+    this.stories.add(id);
+    return id;
+  }
+}
+
+/** The repository's example story (`examples/story.md`): a `# title` line, then the body. */
+function demoStory() {
+  const text = readFileSync(join(REPO_ROOT, 'examples/story.md'), 'utf8');
+  const [first = '', ...rest] = text.split('\n');
+  return StoryEntrySchema.parse({
+    title: first.replace(/^#\s*/, ''),
+    body: rest.join('\n').trim(),
+  });
+}
+
+export class Stack {
+  readonly processes: ServiceProcess[] = [];
+  identity!: ServiceProcess;
+  orchestration: ServiceProcess[] = [];
+  workers: ServiceProcess[] = [];
+  nc!: NatsConnection;
+  redisUrl = '';
+  /** Set when runs get their story from the stand-in rather than the content service. */
+  contentStandIn = false;
+  private infra: Managed[] = [];
+  private readonly dir = mkdtempSync(join(tmpdir(), 'pmq-stack-'));
+  private standIn?: RunContextStandIn;
+  private tokens?: TokenPair;
+  private refreshTimer?: NodeJS.Timeout;
+
+  get logDir(): string {
+    return this.dir;
+  }
+
+  static async start(
+    options: StackOptions,
+    say: (line: string) => void = () => undefined,
+  ): Promise<Stack> {
+    const stack = new Stack();
+    try {
+      await stack.boot(options, say);
+      return stack;
+    } catch (e) {
+      await stack.stop();
+      throw e;
+    }
+  }
+
+  private async boot(options: StackOptions, say: (line: string) => void): Promise<void> {
+    say('starting Redis, NATS and the embedded Postgres');
+    const [redis, nats, pg] = await Promise.all([
+      startRedis(),
+      startNats(),
+      startSerializedPostgresProcess(),
+    ]);
+    this.infra.push(redis, nats, pg);
+    this.redisUrl = redis.url;
+    this.nc = await connectNats({ servers: nats.url, name: 'stack-driver' });
+    const common = {
+      REDIS_URL: redis.url,
+      NATS_URL: nats.url,
+      DATABASE_URL: pg.url,
+      DATA_DIR: join(this.dir, 'data'),
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      SWAGGER_ENABLED: 'false',
+    };
+    this.identity = await this.add('identity', 'identity', 'services/identity/src/main.ts', common);
+    say('starting identity');
+    await this.identity.start();
+    const jwks = `${this.identity.url}/api/auth/.well-known/jwks.json`;
+
+    this.standIn = new RunContextStandIn(this.nc);
+    this.standIn.start();
+    this.contentStandIn = true;
+
+    const orchestrationEnv = { ...common, IDENTITY_JWKS_URL: jwks, ...options.orchestrationEnv };
+    for (let i = 0; i < options.orchestrationReplicas; i++) {
+      this.orchestration.push(
+        await this.add(
+          `orchestration-${i + 1}`,
+          'orchestration',
+          'services/orchestration/src/main.ts',
+          orchestrationEnv,
+        ),
+      );
+    }
+    const workerEnv = {
+      REDIS_URL: redis.url,
+      NATS_URL: nats.url,
+      AGENT_BACKEND: 'simulated',
+      SIMULATED_LATENCY_MS: String(options.simulatedLatencyMs),
+      AGENT_CONCURRENCY: String(options.workerConcurrency),
+      ...options.workerEnv,
+    };
+    for (let i = 0; i < options.workers; i++) {
+      this.workers.push(
+        await this.add(
+          `agent-worker-${i + 1}`,
+          'agent-worker',
+          'services/agent-worker/src/main.ts',
+          workerEnv,
+        ),
+      );
+    }
+    say(
+      `starting ${this.orchestration.length} orchestration replica(s) and ${this.workers.length} simulated agent worker(s)`,
+    );
+    // one at a time: each runs its migrations / stream declarations on first start
+    for (const p of [...this.orchestration, ...this.workers]) await p.start();
+  }
+
+  private async add(
+    name: string,
+    kind: string,
+    entry: string,
+    env: Record<string, string>,
+  ): Promise<ServiceProcess> {
+    const p = new ServiceProcess(name, kind, entry, env, await freePort(), this.dir);
+    this.processes.push(p);
+    return p;
+  }
+
+  /** A registered demo user (owner of its workspace) and one story entry to run workflows for. */
+  async demoAccount(): Promise<DemoAccount> {
+    const email = `chaos-${randomUUID().slice(0, 8)}@example.com`;
+    const res = await fetch(`${this.identity.url}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'correct horse battery staple', name: 'Chaos Demo' }),
+    });
+    if (res.status !== 201) throw new Error(`register: ${res.status} ${await res.text()}`);
+    this.tokens = (await res.json()) as TokenPair;
+    // access tokens live 15 minutes: rotate well before
+    this.refreshTimer = setInterval(() => void this.refresh(), 5 * 60_000);
+    this.refreshTimer.unref();
+    const claims = JSON.parse(
+      Buffer.from(this.tokens.accessToken.split('.')[1] ?? '', 'base64url').toString(),
+    ) as { workspaceId: string };
+    if (!this.standIn) throw new Error('no content source');
+    const storyEntryId = this.standIn.createStory();
+    return {
+      workspaceId: claims.workspaceId,
+      storyEntryId,
+      token: () => this.tokens?.accessToken ?? '',
+    };
+  }
+
+  private async refresh(): Promise<void> {
+    if (!this.tokens) return;
+    const res = await fetch(`${this.identity.url}/api/auth/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken: this.tokens.refreshToken }),
+    }).catch(() => null);
+    if (res?.status === 200) this.tokens = (await res.json()) as TokenPair;
+  }
+
+  /**
+   * A request to orchestration's API on whichever replica answers (replicas may be down during
+   * chaos); retried on connection errors and 5xx until `timeoutMs`.
+   */
+  async api<T>(
+    token: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    timeoutMs = 60_000,
+  ): Promise<{ status: number; body: T }> {
+    const deadline = Date.now() + timeoutMs;
+    let attempt = 0;
+    for (;;) {
+      const live = this.orchestration.filter((p) => p.alive);
+      const target = live[attempt++ % Math.max(1, live.length)] ?? this.orchestration[0];
+      let failure = '';
+      if (target) {
+        try {
+          const res = await fetch(`${target.url}${path}`, {
+            method,
+            headers: {
+              authorization: `Bearer ${token}`,
+              ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+            },
+            ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+            signal: AbortSignal.timeout(30_000),
+          });
+          const text = await res.text();
+          if (res.status < 500)
+            return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+          failure = `${res.status} ${text.slice(0, 300)}`;
+        } catch (e) {
+          failure = (e as Error).message;
+        }
+      }
+      if (Date.now() > deadline) throw new Error(`${method} ${path}: ${failure}`);
+      await sleep(Math.min(1000, 100 * attempt));
+    }
+  }
+
+  /** Where an agent call's job is in BullMQ (for diagnostics): its state and failure, if any. */
+  async agentJobState(backend: AgentBackend, callId: string): Promise<string> {
+    const queue = new Queue(AGENT_QUEUES[backend], {
+      connection: { ...redisConnectionOptions(this.redisUrl), maxRetriesPerRequest: null },
+      prefix: 'pmq',
+    });
+    try {
+      const job = await queue.getJob(callId);
+      if (!job) return 'no job';
+      const state = await job.getState();
+      return job.failedReason ? `${state}: ${job.failedReason}` : state;
+    } finally {
+      await queue.close();
+    }
+  }
+
+  /** Where the parent (step) job of a state visit is, with its children's bookkeeping (diagnostics). */
+  async stepJobState(runId: string, seq: number): Promise<string> {
+    const queue = new Queue('orchestration.steps', {
+      connection: { ...redisConnectionOptions(this.redisUrl), maxRetriesPerRequest: null },
+      prefix: 'pmq',
+    });
+    try {
+      const job = await queue.getJob(`${runId}.${seq}.step`);
+      if (!job) return 'no step job';
+      const [state, deps, values] = await Promise.all([
+        job.getState(),
+        job.getDependenciesCount(),
+        job.getChildrenValues(),
+      ]);
+      return `step ${state} (deps ${JSON.stringify(deps)}, values for ${
+        Object.keys(values)
+          .map((k) => k.slice(k.lastIndexOf('.') + 1))
+          .join('+') || 'none'
+      }${job.failedReason ? `, failed: ${job.failedReason}` : ''})`;
+    } finally {
+      await queue.close();
+    }
+  }
+
+  /** Every message of the USAGE stream (the worker's usage events), oldest first. */
+  async usageEvents(): Promise<{ callId: string }[]> {
+    const jsm = await jetstreamManager(this.nc);
+    let total = 0;
+    try {
+      total = (await jsm.streams.info(USAGE_STREAM)).state.messages;
+    } catch {
+      return [];
+    }
+    const out: { callId: string }[] = [];
+    if (total === 0) return out;
+    const consumer = await jetstream(this.nc).consumers.get(USAGE_STREAM);
+    let seen = 0;
+    const messages = await consumer.fetch({ max_messages: total, expires: 10_000 });
+    for await (const m of messages) {
+      if (m.subject === AGENT_USAGE_SUBJECT) out.push(m.json<{ callId: string }>());
+      if (++seen >= total) break;
+    }
+    await consumer.delete().catch(() => undefined);
+    return out;
+  }
+
+  async stop(): Promise<void> {
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    await Promise.all(this.processes.map((p) => p.stop().catch(() => undefined)));
+    await this.nc?.drain().catch(() => undefined);
+    await Promise.all(this.infra.map((m) => m.stop().catch(() => undefined)));
+    if (!process.env['STACK_KEEP_LOGS']) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
