@@ -1,4 +1,11 @@
-import { DynamicModule, Injectable, Logger, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
+import {
+  DynamicModule,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationShutdown,
+  Provider,
+} from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -34,7 +41,9 @@ export const databaseHostProvider: Provider = {
     if (config.DATABASE_URL) return new DatabaseHost(config.DATABASE_URL);
     const dataDir = join(config.DATA_DIR, 'pg');
     const embedded = await startEmbeddedPostgres({ dataDir });
-    new Logger('Database').log(`embedded Postgres (PGlite + pgvector) on ${embedded.url.replace(/\/\/.*@/, '//')} with data in ${dataDir}`);
+    new Logger('Database').log(
+      `embedded Postgres (PGlite + pgvector) on ${embedded.url.replace(/\/\/.*@/, '//')} with data in ${dataDir}`,
+    );
     return new DatabaseHost(embedded.url, embedded);
   },
 };
@@ -61,7 +70,11 @@ export interface ServiceDatabaseOptions {
   migrations: MixedList<Function | string>;
 }
 
-export function serviceDataSourceOptions(url: string, options: ServiceDatabaseOptions, poolSize = 10) {
+export function serviceDataSourceOptions(
+  url: string,
+  options: ServiceDatabaseOptions,
+  poolSize = 10,
+) {
   return {
     type: 'postgres' as const,
     name: options.name,
@@ -97,7 +110,10 @@ export class ServiceDatabaseModule {
           inject: [DatabaseHost, PLATFORM_CONFIG],
           useFactory: async (host: DatabaseHost, config: PlatformConfig) => {
             await ensureSchema(host.url, options.schema);
-            return { ...serviceDataSourceOptions(host.url, options, config.DATABASE_POOL_SIZE), migrationsRun: true };
+            return {
+              ...serviceDataSourceOptions(host.url, options, config.DATABASE_POOL_SIZE),
+              migrationsRun: true,
+            };
           },
         }),
         TypeOrmModule.forFeature(options.entities as never[], options.name),
@@ -115,12 +131,20 @@ export async function pendingSchemaChanges(dataSource: DataSource): Promise<stri
 }
 
 /** Source of a TypeORM migration class for the pending changes (used by each service's generator). */
-export async function generateMigrationSource(dataSource: DataSource, className: string): Promise<string | null> {
+export async function generateMigrationSource(
+  dataSource: DataSource,
+  className: string,
+): Promise<string | null> {
   const sql = await dataSource.driver.createSchemaBuilder().log();
   if (sql.upQueries.length === 0) return null;
   const esc = (q: string) => q.replace(/\\/g, '\\\\').replace(/`/g, '\\`');
-  const up = sql.upQueries.map((q) => `    await queryRunner.query(\`${esc(q.query)}\`);`).join('\n');
-  const down = [...sql.downQueries].reverse().map((q) => `    await queryRunner.query(\`${esc(q.query)}\`);`).join('\n');
+  const up = sql.upQueries
+    .map((q) => `    await queryRunner.query(\`${esc(q.query)}\`);`)
+    .join('\n');
+  const down = [...sql.downQueries]
+    .reverse()
+    .map((q) => `    await queryRunner.query(\`${esc(q.query)}\`);`)
+    .join('\n');
   return `import { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class ${className} implements MigrationInterface {

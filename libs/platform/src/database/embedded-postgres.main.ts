@@ -8,7 +8,10 @@ import { startEmbeddedPostgres } from './embedded-postgres';
 
 async function main(): Promise<void> {
   const dataDir = process.argv[2] || undefined;
-  const pg = await startEmbeddedPostgres({ ...(dataDir ? { dataDir } : {}), port: Number(process.env['PG_PORT'] ?? 0) });
+  const pg = await startEmbeddedPostgres({
+    ...(dataDir ? { dataDir } : {}),
+    port: Number(process.env['PG_PORT'] ?? 0),
+  });
   process.stdout.write(JSON.stringify({ url: pg.url, port: pg.port }) + '\n');
   let stopping = false;
   const stop = async () => {
