@@ -3,18 +3,34 @@
  * Express, each server in its own process, measured in the same run by the same closed-loop load
  * generator (keep-alive, fixed concurrency). Login throughput is reported separately: argon2id is
  * meant to be slow. Provisions Redis, NATS and the embedded Postgres like the tests do.
+ *
+ * Fairness on a shared, noisy machine:
+ * - both servers are spawned the same way (same node flags, same environment, stdout to a log file
+ *   rather than through this process, readiness over IPC) and run side by side for the whole
+ *   measurement; only the one under load does work;
+ * - after a warm-up of each, BENCH_ROUNDS alternating rounds (me, bare, bare, me, …) of
+ *   BENCH_ROUND_MS each; a side's figures are its median round, so noise from other jobs hits both
+ *   alike and one unlucky round does not decide the result;
+ * - the identity server keeps every platform layer on, at LOG_LEVEL=info: the run checks that its
+ *   log file holds one access line per /auth/me request with request id and workspace id.
+ *
+ * BENCH_CPU_PROF=<dir> starts both servers with `node --cpu-prof --cpu-prof-dir=<dir>`
+ * (profiles are written when the servers stop); `profile-top.ts` summarises them.
  */
 import { freePort, startTestInfra } from '@postmagiq/platform/testing';
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const repoRoot = resolve(__dirname, '../../..');
-const DURATION_MS = Number(process.env['BENCH_DURATION_MS'] ?? 8000);
-const WARMUP_MS = Number(process.env['BENCH_WARMUP_MS'] ?? 2000);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 6);
+const ROUND_MS = Number(process.env['BENCH_ROUND_MS'] ?? 3000);
+const WARMUP_MS = Number(process.env['BENCH_WARMUP_MS'] ?? 3000);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
+const LOGIN_MS = Number(process.env['BENCH_LOGIN_MS'] ?? 5000);
+const CPU_PROF_DIR = process.env['BENCH_CPU_PROF'];
 
 interface Result {
   rps: number;
@@ -24,39 +40,46 @@ interface Result {
   errors: number;
 }
 
-function startServer(kind: 'identity' | 'bare', env: Record<string, string>): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'server.ts'), kind], {
+interface Server {
+  kind: string;
+  port: number;
+  child: ChildProcess;
+  logFile: string;
+}
+
+function startServer(kind: 'identity' | 'bare', env: Record<string, string>, logDir: string): Promise<Server> {
+  const logFile = join(logDir, `${kind}.log`);
+  const out = openSync(logFile, 'w');
+  const nodeArgs = ['-r', '@swc-node/register', ...(CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${resolve(CPU_PROF_DIR)}`, `--cpu-prof-name=${kind}.cpuprofile`] : [])];
+  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, 'server.ts'), kind], {
     cwd: repoRoot,
     env: { ...process.env, ...env, SWC_NODE_PROJECT: join(repoRoot, 'tsconfig.base.json') },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', out, 'pipe', 'ipc'],
   });
+  closeSync(out);
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
   return new Promise((ok, fail) => {
-    let buf = '';
-    const onData = (d: Buffer) => {
-      buf += d.toString();
-      // the identity server logs JSON lines too; ours is the one with only a port
-      for (const line of buf.split('\n')) {
-        if (/^\{"port":\d+\}$/.test(line.trim())) {
-          child.stdout?.off('data', onData);
-          child.stdout?.resume(); // keep draining access logs
-          ok({ port: (JSON.parse(line) as { port: number }).port, child });
-          return;
-        }
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code) => fail(new Error(`${kind} server exited with ${code}\n${err}`)));
+    const onExit = (code: number | null) => fail(new Error(`${kind} server exited with ${code}\n${err}`));
+    child.once('exit', onExit);
+    child.once('message', (m: { port: number }) => {
+      child.off('exit', onExit);
+      ok({ kind, port: m.port, child, logFile });
+    });
   });
 }
 
+/** Asks the server to close and exit normally (so a CPU profile gets written); kills it after 15 s. */
 function stop(child: ChildProcess): Promise<void> {
   return new Promise((ok) => {
-    if (child.exitCode !== null) return ok();
-    child.once('exit', () => ok());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+    if (child.exitCode !== null || child.signalCode !== null) return ok();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      ok();
+    });
+    if (child.connected) child.send('stop');
+    else child.kill('SIGTERM');
   });
 }
 
@@ -105,44 +128,95 @@ async function load(port: number, make: () => { method: string; path: string; he
 
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length === 0 ? 0 : s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/** A side's figures: median req/s, p50 and p99 over its rounds; requests and errors summed. */
+function summarise(rounds: Result[]): Result {
+  return {
+    rps: median(rounds.map((r) => r.rps)),
+    p50: median(rounds.map((r) => r.p50)),
+    p99: median(rounds.map((r) => r.p99)),
+    requests: rounds.reduce((n, r) => n + r.requests, 0),
+    errors: rounds.reduce((n, r) => n + r.errors, 0),
+  };
+}
+
+/** Access-log lines of GET /api/auth/me in the identity server's log, and how many carry both ids. */
+function countAccessLines(logFile: string): { lines: number; withIds: number } {
+  let lines = 0;
+  let withIds = 0;
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.includes('"/api/auth/me"')) continue;
+    try {
+      const entry = JSON.parse(line) as { req?: { url?: string }; requestId?: string; workspaceId?: string };
+      if (entry.req?.url !== '/api/auth/me') continue;
+      lines++;
+      if (entry.requestId && entry.workspaceId) withIds++;
+    } catch {
+      // a partial line at the end of the file
+    }
+  }
+  return { lines, withIds };
+}
+
 async function main(): Promise<void> {
   process.stdout.write('provisioning Redis, NATS and the embedded Postgres…\n');
   const infra = await startTestInfra();
   const dataDir = mkdtempSync(join(tmpdir(), 'pmq-bench-identity-'));
   const children: ChildProcess[] = [];
   try {
-    const port = await freePort();
-    const identity = await startServer('identity', {
+    // the same environment for both (the bare server ignores it)
+    const env = {
       ...infra.env,
-      PORT: String(port),
       DATA_DIR: dataDir,
       LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
       // limits stay enforced (the Lua script runs on every request) but high enough not to trip
       RATE_LIMIT_PER_MINUTE: '100000000',
       RATE_LIMIT_LOGIN_PER_MINUTE: '100000000',
-    });
-    children.push(identity.child);
+    };
+    const [identityPort, barePort] = [await freePort(), await freePort()];
+    const [identity, bare] = await Promise.all([
+      startServer('identity', { ...env, PORT: String(identityPort) }, dataDir),
+      startServer('bare', { ...env, PORT: String(barePort) }, dataDir),
+    ]);
+    children.push(identity.child, bare.child);
+
     const agent = new Agent({ keepAlive: true });
     const creds = { email: 'bench@example.com', password: 'benchmark password', name: 'Bench' };
-    const reg = await call(agent, port, 'POST', '/api/auth/register', {}, JSON.stringify(creds));
+    const reg = await call(agent, identity.port, 'POST', '/api/auth/register', {}, JSON.stringify(creds));
     if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${reg.body}`);
     const token = (JSON.parse(reg.body) as { accessToken: string }).accessToken;
     agent.destroy();
 
     const me = () => ({ method: 'GET', path: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
+    const hello = () => ({ method: 'GET', path: '/bare', headers: {} });
     await load(identity.port, me, WARMUP_MS, CONCURRENCY);
-    const meResult = await load(identity.port, me, DURATION_MS, CONCURRENCY);
+    await load(bare.port, hello, WARMUP_MS, CONCURRENCY);
+
+    const meRounds: Result[] = [];
+    const bareRounds: Result[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      // me, bare, bare, me, …: neither side always goes first
+      const order = r % 2 === 0 ? ['me', 'bare'] : ['bare', 'me'];
+      for (const side of order) {
+        if (side === 'me') meRounds.push(await load(identity.port, me, ROUND_MS, CONCURRENCY));
+        else bareRounds.push(await load(bare.port, hello, ROUND_MS, CONCURRENCY));
+      }
+    }
+    const meResult = summarise(meRounds);
+    const bareResult = summarise(bareRounds);
+    const pairedRatio = median(meRounds.map((m, i) => (bareRounds[i]?.rps ?? 0) / m.rps));
+
     const loginBody = JSON.stringify({ email: creds.email, password: creds.password });
     const login = () => ({ method: 'POST', path: '/api/auth/login', headers: {}, body: loginBody });
-    const loginResult = await load(identity.port, login, Math.min(DURATION_MS, 5000), 4);
-    await stop(identity.child);
+    const loginResult = await load(identity.port, login, LOGIN_MS, 4);
 
-    const bare = await startServer('bare', {});
-    children.push(bare.child);
-    const hello = () => ({ method: 'GET', path: '/bare', headers: {} });
-    await load(bare.port, hello, WARMUP_MS, CONCURRENCY);
-    const bareResult = await load(bare.port, hello, DURATION_MS, CONCURRENCY);
-    await stop(bare.child);
+    await Promise.all([stop(identity.child), stop(bare.child)]);
+    const access = countAccessLines(identity.logFile);
 
     const rows = [
       ['endpoint', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'errors'],
@@ -151,19 +225,24 @@ async function main(): Promise<void> {
       ['POST /api/auth/login (argon2id, 4 clients)', loginResult],
     ].map((r) => (Array.isArray(r) && typeof r[1] === 'object' ? [r[0] as string, round((r[1] as Result).rps, 0), round((r[1] as Result).p50), round((r[1] as Result).p99), (r[1] as Result).requests, (r[1] as Result).errors] : r) as (string | number)[]);
     const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
-    process.stdout.write(`\nidentity benchmark: ${CONCURRENCY} keep-alive clients, ${DURATION_MS} ms per endpoint after ${WARMUP_MS} ms warm-up\n\n`);
+    process.stdout.write(
+      `\nidentity benchmark: ${CONCURRENCY} keep-alive clients; after ${WARMUP_MS} ms warm-up each, ${ROUNDS} alternating rounds of ${ROUND_MS} ms per endpoint (medians); login ${LOGIN_MS} ms\n\n`,
+    );
     for (const r of rows) process.stdout.write(r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i] ?? 0) : String(c).padStart(widths[i] ?? 0))).join('  ') + '\n');
+    process.stdout.write(`\nper round req/s  me: ${meRounds.map((r) => round(r.rps, 0)).join(' ')}  bare: ${bareRounds.map((r) => round(r.rps, 0)).join(' ')}\n`);
+    process.stdout.write(`access log: ${access.lines} lines for /api/auth/me (${access.withIds} with request id and workspace id)\n`);
     const figures = {
       meRps: round(meResult.rps, 1),
       meP99Ms: round(meResult.p99),
       bareRps: round(bareResult.rps, 1),
       bareP99Ms: round(bareResult.p99),
       ratio: round(bareResult.rps / meResult.rps, 3),
+      pairedRatio: round(pairedRatio, 3),
       loginRps: round(loginResult.rps, 1),
       loginP99Ms: round(loginResult.p99),
-      errors: meResult.errors + bareResult.errors + loginResult.errors,
+      errors: meRounds.concat(bareRounds).reduce((n, r) => n + r.errors, 0) + loginResult.errors,
     };
-    process.stdout.write(`\nratio bareRps / meRps = ${figures.ratio} (target ≤ 1.5)\n`);
+    process.stdout.write(`\nratio bareRps / meRps = ${figures.ratio} (target ≤ 1.5); median of per-round ratios ${figures.pairedRatio}\n`);
     process.stdout.write(JSON.stringify(figures) + '\n');
   } finally {
     await Promise.all(children.map(stop));

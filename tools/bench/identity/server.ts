@@ -1,11 +1,14 @@
 /*
  * A server under benchmark, in its own process: `identity` (the real service with every platform
  * layer: access log, metrics, guard with JWKS verification, Redis rate limits and revocation
- * check, a database read) or `bare` (a NestJS Express app with one public endpoint and nothing
- * else). Prints `{"port": …}` when listening.
+ * check, the /auth/me handler) or `bare` (a NestJS Express app with one public endpoint and
+ * nothing else). Both are started by main.ts the same way (same node flags, same env, stdout to a
+ * log file, an IPC channel). Reports `{"port": …}` over IPC when listening (and on stdout when run
+ * by hand); on the IPC message `stop` it closes the app and exits normally, so `--cpu-prof` writes
+ * its profile.
  */
 import 'reflect-metadata';
-import { Controller, Get, Module } from '@nestjs/common';
+import { Controller, Get, INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createApp } from '@postmagiq/platform';
 import { IdentityAppModule } from '@postmagiq/identity';
@@ -21,18 +24,33 @@ class BareController {
 @Module({ controllers: [BareController] })
 class BareModule {}
 
-async function main(): Promise<void> {
-  const kind = process.argv[2];
+async function start(kind: string | undefined): Promise<{ app: INestApplication; port: number }> {
+  const port = Number(process.env['PORT'] ?? 0);
   if (kind === 'bare') {
     const app = await NestFactory.create(BareModule, { logger: false });
-    await app.listen(0, '127.0.0.1');
-    process.stdout.write(JSON.stringify({ port: (app.getHttpServer().address() as { port: number }).port }) + '\n');
-    return;
+    await app.listen(port, '127.0.0.1');
+    return { app, port: (app.getHttpServer().address() as { port: number }).port };
   }
-  const port = Number(process.env['PORT']);
+  if (kind !== 'identity') throw new Error(`usage: server.ts identity|bare (got ${kind})`);
   const app = await createApp(IdentityAppModule.forRoot(), { title: 'identity' });
   await app.listen(port, '127.0.0.1');
-  process.stdout.write(JSON.stringify({ port }) + '\n');
+  return { app, port: (app.getHttpServer().address() as { port: number }).port };
+}
+
+async function main(): Promise<void> {
+  const { app, port } = await start(process.argv[2]);
+  if (process.send) {
+    process.on('message', (m) => {
+      if (m !== 'stop') return;
+      void app
+        .close()
+        .catch((e: unknown) => process.stderr.write(`close failed: ${String(e)}\n`))
+        .finally(() => process.exit(0));
+    });
+    process.send({ port });
+  } else {
+    process.stdout.write(JSON.stringify({ port }) + '\n');
+  }
 }
 
 main().catch((e) => {
