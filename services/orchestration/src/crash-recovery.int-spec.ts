@@ -1,4 +1,11 @@
-import { AGENT_USAGE_SUBJECT, RunDetail, RunEvent, RunEventPage, RunSummary, USAGE_STREAM } from '@postmagiq/contracts';
+import {
+  AGENT_USAGE_SUBJECT,
+  RunDetail,
+  RunEvent,
+  RunEventPage,
+  RunSummary,
+  USAGE_STREAM,
+} from '@postmagiq/contracts';
 import { loadPlatformConfig } from '@postmagiq/platform';
 import { apiClient, nextTestIp, TestInfra } from '@postmagiq/platform/testing';
 import { Queue } from 'bullmq';
@@ -92,8 +99,13 @@ describe('crash recovery (orchestration and agent workers as processes, SIGKILL)
 
   const urlOf = (p: ServiceProcess) => `http://127.0.0.1:${String(p.ready['port'])}`;
 
-  async function runRow(id: string): Promise<{ status: string; seq: number; dispatched_seq: number }> {
-    const { rows } = await db.query('SELECT status, seq, dispatched_seq FROM orchestration.runs WHERE id = $1', [id]);
+  async function runRow(
+    id: string,
+  ): Promise<{ status: string; seq: number; dispatched_seq: number }> {
+    const { rows } = await db.query(
+      'SELECT status, seq, dispatched_seq FROM orchestration.runs WHERE id = $1',
+      [id],
+    );
     return rows[0];
   }
 
@@ -111,13 +123,19 @@ describe('crash recovery (orchestration and agent workers as processes, SIGKILL)
       }).catch(() => null);
       await first.exited;
       expect(first.child.signalCode).toBe('SIGKILL');
-      const { rows } = await db.query('SELECT id FROM orchestration.runs WHERE workspace_id = $1', [workspace]);
+      const { rows } = await db.query('SELECT id FROM orchestration.runs WHERE workspace_id = $1', [
+        workspace,
+      ]);
       const runId = rows[0].id as string;
       expect(await runRow(runId)).toMatchObject({ status: 'running', seq: 1, dispatched_seq: -1 });
 
       // 2. the next process finds the undispatched fan-out; an agent worker is killed with its calls in hand
       const second = await orchestration('kill-after-commit:3');
-      await waitFor(async () => (await steps.getActiveCount()) > 0, 30_000, 'agent calls in progress');
+      await waitFor(
+        async () => (await steps.getActiveCount()) > 0,
+        30_000,
+        'agent calls in progress',
+      );
       slowWorker.child.kill('SIGKILL');
       await slowWorker.exited;
       await worker(50);
@@ -129,31 +147,71 @@ describe('crash recovery (orchestration and agent workers as processes, SIGKILL)
       // 3. a healthy process recovers it and serves the approval
       const third = await orchestration();
       const api = apiClient(urlOf(third));
-      const d = await waitFor(async () => {
-        const res = await api<RunDetail>('GET', `/api/workflows/runs/${runId}`, { token: owner.token, ip: nextTestIp() });
-        return res.body.status === 'awaiting_approval' ? res.body : null;
-      }, 60_000, 'the recovered run to await approval', 200);
-      expect(d.visits.map((v) => v.state)).toEqual(['start', 'draft', 'audit', 'revise', 'audit', 'synthesize', 'review']);
-      const approved = await api<RunSummary>('POST', `/api/workflows/runs/${runId}/approve`, { token: owner.token, ip: nextTestIp() });
+      const d = await waitFor(
+        async () => {
+          const res = await api<RunDetail>('GET', `/api/workflows/runs/${runId}`, {
+            token: owner.token,
+            ip: nextTestIp(),
+          });
+          return res.body.status === 'awaiting_approval' ? res.body : null;
+        },
+        60_000,
+        'the recovered run to await approval',
+        200,
+      );
+      expect(d.visits.map((v) => v.state)).toEqual([
+        'start',
+        'draft',
+        'audit',
+        'revise',
+        'audit',
+        'synthesize',
+        'review',
+      ]);
+      const approved = await api<RunSummary>('POST', `/api/workflows/runs/${runId}/approve`, {
+        token: owner.token,
+        ip: nextTestIp(),
+      });
       expect(approved.body.status).toBe('completed');
 
-      const done = (await api<RunDetail>('GET', `/api/workflows/runs/${runId}`, { token: owner.token, ip: nextTestIp() })).body;
+      const done = (
+        await api<RunDetail>('GET', `/api/workflows/runs/${runId}`, {
+          token: owner.token,
+          ip: nextTestIp(),
+        })
+      ).body;
       expect(done.visits.map((v) => v.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
       expect(done.finalPost?.length).toBeGreaterThan(100);
-      const { rows: transitions } = await db.query('SELECT count(*)::int AS n, count(DISTINCT seq)::int AS distinct_seqs, max(seq) AS max FROM orchestration.transitions WHERE run_id = $1', [runId]);
+      const { rows: transitions } = await db.query(
+        'SELECT count(*)::int AS n, count(DISTINCT seq)::int AS distinct_seqs, max(seq) AS max FROM orchestration.transitions WHERE run_id = $1',
+        [runId],
+      );
       expect(transitions[0]).toEqual({ n: 8, distinct_seqs: 8, max: 7 });
-      const events = (await api<RunEventPage>('GET', `/api/workflows/runs/${runId}/events?limit=1000`, { token: owner.token, ip: nextTestIp() })).body.events;
-      expect(events.map((e: RunEvent) => e.seq)).toEqual(events.map((_: RunEvent, i: number) => i + 1));
+      const events = (
+        await api<RunEventPage>('GET', `/api/workflows/runs/${runId}/events?limit=1000`, {
+          token: owner.token,
+          ip: nextTestIp(),
+        })
+      ).body.events;
+      expect(events.map((e: RunEvent) => e.seq)).toEqual(
+        events.map((_: RunEvent, i: number) => i + 1),
+      );
       expect(events.filter((e: RunEvent) => e.type === 'run.finished')).toHaveLength(1);
 
       // every agent call ran to one result and was metered exactly once
       expect(done.agentCalls).toHaveLength(7);
       expect(done.agentCalls.every((c) => c.status === 'succeeded')).toBe(true);
       const callIds = done.agentCalls.map((c) => c.callId);
-      const usage = await waitFor(async () => {
-        const msgs = (await readStream(infra.natsUrl, USAGE_STREAM)).filter((m) => m.subject === AGENT_USAGE_SUBJECT && m.data['runId'] === runId);
-        return msgs.length >= callIds.length ? msgs : null;
-      }, 20_000, 'one usage event per agent call');
+      const usage = await waitFor(
+        async () => {
+          const msgs = (await readStream(infra.natsUrl, USAGE_STREAM)).filter(
+            (m) => m.subject === AGENT_USAGE_SUBJECT && m.data['runId'] === runId,
+          );
+          return msgs.length >= callIds.length ? msgs : null;
+        },
+        20_000,
+        'one usage event per agent call',
+      );
       expect(usage.map((m) => m.msgId).sort()).toEqual([...callIds].sort());
       expect(usage.map((m) => m.data['callId']).sort()).toEqual([...callIds].sort());
     } finally {

@@ -8,14 +8,20 @@ import { ConfigError, createApp, PLATFORM_CONFIG, PlatformConfig } from '@postma
 import { OrchestrationAppModule } from './orchestration-app.module';
 
 async function main(): Promise<void> {
-  const app = await createApp(OrchestrationAppModule.forRoot(), { title: 'Postmagiq orchestration' });
+  const app = await createApp(OrchestrationAppModule.forRoot(), {
+    title: 'Postmagiq orchestration',
+  });
   const config = app.get<PlatformConfig>(PLATFORM_CONFIG);
   await app.listen(config.PORT, config.HOST);
   // a supervisor (and the crash tests) wait for this line
-  process.stdout.write(`${JSON.stringify({ ready: true, port: (app.getHttpServer().address() as { port: number }).port })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ready: true, port: (app.getHttpServer().address() as { port: number }).port })}\n`,
+  );
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof ConfigError ? e.message : ((e as Error)?.stack ?? String(e))}\n`);
+  process.stderr.write(
+    `${e instanceof ConfigError ? e.message : ((e as Error)?.stack ?? String(e))}\n`,
+  );
   process.exit(1);
 });

@@ -8,7 +8,10 @@ export class OrchestrationAppModule {
   static forRoot(env: NodeJS.ProcessEnv = process.env): DynamicModule {
     return {
       module: OrchestrationAppModule,
-      imports: [PlatformModule.forRoot({ env: { SERVICE_NAME: 'orchestration', ...env } }), OrchestrationModule],
+      imports: [
+        PlatformModule.forRoot({ env: { SERVICE_NAME: 'orchestration', ...env } }),
+        OrchestrationModule,
+      ],
     };
   }
 }

@@ -145,7 +145,9 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
         // openai counts as configured, so its calls go to agents.openai, which no worker consumes here
         OPENAI_API_KEY: 'sk-test-no-worker',
       };
-      const app = await createApp(OrchestrationAppModule.forRoot(env), { title: `orchestration-${i}` });
+      const app = await createApp(OrchestrationAppModule.forRoot(env), {
+        title: `orchestration-${i}`,
+      });
       await app.listen(port, '127.0.0.1');
       const url = `http://127.0.0.1:${port}`;
       replicas.push({ app, url, api: apiClient(url) });
@@ -170,27 +172,48 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
 
   const ip = nextTestIp;
 
-  async function startRun(user: TestUser, body: Record<string, unknown>, replica = A()): Promise<RunSummary> {
-    const res = await replica.api<RunSummary>('POST', '/api/workflows/runs', { token: user.token, body, ip: ip() });
-    if (res.status !== 201) throw new Error(`start answered ${res.status}: ${JSON.stringify(res.body)}`);
+  async function startRun(
+    user: TestUser,
+    body: Record<string, unknown>,
+    replica = A(),
+  ): Promise<RunSummary> {
+    const res = await replica.api<RunSummary>('POST', '/api/workflows/runs', {
+      token: user.token,
+      body,
+      ip: ip(),
+    });
+    if (res.status !== 201)
+      throw new Error(`start answered ${res.status}: ${JSON.stringify(res.body)}`);
     return res.body;
   }
 
   async function detail(id: string, user = owner, replica = A()): Promise<RunDetail> {
-    const res = await replica.api<RunDetail>('GET', `/api/workflows/runs/${id}`, { token: user.token, ip: ip() });
+    const res = await replica.api<RunDetail>('GET', `/api/workflows/runs/${id}`, {
+      token: user.token,
+      ip: ip(),
+    });
     expect(res.status).toBe(200);
     return res.body;
   }
 
   function waitStatus(id: string, statuses: string[], timeoutMs = 60_000): Promise<RunDetail> {
-    return waitFor(async () => {
-      const d = await detail(id);
-      return statuses.includes(d.status) ? d : null;
-    }, timeoutMs, `run ${id} to be ${statuses.join('|')}`, 100);
+    return waitFor(
+      async () => {
+        const d = await detail(id);
+        return statuses.includes(d.status) ? d : null;
+      },
+      timeoutMs,
+      `run ${id} to be ${statuses.join('|')}`,
+      100,
+    );
   }
 
   async function allEvents(id: string): Promise<RunEvent[]> {
-    const res = await A().api<RunEventPage>('GET', `/api/workflows/runs/${id}/events?after=0&limit=1000`, { token: owner.token, ip: ip() });
+    const res = await A().api<RunEventPage>(
+      'GET',
+      `/api/workflows/runs/${id}/events?after=0&limit=1000`,
+      { token: owner.token, ip: ip() },
+    );
     expect(res.status).toBe(200);
     return res.body.events;
   }
@@ -200,7 +223,11 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
   }
 
   async function saveWorkflow(source: string, user = owner) {
-    return A().api<Record<string, unknown>>('POST', '/api/workflows/definitions', { token: user.token, body: { source }, ip: ip() });
+    return A().api<Record<string, unknown>>('POST', '/api/workflows/definitions', {
+      token: user.token,
+      body: { source },
+      ip: ip(),
+    });
   }
 
   it('runs the default workflow through the services: fan-out, audit, revise loop, synthesize, approval, completion, streamed in order', async () => {
@@ -212,7 +239,10 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     expect(approval.type === 'approval.requested' && approval.post.length).toBeGreaterThan(100);
     expect((await detail(run.id)).status).toBe('awaiting_approval');
 
-    const approved = await A().api<RunSummary>('POST', `/api/workflows/runs/${run.id}/approve`, { token: editor.token, ip: ip() });
+    const approved = await A().api<RunSummary>('POST', `/api/workflows/runs/${run.id}/approve`, {
+      token: editor.token,
+      ip: ip(),
+    });
     expect(approved.status).toBe(200);
     expect(approved.body.status).toBe('completed');
     const finished = await stream.waitForEvent((e) => e.type === 'run.finished');
@@ -224,9 +254,22 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     expect(events.at(-1)).toBe(finished);
     expect(finished).toMatchObject({ status: 'completed', finalState: 'complete' });
     const entered = events.flatMap((e) => (e.type === 'state.entered' ? [e.state] : []));
-    expect(entered).toEqual(['start', 'draft', 'audit', 'revise', 'audit', 'synthesize', 'review', 'complete']);
+    expect(entered).toEqual([
+      'start',
+      'draft',
+      'audit',
+      'revise',
+      'audit',
+      'synthesize',
+      'review',
+      'complete',
+    ]);
     const drafts = events.filter((e) => e.type === 'agent.started' && e.state === 'draft');
-    expect(drafts.map((e) => (e.type === 'agent.started' ? e.agent : ''))).toEqual(['writer_claude', 'writer_gemini', 'writer_ollama']);
+    expect(drafts.map((e) => (e.type === 'agent.started' ? e.agent : ''))).toEqual([
+      'writer_claude',
+      'writer_gemini',
+      'writer_ollama',
+    ]);
     // every draft is linted before the auditor is asked, and its findings are in the log
     const firstAudit = events.findIndex((e) => e.type === 'agent.started' && e.state === 'audit');
     expect(events.slice(0, firstAudit).filter((e) => e.type === 'gate.findings')).toHaveLength(3);
@@ -235,30 +278,52 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
 
     const d = await detail(run.id, viewer, B());
     expect(d.visits.map((v) => [v.seq, v.state])).toEqual(
-      ['start', 'draft', 'audit', 'revise', 'audit', 'synthesize', 'review', 'complete'].map((s, i) => [i, s]),
+      ['start', 'draft', 'audit', 'revise', 'audit', 'synthesize', 'review', 'complete'].map(
+        (s, i) => [i, s],
+      ),
     );
     expect(d.agentCalls).toHaveLength(7);
     for (const call of d.agentCalls) {
-      expect(call).toMatchObject({ status: 'succeeded', backend: 'simulated', simulated: true, error: null });
+      expect(call).toMatchObject({
+        status: 'succeeded',
+        backend: 'simulated',
+        simulated: true,
+        error: null,
+      });
       expect(call.promptHash).toMatch(/^[0-9a-f]{16,}/);
       expect(call.output?.length).toBeGreaterThan(0);
       expect(call.tokensIn).toBeGreaterThan(0);
     }
     expect(d.agentCalls[0]?.requestedBackend).toBe('claude');
     expect(d.finalPost).toBe(finished.type === 'run.finished' ? finished.finalPost : '');
-    expect(d.breaker).toMatchObject({ transitions: 7, extended: false, visits: { audit: 2, draft: 1 } });
+    expect(d.breaker).toMatchObject({
+      transitions: 7,
+      extended: false,
+      visits: { audit: 2, draft: 1 },
+    });
     expect(d.usage.tokensIn).toBe(d.agentCalls.reduce((n, c) => n + c.tokensIn, 0));
 
     // run started/finished on JetStream, once each, with message ids of their own
-    const lifecycle = await waitFor(async () => {
-      const msgs = (await readStream(infra.natsUrl, ORCHESTRATION_STREAM)).filter((m) => m.data['runId'] === run.id);
-      return msgs.length >= 2 ? msgs : null;
-    }, 15_000, 'run lifecycle events');
+    const lifecycle = await waitFor(
+      async () => {
+        const msgs = (await readStream(infra.natsUrl, ORCHESTRATION_STREAM)).filter(
+          (m) => m.data['runId'] === run.id,
+        );
+        return msgs.length >= 2 ? msgs : null;
+      },
+      15_000,
+      'run lifecycle events',
+    );
     expect(lifecycle.map((m) => [m.subject, m.msgId])).toEqual([
       [RUN_STARTED_SUBJECT, `${run.id}.started`],
       [RUN_FINISHED_SUBJECT, `${run.id}.finished`],
     ]);
-    expect(lifecycle[1]?.data).toMatchObject({ status: 'completed', finalPost: d.finalPost, storyEntryId: story, workspaceId: workspace });
+    expect(lifecycle[1]?.data).toMatchObject({
+      status: 'completed',
+      finalPost: d.finalPost,
+      storyEntryId: story,
+      workspaceId: workspace,
+    });
   });
 
   it('a rejection with feedback loops back to the synthesizer, streaming its tokens live; an edit completes with the reviewer’s text', async () => {
@@ -277,7 +342,15 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     await stream.waitForEvent((e) => e.type === 'approval.requested');
     const events = stream.events();
     expect(events[0]?.seq).toBe(waiting.lastEventSeq + 1);
-    expect(events.map((e) => e.type)).toEqual(['transition', 'state.entered', 'agent.started', 'agent.finished', 'transition', 'state.entered', 'approval.requested']);
+    expect(events.map((e) => e.type)).toEqual([
+      'transition',
+      'state.entered',
+      'agent.started',
+      'agent.finished',
+      'transition',
+      'state.entered',
+      'approval.requested',
+    ]);
     expect(events[0]).toMatchObject({ from: 'review', to: 'synthesize' });
     expect(events[1]).toMatchObject({ state: 'synthesize', visit: 2 });
     // tokens are live-only, outside the seq space, in order per call
@@ -287,15 +360,35 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     expect(tokens.map((t) => t.index)).toEqual(tokens.map((_, i) => i));
 
     // a decision is taken once per visit
-    const edited = await A().api<RunSummary>('POST', `/api/workflows/runs/${run.id}/edit`, { token: owner.token, body: { text: 'My own words, final.' }, ip: ip() });
+    const edited = await A().api<RunSummary>('POST', `/api/workflows/runs/${run.id}/edit`, {
+      token: owner.token,
+      body: { text: 'My own words, final.' },
+      ip: ip(),
+    });
     expect(edited.body.status).toBe('completed');
-    const again = await A().api<{ type: string }>('POST', `/api/workflows/runs/${run.id}/approve`, { token: owner.token, ip: ip() });
+    const again = await A().api<{ type: string }>('POST', `/api/workflows/runs/${run.id}/approve`, {
+      token: owner.token,
+      ip: ip(),
+    });
     expect(again.status).toBe(409);
-    expect((await stream.waitForEvent((e) => e.type === 'run.finished')).type === 'run.finished').toBe(true);
+    expect(
+      (await stream.waitForEvent((e) => e.type === 'run.finished')).type === 'run.finished',
+    ).toBe(true);
     await stream.close();
     const d = await detail(run.id);
     expect(d.finalPost).toBe('My own words, final.');
-    expect(d.visits.map((v) => v.state)).toEqual(['start', 'draft', 'audit', 'revise', 'audit', 'synthesize', 'review', 'synthesize', 'review', 'complete']);
+    expect(d.visits.map((v) => v.state)).toEqual([
+      'start',
+      'draft',
+      'audit',
+      'revise',
+      'audit',
+      'synthesize',
+      'review',
+      'synthesize',
+      'review',
+      'complete',
+    ]);
   });
 
   it('a client that reconnects with its last seq misses nothing and gets nothing twice', async () => {
@@ -307,7 +400,10 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     const lastSeq = seen.at(-1)?.seq ?? 0;
     const second = await openStream(B().url, run.id, owner.token, lastSeq, 'protocol');
     await second.waitForEvent((e) => e.type === 'approval.requested', 90_000);
-    await A().api('POST', `/api/workflows/runs/${run.id}/approve`, { token: owner.token, ip: ip() });
+    await A().api('POST', `/api/workflows/runs/${run.id}/approve`, {
+      token: owner.token,
+      ip: ip(),
+    });
     await second.waitForEvent((e) => e.type === 'run.finished');
     await second.close();
     const merged = [...seen, ...second.events()];
@@ -319,16 +415,25 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
   it('the breaker halts a looping workflow at its limit with two replicas sharing the steps; the extension is used once', async () => {
     expect((await saveWorkflow(LOOP_WORKFLOW)).status).toBe(201);
     const before = replicas.map((r) => r.app.get(StepProcessor).processed);
-    const runs = await Promise.all([0, 1, 2].map((i) => startRun(owner, { workflow: 'loop_forever', storyEntryId: story }, replicas[i % 2])));
+    const runs = await Promise.all(
+      [0, 1, 2].map((i) =>
+        startRun(owner, { workflow: 'loop_forever', storyEntryId: story }, replicas[i % 2]),
+      ),
+    );
     const engine = A().app.get(RunEngine);
     for (const run of runs) {
       const d = await waitStatus(run.id, ['halted', 'failed', 'completed']);
       expect(d.status).toBe('halted');
       expect(d.extendable).toBe(true);
-      expect(d.reason).toContain("state 'write' would be visited 4 times; the soft limit is 3 visits per state");
+      expect(d.reason).toContain(
+        "state 'write' would be visited 4 times; the soft limit is 3 visits per state",
+      );
       // seq 0 enters the initial state; 6 transitions passed, the 7th was refused
       expect(d.visits.map((v) => v.seq)).toEqual([0, 1, 2, 3, 4, 5, 6]);
-      expect(await engine.breaker.counters(run.id)).toMatchObject({ transitions: 6, visits: { write: 3, polish: 3 } });
+      expect(await engine.breaker.counters(run.id)).toMatchObject({
+        transitions: 6,
+        visits: { write: 3, polish: 3 },
+      });
       const events = await allEvents(run.id);
       expectContiguous(events);
       expect(events.filter((e) => e.type === 'breaker.tripped')).toEqual([
@@ -337,19 +442,34 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
       expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'halted' });
     }
     // both replicas took step jobs
-    replicas.forEach((r, i) => expect(r.app.get(StepProcessor).processed).toBeGreaterThan(before[i] as number));
+    replicas.forEach((r, i) =>
+      expect(r.app.get(StepProcessor).processed).toBeGreaterThan(before[i] as number),
+    );
 
     const [first] = runs as [RunSummary];
-    const viewerExtend = await B().api('POST', `/api/workflows/runs/${first.id}/extend`, { token: viewer.token, ip: ip() });
+    const viewerExtend = await B().api('POST', `/api/workflows/runs/${first.id}/extend`, {
+      token: viewer.token,
+      ip: ip(),
+    });
     expect(viewerExtend.status).toBe(403);
-    const extended = await B().api<RunSummary>('POST', `/api/workflows/runs/${first.id}/extend`, { token: owner.token, ip: ip() });
+    const extended = await B().api<RunSummary>('POST', `/api/workflows/runs/${first.id}/extend`, {
+      token: owner.token,
+      ip: ip(),
+    });
     expect(extended.status).toBe(200);
     const d = await waitStatus(first.id, ['halted', 'failed', 'completed']);
     expect(d).toMatchObject({ status: 'halted', extendable: false });
     expect(d.reason).toContain('the hard limit is 6 visits per state');
     expect(d.visits.map((v) => v.seq)).toEqual(Array.from({ length: 13 }, (_, i) => i));
-    expect(await engine.breaker.counters(first.id)).toMatchObject({ transitions: 12, extended: true });
-    const twice = await A().api<{ type: string }>('POST', `/api/workflows/runs/${first.id}/extend`, { token: owner.token, ip: ip() });
+    expect(await engine.breaker.counters(first.id)).toMatchObject({
+      transitions: 12,
+      extended: true,
+    });
+    const twice = await A().api<{ type: string }>(
+      'POST',
+      `/api/workflows/runs/${first.id}/extend`,
+      { token: owner.token, ip: ip() },
+    );
     expect(twice.status).toBe(409);
     expectContiguous(await allEvents(first.id));
   });
@@ -360,7 +480,10 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     const failed = await waitStatus(run.id, ['failed', 'completed']);
     expect(failed).toMatchObject({ status: 'failed', resumable: true, currentState: 'judge' });
     expect(failed.reason).toContain("state 'judge': agent 'judge' returned an invalid AuditResult");
-    const resumed = await B().api<RunSummary>('POST', `/api/workflows/runs/${run.id}/resume`, { token: owner.token, ip: ip() });
+    const resumed = await B().api<RunSummary>('POST', `/api/workflows/runs/${run.id}/resume`, {
+      token: owner.token,
+      ip: ip(),
+    });
     expect(resumed.status).toBe(200);
     expect(resumed.body.status).toBe('running');
     const again = await waitStatus(run.id, ['failed', 'completed']);
@@ -369,9 +492,15 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
       [1, 'judge', 1, 'always'],
       [2, 'judge', 2, 'resume'],
     ]);
-    expect(again.agentCalls.map((c) => c.callId)).toEqual([`${run.id}.1.judge`, `${run.id}.2.judge`]);
+    expect(again.agentCalls.map((c) => c.callId)).toEqual([
+      `${run.id}.1.judge`,
+      `${run.id}.2.judge`,
+    ]);
     expectContiguous(await allEvents(run.id));
-    const notFailed = await A().api('POST', `/api/workflows/runs/${run.id}/extend`, { token: owner.token, ip: ip() });
+    const notFailed = await A().api('POST', `/api/workflows/runs/${run.id}/extend`, {
+      token: owner.token,
+      ip: ip(),
+    });
     expect(notFailed.status).toBe(409);
   });
 
@@ -381,7 +510,11 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     const d = await waitStatus(run.id, ['completed', 'failed', 'halted']);
     expect(d.status).toBe('completed');
     const byAgent = Object.fromEntries(d.agentCalls.map((c) => [c.agent, c]));
-    expect(byAgent['stuck']).toMatchObject({ status: 'queued', requestedBackend: 'openai', backend: 'openai' });
+    expect(byAgent['stuck']).toMatchObject({
+      status: 'queued',
+      requestedBackend: 'openai',
+      backend: 'openai',
+    });
     expect(byAgent['fast_one']?.status).toBe('succeeded');
     expect(byAgent['fast_two']?.status).toBe('succeeded');
     // the candidate post is the first successful draft in declaration order
@@ -392,7 +525,11 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
   });
 
   it('routes agents without a key to the simulated queue, honours a backend per role, and cancels a waiting run', async () => {
-    const run = await startRun(owner, { workflow: 'linkedin_post', storyEntryId: story, backends: { writer: 'ollama', auditor: 'gemini' } });
+    const run = await startRun(owner, {
+      workflow: 'linkedin_post',
+      storyEntryId: story,
+      backends: { writer: 'ollama', auditor: 'gemini' },
+    });
     const waiting = await waitStatus(run.id, ['awaiting_approval']);
     const draft = waiting.agentCalls.filter((c) => c.state === 'draft');
     expect(draft.map((c) => [c.requestedBackend, c.backend])).toEqual([
@@ -401,44 +538,115 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
       ['ollama', 'simulated'],
     ]);
     expect(waiting.agentCalls.find((c) => c.state === 'audit')?.requestedBackend).toBe('gemini');
-    expect(waiting.agentCalls.find((c) => c.state === 'synthesize')?.requestedBackend).toBe('claude');
-    const list = await A().api<RunList>('GET', '/api/workflows/runs?status=awaiting_approval', { token: viewer.token, ip: ip() });
+    expect(waiting.agentCalls.find((c) => c.state === 'synthesize')?.requestedBackend).toBe(
+      'claude',
+    );
+    const list = await A().api<RunList>('GET', '/api/workflows/runs?status=awaiting_approval', {
+      token: viewer.token,
+      ip: ip(),
+    });
     expect(list.body.items.map((r) => r.id)).toContain(run.id);
     expect(list.body.items.every((r) => r.awaitingApproval)).toBe(true);
 
-    const cancelled = await B().api<RunSummary>('POST', `/api/workflows/runs/${run.id}/cancel`, { token: owner.token, body: { reason: 'changed my mind' }, ip: ip() });
-    expect(cancelled.body).toMatchObject({ status: 'cancelled', reason: 'cancelled: changed my mind' });
-    expect((await A().api('POST', `/api/workflows/runs/${run.id}/approve`, { token: owner.token, ip: ip() })).status).toBe(409);
-    expect((await A().api('POST', `/api/workflows/runs/${run.id}/cancel`, { token: owner.token, ip: ip() })).status).toBe(409);
+    const cancelled = await B().api<RunSummary>('POST', `/api/workflows/runs/${run.id}/cancel`, {
+      token: owner.token,
+      body: { reason: 'changed my mind' },
+      ip: ip(),
+    });
+    expect(cancelled.body).toMatchObject({
+      status: 'cancelled',
+      reason: 'cancelled: changed my mind',
+    });
+    expect(
+      (
+        await A().api('POST', `/api/workflows/runs/${run.id}/approve`, {
+          token: owner.token,
+          ip: ip(),
+        })
+      ).status,
+    ).toBe(409);
+    expect(
+      (
+        await A().api('POST', `/api/workflows/runs/${run.id}/cancel`, {
+          token: owner.token,
+          ip: ip(),
+        })
+      ).status,
+    ).toBe(409);
     const events = await allEvents(run.id);
     expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'cancelled' });
   });
 
   it('lists runs with filters (status, workflow, date) and pages them', async () => {
-    const all = await A().api<RunList>('GET', '/api/workflows/runs?limit=200', { token: viewer.token, ip: ip() });
+    const all = await A().api<RunList>('GET', '/api/workflows/runs?limit=200', {
+      token: viewer.token,
+      ip: ip(),
+    });
     expect(all.status).toBe(200);
     expect(all.body.total).toBeGreaterThanOrEqual(8);
-    const loops = await A().api<RunList>('GET', '/api/workflows/runs?workflow=loop_forever', { token: viewer.token, ip: ip() });
+    const loops = await A().api<RunList>('GET', '/api/workflows/runs?workflow=loop_forever', {
+      token: viewer.token,
+      ip: ip(),
+    });
     expect(loops.body.items).toHaveLength(3);
-    const halted = await A().api<RunList>('GET', '/api/workflows/runs?status=halted&workflow=loop_forever', { token: viewer.token, ip: ip() });
+    const halted = await A().api<RunList>(
+      'GET',
+      '/api/workflows/runs?status=halted&workflow=loop_forever',
+      { token: viewer.token, ip: ip() },
+    );
     expect(halted.body.total).toBe(3);
     const future = new Date(Date.now() + 60_000).toISOString();
-    expect((await A().api<RunList>('GET', `/api/workflows/runs?from=${encodeURIComponent(future)}`, { token: viewer.token, ip: ip() })).body.total).toBe(0);
-    expect((await A().api<RunList>('GET', `/api/workflows/runs?to=${encodeURIComponent(future)}`, { token: viewer.token, ip: ip() })).body.total).toBe(all.body.total);
-    const page = await A().api<RunList>('GET', '/api/workflows/runs?limit=2&offset=1', { token: viewer.token, ip: ip() });
+    expect(
+      (
+        await A().api<RunList>('GET', `/api/workflows/runs?from=${encodeURIComponent(future)}`, {
+          token: viewer.token,
+          ip: ip(),
+        })
+      ).body.total,
+    ).toBe(0);
+    expect(
+      (
+        await A().api<RunList>('GET', `/api/workflows/runs?to=${encodeURIComponent(future)}`, {
+          token: viewer.token,
+          ip: ip(),
+        })
+      ).body.total,
+    ).toBe(all.body.total);
+    const page = await A().api<RunList>('GET', '/api/workflows/runs?limit=2&offset=1', {
+      token: viewer.token,
+      ip: ip(),
+    });
     expect(page.body.items.map((r) => r.id)).toEqual(all.body.items.slice(1, 3).map((r) => r.id));
-    const bad = await A().api<{ errors: { field: string }[] }>('GET', '/api/workflows/runs?status=bogus', { token: viewer.token, ip: ip() });
+    const bad = await A().api<{ errors: { field: string }[] }>(
+      'GET',
+      '/api/workflows/runs?status=bogus',
+      { token: viewer.token, ip: ip() },
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0]?.field).toBe('status');
   });
 
   it('refuses what the caller may not do: a viewer cannot start a run (403), another workspace’s run answers 404', async () => {
-    const forbidden = await A().api<{ type: string }>('POST', '/api/workflows/runs', { token: viewer.token, body: { workflow: 'linkedin_post', storyEntryId: story }, ip: ip() });
+    const forbidden = await A().api<{ type: string }>('POST', '/api/workflows/runs', {
+      token: viewer.token,
+      body: { workflow: 'linkedin_post', storyEntryId: story },
+      ip: ip(),
+    });
     expect(forbidden.status).toBe(403);
     expect(forbidden.headers.get('content-type')).toContain('application/problem+json');
-    expect((await A().api('POST', '/api/workflows/runs', { body: { workflow: 'linkedin_post', storyEntryId: story }, ip: ip() })).status).toBe(401);
+    expect(
+      (
+        await A().api('POST', '/api/workflows/runs', {
+          body: { workflow: 'linkedin_post', storyEntryId: story },
+          ip: ip(),
+        })
+      ).status,
+    ).toBe(401);
 
-    const list = await A().api<RunList>('GET', '/api/workflows/runs', { token: owner.token, ip: ip() });
+    const list = await A().api<RunList>('GET', '/api/workflows/runs', {
+      token: owner.token,
+      ip: ip(),
+    });
     const theirs = list.body.items[0] as RunSummary;
     for (const [method, path] of [
       ['GET', `/api/workflows/runs/${theirs.id}`],
@@ -448,13 +656,23 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
       ['POST', `/api/workflows/runs/${theirs.id}/resume`],
       ['GET', '/api/workflows/runs/not-a-uuid'],
     ] as const) {
-      const res = await B().api<{ type: string }>(method, path, { token: stranger.token, ip: ip() });
+      const res = await B().api<{ type: string }>(method, path, {
+        token: stranger.token,
+        ip: ip(),
+      });
       expect([method, path, res.status]).toEqual([method, path, 404]);
     }
-    const strangers = await B().api<RunList>('GET', '/api/workflows/runs', { token: stranger.token, ip: ip() });
+    const strangers = await B().api<RunList>('GET', '/api/workflows/runs', {
+      token: stranger.token,
+      ip: ip(),
+    });
     expect(strangers.body.total).toBe(0);
     // nor can it start a run on another workspace's story
-    const foreignStory = await B().api('POST', '/api/workflows/runs', { token: stranger.token, body: { workflow: 'linkedin_post', storyEntryId: story }, ip: ip() });
+    const foreignStory = await B().api('POST', '/api/workflows/runs', {
+      token: stranger.token,
+      body: { workflow: 'linkedin_post', storyEntryId: story },
+      ip: ip(),
+    });
     expect(foreignStory.status).toBe(404);
 
     // the stream: another workspace's run closes with 4404, a bad token with 4401, no auth message with 4401
@@ -465,19 +683,37 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
   });
 
   it('rejects bad start requests naming the field', async () => {
-    const unknown = await A().api<{ errors: { field: string; message: string }[] }>('POST', '/api/workflows/runs', { token: owner.token, body: { workflow: 'nope', storyEntryId: story }, ip: ip() });
+    const unknown = await A().api<{ errors: { field: string; message: string }[] }>(
+      'POST',
+      '/api/workflows/runs',
+      { token: owner.token, body: { workflow: 'nope', storyEntryId: story }, ip: ip() },
+    );
     expect(unknown.status).toBe(400);
-    expect(unknown.body.errors).toEqual([{ field: 'workflow', message: "unknown workflow 'nope'" }]);
-    const badBackend = await A().api<{ errors: { field: string }[] }>('POST', '/api/workflows/runs', {
-      token: owner.token,
-      body: { workflow: 'linkedin_post', storyEntryId: story, backends: { painter: 'claude' } },
-      ip: ip(),
-    });
+    expect(unknown.body.errors).toEqual([
+      { field: 'workflow', message: "unknown workflow 'nope'" },
+    ]);
+    const badBackend = await A().api<{ errors: { field: string }[] }>(
+      'POST',
+      '/api/workflows/runs',
+      {
+        token: owner.token,
+        body: { workflow: 'linkedin_post', storyEntryId: story, backends: { painter: 'claude' } },
+        ip: ip(),
+      },
+    );
     expect(badBackend.status).toBe(400);
     expect(badBackend.body.errors[0]?.field).toBe('backends.painter');
-    const badId = await A().api<{ errors: { field: string }[] }>('POST', '/api/workflows/runs', { token: owner.token, body: { workflow: 'linkedin_post', storyEntryId: 'x' }, ip: ip() });
+    const badId = await A().api<{ errors: { field: string }[] }>('POST', '/api/workflows/runs', {
+      token: owner.token,
+      body: { workflow: 'linkedin_post', storyEntryId: 'x' },
+      ip: ip(),
+    });
     expect(badId.body.errors[0]?.field).toBe('storyEntryId');
-    const noStory = await A().api('POST', '/api/workflows/runs', { token: owner.token, body: { workflow: 'linkedin_post', storyEntryId: randomUUID() }, ip: ip() });
+    const noStory = await A().api('POST', '/api/workflows/runs', {
+      token: owner.token,
+      body: { workflow: 'linkedin_post', storyEntryId: randomUUID() },
+      ip: ip(),
+    });
     expect(noStory.status).toBe(404);
   });
 
@@ -497,43 +733,98 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
 `;
     const res = await saveWorkflow(broken);
     expect(res.status).toBe(400);
-    const problem = res.body as { detail: string; errors: { field: string; message: string }[]; diagnostics: { line: number; message: string }[] };
-    expect(problem.detail).toContain("workflow.yaml:8:");
+    const problem = res.body as {
+      detail: string;
+      errors: { field: string; message: string }[];
+      diagnostics: { line: number; message: string }[];
+    };
+    expect(problem.detail).toContain('workflow.yaml:8:');
     expect(problem.detail).toContain("'nowhere'");
-    expect(problem.detail).toContain("workflow.yaml:10:");
+    expect(problem.detail).toContain('workflow.yaml:10:');
     expect(problem.detail).toContain('fan-in');
     expect(problem.errors.length).toBeGreaterThanOrEqual(2);
     expect(problem.diagnostics.every((d) => d.line > 0)).toBe(true);
 
-    const validate = await A().api<{ ok: boolean; errors: unknown[] }>('POST', '/api/workflows/definitions/validate', { token: viewer.token, body: { source: broken }, ip: ip() });
+    const validate = await A().api<{ ok: boolean; errors: unknown[] }>(
+      'POST',
+      '/api/workflows/definitions/validate',
+      { token: viewer.token, body: { source: broken }, ip: ip() },
+    );
     expect(validate.body.ok).toBe(false);
     expect(validate.body.errors.length).toBe(problem.errors.length);
     expect((await saveWorkflow(LOOP_WORKFLOW, viewer)).status).toBe(403);
     expect((await saveWorkflow(LOOP_WORKFLOW)).status).toBe(200); // replaced
-    const list = await A().api<WorkflowDefinitionSummary[]>('GET', '/api/workflows/definitions', { token: viewer.token, ip: ip() });
+    const list = await A().api<WorkflowDefinitionSummary[]>('GET', '/api/workflows/definitions', {
+      token: viewer.token,
+      ip: ip(),
+    });
     expect(list.body.map((d) => [d.name, d.builtIn])).toEqual(
       expect.arrayContaining([
         ['linkedin_post', true],
         ['loop_forever', false],
       ]),
     );
-    const builtIn = await A().api<{ source: string; states: { name: string }[] }>('GET', '/api/workflows/definitions/linkedin_post', { token: viewer.token, ip: ip() });
+    const builtIn = await A().api<{ source: string; states: { name: string }[] }>(
+      'GET',
+      '/api/workflows/definitions/linkedin_post',
+      { token: viewer.token, ip: ip() },
+    );
     expect(builtIn.body.states.map((s) => s.name)).toContain('synthesize');
     // another workspace sees the built-ins only
-    const theirs = await B().api<WorkflowDefinitionSummary[]>('GET', '/api/workflows/definitions', { token: stranger.token, ip: ip() });
+    const theirs = await B().api<WorkflowDefinitionSummary[]>('GET', '/api/workflows/definitions', {
+      token: stranger.token,
+      ip: ip(),
+    });
     expect(theirs.body.every((d) => d.builtIn)).toBe(true);
-    expect((await B().api('GET', '/api/workflows/definitions/loop_forever', { token: stranger.token, ip: ip() })).status).toBe(404);
-    expect((await A().api('DELETE', '/api/workflows/definitions/judge_badly', { token: editor.token, ip: ip() })).status).toBe(403);
-    expect((await A().api('DELETE', '/api/workflows/definitions/judge_badly', { token: owner.token, ip: ip() })).status).toBe(204);
+    expect(
+      (
+        await B().api('GET', '/api/workflows/definitions/loop_forever', {
+          token: stranger.token,
+          ip: ip(),
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await A().api('DELETE', '/api/workflows/definitions/judge_badly', {
+          token: editor.token,
+          ip: ip(),
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await A().api('DELETE', '/api/workflows/definitions/judge_badly', {
+          token: owner.token,
+          ip: ip(),
+        })
+      ).status,
+    ).toBe(204);
   });
 
   it('the main job (demo command) starts the default workflow, prints its live progress, auto-approves and prints the post', async () => {
     const lines: string[] = [];
-    const options = mainJobOptions(['--url', A().url, '--story-entry', story, '--token', owner.token, '--ready-timeout-ms', '5000'], {});
-    const result = await runMainJob(options, { out: (l) => lines.push(l), err: (l) => lines.push(`ERR ${l}`) });
+    const options = mainJobOptions(
+      [
+        '--url',
+        A().url,
+        '--story-entry',
+        story,
+        '--token',
+        owner.token,
+        '--ready-timeout-ms',
+        '5000',
+      ],
+      {},
+    );
+    const result = await runMainJob(options, {
+      out: (l) => lines.push(l),
+      err: (l) => lines.push(`ERR ${l}`),
+    });
     expect(result.status).toBe('completed');
     const text = lines.join('\n');
-    for (const state of ['draft', 'audit', 'revise', 'synthesize', 'review', 'complete']) expect(text).toContain(`▸ ${state}`);
+    for (const state of ['draft', 'audit', 'revise', 'synthesize', 'review', 'complete'])
+      expect(text).toContain(`▸ ${state}`);
     expect(text).toContain('writer_claude simulated/simulated-1 (simulated)');
     expect(text).toContain('approved automatically (demo)');
     expect(text).toContain(`Finished post\n\n${result.finalPost}`);
@@ -541,15 +832,29 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
   });
 
   it('guards every route, has no schema drift, and serves health and the OpenAPI document', async () => {
-    const open = listRoutes(A().app).filter((r) => r.isPublic).map((r) => `${r.method} ${r.path}`);
+    const open = listRoutes(A().app)
+      .filter((r) => r.isPublic)
+      .map((r) => `${r.method} ${r.path}`);
     expect(open.every((r) => /^GET \/(health\/|metrics$)/.test(r))).toBe(true);
     const ds = A().app.get<DataSource>(getDataSourceToken('orchestration'));
     expect(await pendingSchemaChanges(ds)).toEqual([]);
     const ready = await A().api<{ checks: Record<string, unknown> }>('GET', '/health/ready');
     expect(ready.status).toBe(200);
-    expect(Object.keys(ready.body.checks).sort()).toEqual(['database:orchestration', 'nats', 'redis']);
-    const doc = await A().api<{ paths: Record<string, unknown> }>('GET', '/api/docs/openapi.json', { ip: ip() });
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/workflows/runs', '/api/workflows/runs/{id}/approve', '/api/workflows/definitions']));
+    expect(Object.keys(ready.body.checks).sort()).toEqual([
+      'database:orchestration',
+      'nats',
+      'redis',
+    ]);
+    const doc = await A().api<{ paths: Record<string, unknown> }>('GET', '/api/docs/openapi.json', {
+      ip: ip(),
+    });
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/workflows/runs',
+        '/api/workflows/runs/{id}/approve',
+        '/api/workflows/definitions',
+      ]),
+    );
     expect(content.requests).toBeGreaterThan(0);
   });
 });

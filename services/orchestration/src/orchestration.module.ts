@@ -35,7 +35,11 @@ import { RunStreamGateway } from './stream/run-stream.gateway';
   ],
   controllers: [DefinitionsController, RunsController],
   providers: [
-    { provide: ORCHESTRATION_CONFIG, inject: [PLATFORM_ENV], useFactory: (env: NodeJS.ProcessEnv) => loadOrchestrationConfig(env) },
+    {
+      provide: ORCHESTRATION_CONFIG,
+      inject: [PLATFORM_ENV],
+      useFactory: (env: NodeJS.ProcessEnv) => loadOrchestrationConfig(env),
+    },
     WorkflowCatalogService,
     RunContextClient,
     RunEventsBus,

@@ -17,7 +17,11 @@ export function runEventsSubject(runId: string): string {
  * (with the bare run id, the finished event was dropped as a duplicate of the started one). A run
  * that finishes again after a resume or an extension gets the seq of that `run.finished` event.
  */
-export function runLifecycleMsgId(runId: string, event: 'started' | 'finished', finishSeq?: number): string {
+export function runLifecycleMsgId(
+  runId: string,
+  event: 'started' | 'finished',
+  finishSeq?: number,
+): string {
   return finishSeq === undefined ? `${runId}.${event}` : `${runId}.${event}.${finishSeq}`;
 }
 

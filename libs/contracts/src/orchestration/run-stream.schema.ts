@@ -15,16 +15,30 @@ export const RUN_STREAM_PROTOCOL = 'postmagiq.v1';
 export const RUN_STREAM_BEARER_PREFIX = 'bearer.';
 
 export const RunStreamClientMessageSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('auth'), token: z.string().min(1), after: z.number().int().min(0).default(0) }),
+  z.strictObject({
+    type: z.literal('auth'),
+    token: z.string().min(1),
+    after: z.number().int().min(0).default(0),
+  }),
   z.strictObject({ type: z.literal('ping') }),
 ]);
 export type RunStreamClientMessage = z.infer<typeof RunStreamClientMessageSchema>;
 
 /** WebSocket close codes: 4400 bad message, 4401 not authenticated, 4403 forbidden, 4404 unknown run. */
-export const RunStreamCloseCodes = { badRequest: 4400, unauthorized: 4401, forbidden: 4403, notFound: 4404 } as const;
+export const RunStreamCloseCodes = {
+  badRequest: 4400,
+  unauthorized: 4401,
+  forbidden: 4403,
+  notFound: 4404,
+} as const;
 
 export const RunStreamServerMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), runId: z.string(), status: RunStatusSchema, lastSeq: z.number().int().nonnegative() }),
+  z.object({
+    type: z.literal('ready'),
+    runId: z.string(),
+    status: RunStatusSchema,
+    lastSeq: z.number().int().nonnegative(),
+  }),
   z.object({ type: z.literal('event'), event: RunEventSchema }),
   z.object({ type: z.literal('agent.token'), chunk: AgentTokenChunkSchema }),
   z.object({ type: z.literal('pong') }),

@@ -37,7 +37,9 @@ export const EditRunRequestSchema = z.strictObject({
 });
 export type EditRunRequest = z.infer<typeof EditRunRequestSchema>;
 
-export const CancelRunRequestSchema = z.strictObject({ reason: z.string().trim().max(500).optional() });
+export const CancelRunRequestSchema = z.strictObject({
+  reason: z.string().trim().max(500).optional(),
+});
 export type CancelRunRequest = z.infer<typeof CancelRunRequestSchema>;
 
 export const RunUsageTotalsSchema = z.object({
@@ -126,8 +128,18 @@ export const BreakerViewSchema = z.object({
   elapsedMinutes: z.number().nonnegative(),
   extended: z.boolean(),
   limits: z.object({
-    soft: z.object({ stateVisits: z.number(), transitions: z.number(), runtimeMinutes: z.number(), costUsd: z.number() }),
-    hard: z.object({ stateVisits: z.number(), transitions: z.number(), runtimeMinutes: z.number(), costUsd: z.number() }),
+    soft: z.object({
+      stateVisits: z.number(),
+      transitions: z.number(),
+      runtimeMinutes: z.number(),
+      costUsd: z.number(),
+    }),
+    hard: z.object({
+      stateVisits: z.number(),
+      transitions: z.number(),
+      runtimeMinutes: z.number(),
+      costUsd: z.number(),
+    }),
   }),
 });
 export type BreakerView = z.infer<typeof BreakerViewSchema>;
@@ -152,5 +164,8 @@ export const RunEventsQuerySchema = z.strictObject({
 });
 export type RunEventsQuery = z.infer<typeof RunEventsQuerySchema>;
 
-export const RunEventPageSchema = z.object({ events: z.array(RunEventSchema), lastSeq: z.number().int().nonnegative() });
+export const RunEventPageSchema = z.object({
+  events: z.array(RunEventSchema),
+  lastSeq: z.number().int().nonnegative(),
+});
 export type RunEventPage = z.infer<typeof RunEventPageSchema>;

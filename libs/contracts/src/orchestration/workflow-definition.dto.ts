@@ -20,7 +20,14 @@ export const WorkflowStateSummarySchema = z.object({
   name: z.string(),
   type: z.string(),
   /** Agent names of the state, in declaration order (empty for states without agents). */
-  agents: z.array(z.object({ name: z.string(), backend: z.string(), persona: z.string(), model: z.string().nullable() })),
+  agents: z.array(
+    z.object({
+      name: z.string(),
+      backend: z.string(),
+      persona: z.string(),
+      model: z.string().nullable(),
+    }),
+  ),
   transitions: z.array(z.object({ target: z.string(), condition: z.string() })),
 });
 
@@ -37,5 +44,7 @@ export const WorkflowDefinitionSummarySchema = z.object({
 });
 export type WorkflowDefinitionSummary = z.infer<typeof WorkflowDefinitionSummarySchema>;
 
-export const WorkflowDefinitionDetailSchema = WorkflowDefinitionSummarySchema.extend({ source: z.string() });
+export const WorkflowDefinitionDetailSchema = WorkflowDefinitionSummarySchema.extend({
+  source: z.string(),
+});
 export type WorkflowDefinitionDetail = z.infer<typeof WorkflowDefinitionDetailSchema>;

@@ -1,5 +1,9 @@
 import { startRedis, Managed } from '@postmagiq/platform/testing';
-import { BREAKER_STORE_SCENARIOS, playBreakerScenario, resolveLimits } from '@postmagiq/workflow-engine';
+import {
+  BREAKER_STORE_SCENARIOS,
+  playBreakerScenario,
+  resolveLimits,
+} from '@postmagiq/workflow-engine';
 import { Redis } from 'ioredis';
 import { RedisBreakerCounterStore } from './redis-breaker-counter-store';
 
@@ -20,12 +24,18 @@ describe('RedisBreakerCounterStore (real Redis)', () => {
     await redis?.stop();
   });
 
-  describe.each(BREAKER_STORE_SCENARIOS.map((scenario) => [scenario.name, scenario] as const))('conformance: %s', (_name, scenario) => {
-    it('answers every step like the in-memory store', async () => {
-      const { expected, actual } = await playBreakerScenario(new RedisBreakerCounterStore(a), scenario);
-      expect(actual).toEqual(expected);
-    });
-  });
+  describe.each(BREAKER_STORE_SCENARIOS.map((scenario) => [scenario.name, scenario] as const))(
+    'conformance: %s',
+    (_name, scenario) => {
+      it('answers every step like the in-memory store', async () => {
+        const { expected, actual } = await playBreakerScenario(
+          new RedisBreakerCounterStore(a),
+          scenario,
+        );
+        expect(actual).toEqual(expected);
+      });
+    },
+  );
 
   it('lets exactly the limit through when two replicas race on one run', async () => {
     const storeA = new RedisBreakerCounterStore(a);
@@ -33,11 +43,19 @@ describe('RedisBreakerCounterStore (real Redis)', () => {
     const limits = resolveLimits({ transitions: 10 });
     await storeA.start('race', Date.now());
     const attempts = Array.from({ length: 40 }, (_, i) =>
-      (i % 2 ? storeA : storeB).tryTransition('race', { toState: `s${i}`, nowMs: Date.now(), limits }),
+      (i % 2 ? storeA : storeB).tryTransition('race', {
+        toState: `s${i}`,
+        nowMs: Date.now(),
+        limits,
+      }),
     );
     const verdicts = await Promise.all(attempts);
     expect(verdicts.filter((v) => v.allowed)).toHaveLength(10);
-    expect(verdicts.filter((v) => !v.allowed).every((v) => !v.allowed && v.limit === 'transitions' && v.soft)).toBe(true);
+    expect(
+      verdicts
+        .filter((v) => !v.allowed)
+        .every((v) => !v.allowed && v.limit === 'transitions' && v.soft),
+    ).toBe(true);
     expect((await storeB.counters('race'))?.transitions).toBe(10);
     // only one of two racing extensions wins
     const extended = await Promise.all([storeA.extend('race'), storeB.extend('race')]);
@@ -49,22 +67,42 @@ describe('RedisBreakerCounterStore (real Redis)', () => {
     const limits = resolveLimits({ stateVisits: 2 });
     await store.start('retry', 0);
     for (let i = 0; i < 3; i += 1) {
-      expect(await store.tryTransitionOnce('retry', { toState: 'audit', nowMs: 0, limits }, 't1')).toMatchObject({ allowed: true });
-      expect(await store.recordCostOnce('retry', 0.25, limits, 'call-1')).toMatchObject({ allowed: true });
+      expect(
+        await store.tryTransitionOnce('retry', { toState: 'audit', nowMs: 0, limits }, 't1'),
+      ).toMatchObject({ allowed: true });
+      expect(await store.recordCostOnce('retry', 0.25, limits, 'call-1')).toMatchObject({
+        allowed: true,
+      });
     }
-    expect(await store.counters('retry')).toEqual({ startedAtMs: 0, transitions: 1, visits: { audit: 1 }, costUsd: 0.25, extended: false });
+    expect(await store.counters('retry')).toEqual({
+      startedAtMs: 0,
+      transitions: 1,
+      visits: { audit: 1 },
+      costUsd: 0.25,
+      extended: false,
+    });
     await store.tryTransitionOnce('retry', { toState: 'audit', nowMs: 0, limits }, 't2');
-    const denied = await store.tryTransitionOnce('retry', { toState: 'audit', nowMs: 0, limits }, 't3');
+    const denied = await store.tryTransitionOnce(
+      'retry',
+      { toState: 'audit', nowMs: 0, limits },
+      't3',
+    );
     expect(denied).toMatchObject({ allowed: false, limit: 'state_visits', soft: true });
-    expect(denied.allowed ? '' : denied.reason).toBe("circuit breaker: state 'audit' would be visited 3 times; the soft limit is 2 visits per state");
+    expect(denied.allowed ? '' : denied.reason).toBe(
+      "circuit breaker: state 'audit' would be visited 3 times; the soft limit is 2 visits per state",
+    );
     // a denied attempt leaves no marker: after the extension the same key is decided afresh
     expect(await store.extend('retry')).toBe(true);
-    expect(await store.tryTransitionOnce('retry', { toState: 'audit', nowMs: 0, limits }, 't3')).toMatchObject({ allowed: true });
+    expect(
+      await store.tryTransitionOnce('retry', { toState: 'audit', nowMs: 0, limits }, 't3'),
+    ).toMatchObject({ allowed: true });
   });
 
   it('refuses to count a run that was never started, and sets an expiry', async () => {
     const store = new RedisBreakerCounterStore(a, { ttlMs: 60_000 });
-    await expect(store.recordCost('ghost', 1, resolveLimits())).rejects.toThrow("circuit breaker: run 'ghost' was never started");
+    await expect(store.recordCost('ghost', 1, resolveLimits())).rejects.toThrow(
+      "circuit breaker: run 'ghost' was never started",
+    );
     await expect(store.extend('ghost')).rejects.toThrow('never started');
     expect(await store.counters('ghost')).toBeNull();
     await store.start('ttl', 0);

@@ -191,7 +191,11 @@ export class RedisBreakerCounterStore implements BreakerCounterStore {
   }
 
   async start(runId: string, nowMs: number): Promise<BreakerCounters> {
-    const reply = await this.commands.pmqBreakerStart(this.key(runId), String(nowMs), String(this.ttlMs));
+    const reply = await this.commands.pmqBreakerStart(
+      this.key(runId),
+      String(nowMs),
+      String(this.ttlMs),
+    );
     return parseCounters(reply) as BreakerCounters;
   }
 
@@ -204,7 +208,11 @@ export class RedisBreakerCounterStore implements BreakerCounterStore {
    * step that was allowed before is allowed again without counting a second time. A denied
    * attempt leaves no marker, so it is decided afresh (after an extension, say).
    */
-  async tryTransitionOnce(runId: string, attempt: TransitionAttempt, opKey: string): Promise<BreakerVerdict> {
+  async tryTransitionOnce(
+    runId: string,
+    attempt: TransitionAttempt,
+    opKey: string,
+  ): Promise<BreakerVerdict> {
     const { soft, hard } = attempt.limits;
     const reply = await this.commands.pmqBreakerTransition(
       this.key(runId),
@@ -229,7 +237,12 @@ export class RedisBreakerCounterStore implements BreakerCounterStore {
   }
 
   /** `recordCost` charging each `opKey` (an agent call id) once; the verdict is always fresh. */
-  async recordCostOnce(runId: string, usd: number, limits: ResolvedLimits, opKey: string): Promise<BreakerVerdict> {
+  async recordCostOnce(
+    runId: string,
+    usd: number,
+    limits: ResolvedLimits,
+    opKey: string,
+  ): Promise<BreakerVerdict> {
     const reply = await this.commands.pmqBreakerCost(
       this.key(runId),
       String(usd),
@@ -257,13 +270,19 @@ export class RedisBreakerCounterStore implements BreakerCounterStore {
   /** Puts back the counters of a run whose hash expired (rebuilt from the database); false when it has some. */
   async restore(runId: string, counters: BreakerCounters): Promise<boolean> {
     const fields = [
-      'startedAtMs', String(counters.startedAtMs),
-      'transitions', String(counters.transitions),
-      'costUsd', String(counters.costUsd),
-      'extended', counters.extended ? '1' : '0',
+      'startedAtMs',
+      String(counters.startedAtMs),
+      'transitions',
+      String(counters.transitions),
+      'costUsd',
+      String(counters.costUsd),
+      'extended',
+      counters.extended ? '1' : '0',
       ...Object.entries(counters.visits).flatMap(([state, n]) => [`visit:${state}`, String(n)]),
     ];
-    return (await this.commands.pmqBreakerRestore(this.key(runId), String(this.ttlMs), ...fields)) === 1;
+    return (
+      (await this.commands.pmqBreakerRestore(this.key(runId), String(this.ttlMs), ...fields)) === 1
+    );
   }
 
   async counters(runId: string): Promise<BreakerCounters | null> {
@@ -271,7 +290,12 @@ export class RedisBreakerCounterStore implements BreakerCounterStore {
   }
 }
 
-function limitArgs(l: { stateVisits: number; transitions: number; runtimeMinutes: number; costUsd: number }): string[] {
+function limitArgs(l: {
+  stateVisits: number;
+  transitions: number;
+  runtimeMinutes: number;
+  costUsd: number;
+}): string[] {
   return [l.stateVisits, l.transitions, l.runtimeMinutes, l.costUsd].map(String);
 }
 
@@ -296,11 +320,18 @@ function parseCounters(raw: string[] | Record<string, string>): BreakerCounters 
 }
 
 /** The script decided atomically; the pure function must have decided the same from the same counters. */
-function assertAgrees(verdict: BreakerVerdict, outcome: string | undefined, limit: string | undefined, isSoft: string | undefined): void {
+function assertAgrees(
+  verdict: BreakerVerdict,
+  outcome: string | undefined,
+  limit: string | undefined,
+  isSoft: string | undefined,
+): void {
   const scriptAllowed = outcome === 'allowed';
   const agrees = verdict.allowed
     ? scriptAllowed
-    : !scriptAllowed && verdict.limit === (limit as BreakerLimit) && verdict.soft === (isSoft === '1');
+    : !scriptAllowed &&
+      verdict.limit === (limit as BreakerLimit) &&
+      verdict.soft === (isSoft === '1');
   if (!agrees) {
     throw new Error(
       `circuit breaker: the Redis script (${outcome} ${limit ?? ''}) and checkBreaker (${verdict.allowed ? 'allowed' : `${verdict.limit} soft=${verdict.soft}`}) disagree`,

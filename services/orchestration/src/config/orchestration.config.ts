@@ -22,7 +22,10 @@ export const orchestrationEnv = {
    * makes the process SIGKILL itself right after committing the step that wrote transition <seq>,
    * before its jobs are dispatched.
    */
-  ORCHESTRATION_FAULT: z.string().regex(/^kill-after-commit:\d+$/).optional(),
+  ORCHESTRATION_FAULT: z
+    .string()
+    .regex(/^kill-after-commit:\d+$/)
+    .optional(),
 };
 
 export type OrchestrationConfig = ReturnType<typeof loadOrchestrationConfig>;

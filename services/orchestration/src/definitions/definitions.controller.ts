@@ -18,7 +18,10 @@ export class DefinitionsController {
 
   @Get()
   @Scopes('content:read')
-  @ApiOperation({ summary: 'Built-in workflows and the workspace’s own (which shadow a built-in of the same name)' })
+  @ApiOperation({
+    summary:
+      'Built-in workflows and the workspace’s own (which shadow a built-in of the same name)',
+  })
   list(@CurrentPrincipal() p: Principal): Promise<WorkflowDefinitionSummary[]> {
     return this.catalog.list(p.workspaceId);
   }
@@ -27,19 +30,29 @@ export class DefinitionsController {
   @HttpCode(200)
   @Scopes('content:read')
   @ApiOperation({ summary: 'Check a definition without saving it: every problem with its line' })
-  validate(@ZodBody(SaveWorkflowDefinitionRequestSchema) body: SaveWorkflowDefinitionRequest): { ok: boolean; errors: WorkflowDiagnostic[]; warnings: WorkflowDiagnostic[] } {
+  validate(@ZodBody(SaveWorkflowDefinitionRequestSchema) body: SaveWorkflowDefinitionRequest): {
+    ok: boolean;
+    errors: WorkflowDiagnostic[];
+    warnings: WorkflowDiagnostic[];
+  } {
     return this.catalog.validate(body.source);
   }
 
   @Get(':name')
   @Scopes('content:read')
-  get(@CurrentPrincipal() p: Principal, @Param('name') name: string): Promise<WorkflowDefinitionDetail> {
+  get(
+    @CurrentPrincipal() p: Principal,
+    @Param('name') name: string,
+  ): Promise<WorkflowDefinitionDetail> {
     return this.catalog.get(p.workspaceId, name);
   }
 
   @Post()
   @Scopes('content:write')
-  @ApiOperation({ summary: 'Save a workspace workflow (YAML); 201 when new, 200 when it replaced one; 400 lists every problem with its line' })
+  @ApiOperation({
+    summary:
+      'Save a workspace workflow (YAML); 201 when new, 200 when it replaced one; 400 lists every problem with its line',
+  })
   async create(
     @CurrentPrincipal() p: Principal,
     @ZodBody(SaveWorkflowDefinitionRequestSchema) body: SaveWorkflowDefinitionRequest,

@@ -1,9 +1,18 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { WorkflowDefinitionDetail, WorkflowDefinitionSummary, WorkflowDiagnostic } from '@postmagiq/contracts';
+import type {
+  WorkflowDefinitionDetail,
+  WorkflowDefinitionSummary,
+  WorkflowDiagnostic,
+} from '@postmagiq/contracts';
 import { Principal, Problems, ProblemException, ProblemTypes } from '@postmagiq/platform';
 import { loadPromptLibrary } from '@postmagiq/prompts';
-import { Diagnostic, formatDiagnostic, parseWorkflow, WorkflowDefinition } from '@postmagiq/workflow-engine';
+import {
+  Diagnostic,
+  formatDiagnostic,
+  parseWorkflow,
+  WorkflowDefinition,
+} from '@postmagiq/workflow-engine';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -46,7 +55,9 @@ export class WorkflowCatalogService implements OnModuleInit {
   onModuleInit(): void {
     this.personas = new Set(loadPromptLibrary(resolve(this.config.PROMPTS_DIR)).personas.keys());
     const dir = resolve(this.config.WORKFLOWS_DIR);
-    const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+    const files = readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort();
     const problems: string[] = [];
     for (const file of files) {
       const path = join(dir, file);
@@ -56,14 +67,24 @@ export class WorkflowCatalogService implements OnModuleInit {
         problems.push(...outcome.errors.map(formatDiagnostic));
         continue;
       }
-      this.builtIns.set(outcome.definition.name, { source, file: basename(file), definition: outcome.definition, warnings: outcome.warnings });
+      this.builtIns.set(outcome.definition.name, {
+        source,
+        file: basename(file),
+        definition: outcome.definition,
+        warnings: outcome.warnings,
+      });
     }
-    if (problems.length > 0) throw new Error(`invalid built-in workflow definitions:\n${problems.join('\n')}`);
+    if (problems.length > 0)
+      throw new Error(`invalid built-in workflow definitions:\n${problems.join('\n')}`);
     this.logger.log(`built-in workflows: ${[...this.builtIns.keys()].join(', ') || 'none'}`);
   }
 
   parse(source: string, file: string) {
-    return parseWorkflow(source, { file, personas: this.personas, qualityGates: QUALITY_GATE_NAMES });
+    return parseWorkflow(source, {
+      file,
+      personas: this.personas,
+      qualityGates: QUALITY_GATE_NAMES,
+    });
   }
 
   /** The definition a run of `name` uses in this workspace: its own first, then the built-in one. */
@@ -86,29 +107,54 @@ export class WorkflowCatalogService implements OnModuleInit {
 
   async get(workspaceId: string, name: string): Promise<WorkflowDefinitionDetail> {
     const own = await this.repo().findOne({ where: { workspaceId, name } });
-    if (own) return { ...summarize(own.definition, false, this.warningsOf(own), own.updatedAt), source: own.source };
+    if (own)
+      return {
+        ...summarize(own.definition, false, this.warningsOf(own), own.updatedAt),
+        source: own.source,
+      };
     const builtIn = this.builtIns.get(name);
     if (!builtIn) throw Problems.notFound('workflow');
-    return { ...summarize(builtIn.definition, true, builtIn.warnings, null), source: builtIn.source };
+    return {
+      ...summarize(builtIn.definition, true, builtIn.warnings, null),
+      source: builtIn.source,
+    };
   }
 
   /** Creates or replaces the workspace's workflow named in the YAML; 400 lists every problem with its line. */
-  async save(p: Principal, source: string, expectedName?: string): Promise<{ detail: WorkflowDefinitionDetail; created: boolean }> {
+  async save(
+    p: Principal,
+    source: string,
+    expectedName?: string,
+  ): Promise<{ detail: WorkflowDefinitionDetail; created: boolean }> {
     const outcome = this.parse(source, 'workflow.yaml');
     if (!outcome.ok) throw invalidDefinition(outcome.errors, outcome.warnings);
     const { definition } = outcome;
     if (expectedName !== undefined && definition.name !== expectedName) {
-      throw Problems.validation([{ field: 'source', message: `the YAML names the workflow '${definition.name}', not '${expectedName}'` }]);
+      throw Problems.validation([
+        {
+          field: 'source',
+          message: `the YAML names the workflow '${definition.name}', not '${expectedName}'`,
+        },
+      ]);
     }
     const repo = this.repo();
-    const existing = await repo.findOne({ where: { workspaceId: p.workspaceId, name: definition.name } });
+    const existing = await repo.findOne({
+      where: { workspaceId: p.workspaceId, name: definition.name },
+    });
     if (existing) {
       await repo.update({ id: existing.id }, { source, definition });
     } else {
       await repo
         .createQueryBuilder()
         .insert()
-        .values({ id: randomUUID(), workspaceId: p.workspaceId, name: definition.name, source, definition, createdBy: p.userId })
+        .values({
+          id: randomUUID(),
+          workspaceId: p.workspaceId,
+          name: definition.name,
+          source,
+          definition,
+          createdBy: p.userId,
+        })
         .orUpdate(['source', 'definition', 'updated_at'], ['workspace_id', 'name'])
         .execute();
     }
@@ -121,9 +167,17 @@ export class WorkflowCatalogService implements OnModuleInit {
   }
 
   /** Validates without saving (the console's editor calls it as the user types). */
-  validate(source: string): { ok: boolean; errors: WorkflowDiagnostic[]; warnings: WorkflowDiagnostic[] } {
+  validate(source: string): {
+    ok: boolean;
+    errors: WorkflowDiagnostic[];
+    warnings: WorkflowDiagnostic[];
+  } {
     const outcome = this.parse(source, 'workflow.yaml');
-    return { ok: outcome.ok, errors: outcome.ok ? [] : outcome.errors.map(toDto), warnings: outcome.warnings.map(toDto) };
+    return {
+      ok: outcome.ok,
+      errors: outcome.ok ? [] : outcome.errors.map(toDto),
+      warnings: outcome.warnings.map(toDto),
+    };
   }
 
   private warningsOf(entity: WorkflowDefinitionEntity): Diagnostic[] {
@@ -154,7 +208,12 @@ function toDto(d: Diagnostic): WorkflowDiagnostic {
   return { file: d.file, line: d.line, col: d.col, message: d.message, severity: d.severity };
 }
 
-function summarize(definition: WorkflowDefinition, builtIn: boolean, warnings: Diagnostic[], updatedAt: Date | null): WorkflowDefinitionSummary {
+function summarize(
+  definition: WorkflowDefinition,
+  builtIn: boolean,
+  warnings: Diagnostic[],
+  updatedAt: Date | null,
+): WorkflowDefinitionSummary {
   return {
     name: definition.name,
     builtIn,
@@ -162,13 +221,21 @@ function summarize(definition: WorkflowDefinition, builtIn: boolean, warnings: D
     states: Object.values(definition.states).map((s) => ({
       name: s.name,
       type: s.type,
-      agents: (s.type === 'fan-out' ? s.agents : s.type === 'single' || s.type === 'orchestrator-task' ? [s.agent] : []).map((a) => ({
+      agents: (s.type === 'fan-out'
+        ? s.agents
+        : s.type === 'single' || s.type === 'orchestrator-task'
+          ? [s.agent]
+          : []
+      ).map((a) => ({
         name: a.name,
         backend: a.backend,
         persona: a.persona,
         model: a.model ?? null,
       })),
-      transitions: s.type === 'terminal' ? [] : s.transitions.map((t) => ({ target: t.target, condition: t.condition.source })),
+      transitions:
+        s.type === 'terminal'
+          ? []
+          : s.transitions.map((t) => ({ target: t.target, condition: t.condition.source })),
     })),
     limits: { ...definition.limits } as Record<string, number>,
     warnings: warnings.map(toDto),

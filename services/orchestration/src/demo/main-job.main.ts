@@ -14,6 +14,8 @@ runMainJob(mainJobOptions(process.argv.slice(2), process.env), {
     process.exitCode = result.status === 'completed' ? 0 : result.status === 'halted' ? 2 : 1;
   })
   .catch((e: unknown) => {
-    process.stderr.write(`postmagiq: ${e instanceof MainJobError ? e.message : ((e as Error)?.stack ?? String(e))}\n`);
+    process.stderr.write(
+      `postmagiq: ${e instanceof MainJobError ? e.message : ((e as Error)?.stack ?? String(e))}\n`,
+    );
     process.exitCode = 1;
   });

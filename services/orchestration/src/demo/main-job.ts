@@ -53,10 +53,16 @@ export async function runMainJob(options: MainJobOptions, io: MainJobIo): Promis
   const http = client(base, token);
   const storyEntryId = options.storyEntryId ?? (await nextStoryEntry(http, options, io));
 
-  const run = await http<RunSummary>('POST', '/api/workflows/runs', { workflow: options.workflow, storyEntryId });
-  io.out(`${pc.bold('run')} ${run.id}  ${pc.dim(`workflow ${run.workflow}, story entry ${storyEntryId}`)}`);
+  const run = await http<RunSummary>('POST', '/api/workflows/runs', {
+    workflow: options.workflow,
+    storyEntryId,
+  });
+  io.out(
+    `${pc.bold('run')} ${run.id}  ${pc.dim(`workflow ${run.workflow}, story entry ${storyEntryId}`)}`,
+  );
   const finished = await follow(base, token, run.id, options, http, io);
-  if (finished.type !== 'run.finished') throw new MainJobError('the stream ended before the run did');
+  if (finished.type !== 'run.finished')
+    throw new MainJobError('the stream ended before the run did');
   io.out('');
   if (finished.status === 'completed' && finished.finalPost) {
     io.out(pc.bold('Finished post'));
@@ -65,7 +71,9 @@ export async function runMainJob(options: MainJobOptions, io: MainJobIo): Promis
     io.out('');
   }
   const colour = finished.status === 'completed' ? pc.green : pc.yellow;
-  io.out(`${colour(finished.status)}${finished.reason ? ` · ${finished.reason}` : ''}  ${pc.dim(`${base}/api/workflows/runs/${run.id}`)}`);
+  io.out(
+    `${colour(finished.status)}${finished.reason ? ` · ${finished.reason}` : ''}  ${pc.dim(`${base}/api/workflows/runs/${run.id}`)}`,
+  );
   return { runId: run.id, status: finished.status, finalPost: finished.finalPost };
 }
 
@@ -75,13 +83,19 @@ function client(base: string, token: string | null): Http {
   return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
     const json = text ? (JSON.parse(text) as unknown) : undefined;
     if (!res.ok) {
-      const detail = (json as { detail?: string; title?: string } | undefined)?.detail ?? (json as { title?: string } | undefined)?.title ?? text;
+      const detail =
+        (json as { detail?: string; title?: string } | undefined)?.detail ??
+        (json as { title?: string } | undefined)?.title ??
+        text;
       throw new MainJobError(`${method} ${path} answered ${res.status}: ${detail}`);
     }
     return json as T;
@@ -97,7 +111,10 @@ async function waitUntilReady(base: string, timeoutMs: number): Promise<void> {
     } catch {
       /* not listening yet */
     }
-    if (Date.now() > deadline) throw new MainJobError(`nothing ready at ${base} after ${Math.round(timeoutMs / 1000)} s: start the stack first (npm start)`);
+    if (Date.now() > deadline)
+      throw new MainJobError(
+        `nothing ready at ${base} after ${Math.round(timeoutMs / 1000)} s: start the stack first (npm start)`,
+      );
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -106,10 +123,19 @@ async function login(base: string, options: MainJobOptions, io: MainJobIo): Prom
   let { email, password } = options;
   if (!email || !password) {
     const file = join(options.dataDir ?? '.data', 'demo-account.json');
-    if (!existsSync(file)) throw new MainJobError(`no demo credentials: set DEMO_EMAIL and DEMO_PASSWORD, or start the stack once so it writes ${file}`);
-    ({ email, password } = JSON.parse(readFileSync(file, 'utf8')) as { email: string; password: string });
+    if (!existsSync(file))
+      throw new MainJobError(
+        `no demo credentials: set DEMO_EMAIL and DEMO_PASSWORD, or start the stack once so it writes ${file}`,
+      );
+    ({ email, password } = JSON.parse(readFileSync(file, 'utf8')) as {
+      email: string;
+      password: string;
+    });
   }
-  const pair = await client(base, null)<{ accessToken: string }>('POST', '/api/auth/login', { email, password });
+  const pair = await client(base, null)<{ accessToken: string }>('POST', '/api/auth/login', {
+    email,
+    password,
+  });
   io.out(`${pc.bold('login')} ${email}`);
   return pair.accessToken;
 }
@@ -134,19 +160,36 @@ async function nextStoryEntry(http: Http, options: MainJobOptions, io: MainJobIo
   const source = readFileSync(options.seedStoryFile, 'utf8');
   const title = /^#\s+(.+)$/m.exec(source)?.[1]?.trim() ?? 'A story';
   const body = source.replace(/^#\s+.+$/m, '').trim();
-  const strategy = await http<{ id: string }>('POST', '/api/strategies', { name: 'Demo strategy', thesis: 'Small honest stories from work.' });
-  const chapter = await http<{ id: string }>('POST', `/api/strategies/${strategy.id}/chapters`, { theme: 'First stories' });
-  const created = await http<{ id: string }>('POST', `/api/chapters/${chapter.id}/story-entries`, { title, topic: title, storySource: body });
-  io.out(`${pc.bold('story')} ${title} ${pc.dim(`(the workspace had none: created from ${options.seedStoryFile})`)}`);
+  const strategy = await http<{ id: string }>('POST', '/api/strategies', {
+    name: 'Demo strategy',
+    thesis: 'Small honest stories from work.',
+  });
+  const chapter = await http<{ id: string }>('POST', `/api/strategies/${strategy.id}/chapters`, {
+    theme: 'First stories',
+  });
+  const created = await http<{ id: string }>('POST', `/api/chapters/${chapter.id}/story-entries`, {
+    title,
+    topic: title,
+    storySource: body,
+  });
+  io.out(
+    `${pc.bold('story')} ${title} ${pc.dim(`(the workspace had none: created from ${options.seedStoryFile})`)}`,
+  );
   return created.id;
 }
 
 async function firstStoryEntry(http: Http): Promise<EntryRef | null> {
   const strategies = await http<{ items: { id: string }[] }>('GET', '/api/strategies?limit=100');
   for (const strategy of strategies.items) {
-    const chapters = await http<{ items: { id: string }[] }>('GET', `/api/strategies/${strategy.id}/chapters?limit=100`);
+    const chapters = await http<{ items: { id: string }[] }>(
+      'GET',
+      `/api/strategies/${strategy.id}/chapters?limit=100`,
+    );
     for (const chapter of chapters.items) {
-      const entries = await http<{ items: EntryRef[] }>('GET', `/api/chapters/${chapter.id}/story-entries?limit=1`);
+      const entries = await http<{ items: EntryRef[] }>(
+        'GET',
+        `/api/chapters/${chapter.id}/story-entries?limit=1`,
+      );
       if (entries.items[0]) return entries.items[0];
     }
   }
@@ -154,12 +197,26 @@ async function firstStoryEntry(http: Http): Promise<EntryRef | null> {
 }
 
 /** Streams the run's events until `run.finished`, printing one line per step; approves when asked. */
-function follow(base: string, token: string, runId: string, options: MainJobOptions, http: Http, io: MainJobIo): Promise<RunEvent> {
+function follow(
+  base: string,
+  token: string,
+  runId: string,
+  options: MainJobOptions,
+  http: Http,
+  io: MainJobIo,
+): Promise<RunEvent> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/api/workflows/runs/${runId}/stream?after=0`, [RUN_STREAM_PROTOCOL, `${RUN_STREAM_BEARER_PREFIX}${token}`]);
+    const ws = new WebSocket(
+      `${base.replace(/^http/, 'ws')}/api/workflows/runs/${runId}/stream?after=0`,
+      [RUN_STREAM_PROTOCOL, `${RUN_STREAM_BEARER_PREFIX}${token}`],
+    );
     const timer = setTimeout(() => {
       ws.close();
-      reject(new MainJobError(`the run did not finish within ${Math.round(options.runTimeoutMs / 1000)} s; follow it at ${base}/api/workflows/runs/${runId}`));
+      reject(
+        new MainJobError(
+          `the run did not finish within ${Math.round(options.runTimeoutMs / 1000)} s; follow it at ${base}/api/workflows/runs/${runId}`,
+        ),
+      );
     }, options.runTimeoutMs);
     let done = false;
     ws.on('message', (data) => {
@@ -175,7 +232,11 @@ function follow(base: string, token: string, runId: string, options: MainJobOpti
       if (line) io.out(line);
       if (event.type === 'approval.requested') {
         if (!options.autoApprove) {
-          io.out(pc.yellow(`  waiting for a reviewer: POST ${base}/api/workflows/runs/${runId}/approve | reject | edit`));
+          io.out(
+            pc.yellow(
+              `  waiting for a reviewer: POST ${base}/api/workflows/runs/${runId}/approve | reject | edit`,
+            ),
+          );
           return;
         }
         http('POST', `/api/workflows/runs/${runId}/approve`)
@@ -196,7 +257,9 @@ function follow(base: string, token: string, runId: string, options: MainJobOpti
     ws.on('close', (code, reason) => {
       if (done) return;
       clearTimeout(timer);
-      reject(new MainJobError(`the stream closed (${code} ${String(reason)}) before the run finished`));
+      reject(
+        new MainJobError(`the stream closed (${code} ${String(reason)}) before the run finished`),
+      );
     });
   });
 }
@@ -206,11 +269,17 @@ function describe(event: RunEvent): string | null {
     case 'state.entered':
       return `${pc.cyan('▸')} ${pc.bold(event.state)} ${pc.dim(`${event.stateType}${event.visit > 1 ? `, visit ${event.visit}` : ''}`)}`;
     case 'agent.finished': {
-      const what = event.error ? pc.red(`failed: ${event.error}`) : `${event.tokensIn} in / ${event.tokensOut} out, $${event.costUsd.toFixed(4)}, ${Math.round(event.durationMs)} ms`;
+      const what = event.error
+        ? pc.red(`failed: ${event.error}`)
+        : `${event.tokensIn} in / ${event.tokensOut} out, $${event.costUsd.toFixed(4)}, ${Math.round(event.durationMs)} ms`;
       return `    ${event.agent} ${pc.dim(`${event.backend}/${event.model}${event.simulated ? ' (simulated)' : ''}`)} ${what}`;
     }
     case 'gate.findings':
-      return event.findings.length ? pc.dim(`    ${event.gate}: draft ${event.draft + 1} has ${event.findings.length} finding(s)`) : null;
+      return event.findings.length
+        ? pc.dim(
+            `    ${event.gate}: draft ${event.draft + 1} has ${event.findings.length} finding(s)`,
+          )
+        : null;
     case 'breaker.tripped':
       return pc.yellow(`    breaker: ${event.reason}`);
     case 'approval.requested':

@@ -53,7 +53,9 @@ export class AgentDispatcher implements OnApplicationShutdown {
 
   /** Enqueues the calls of (run, seq) and records that they are on their queues. */
   async dispatch(runId: string, seq: number): Promise<void> {
-    const calls = await this.ds.getRepository(AgentCallEntity).find({ where: { runId, seq }, order: { position: 'ASC' } });
+    const calls = await this.ds
+      .getRepository(AgentCallEntity)
+      .find({ where: { runId, seq }, order: { position: 'ASC' } });
     if (calls.length === 0) return;
     const flow: FlowJob = {
       name: 'step',

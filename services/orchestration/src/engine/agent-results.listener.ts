@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
 import { PLATFORM_CONFIG, PlatformConfig, RequestContext } from '@postmagiq/platform';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { randomUUID } from 'node:crypto';
@@ -26,8 +32,13 @@ export class AgentResultsListener implements OnApplicationBootstrap, OnModuleDes
   onApplicationBootstrap(): void {
     for (const name of ALL_AGENT_QUEUES) {
       const events = new QueueEvents(name, bullConnection(this.platform));
-      events.on('completed', ({ jobId, returnvalue }) => this.handle(jobId, { result: parseMaybe(returnvalue) }));
-      events.on('failed', ({ jobId, failedReason }) => void this.onFailed(name, jobId, failedReason));
+      events.on('completed', ({ jobId, returnvalue }) =>
+        this.handle(jobId, { result: parseMaybe(returnvalue) }),
+      );
+      events.on(
+        'failed',
+        ({ jobId, failedReason }) => void this.onFailed(name, jobId, failedReason),
+      );
       events.on('error', (err) => this.logger.warn(`${name} events: ${err.message}`));
       this.listeners.push(events);
     }
@@ -46,13 +57,20 @@ export class AgentResultsListener implements OnApplicationBootstrap, OnModuleDes
   }
 
   private handle(jobId: string, outcome: { result: unknown } | { failure: string }): void {
-    void RequestContext.run({ requestId: randomUUID() }, () => this.engine.onCallFinished(jobId, outcome)).catch((e: Error) =>
-      this.logger.warn(`call ${jobId}: early settle failed (the step job will settle it): ${e.message}`),
+    void RequestContext.run({ requestId: randomUUID() }, () =>
+      this.engine.onCallFinished(jobId, outcome),
+    ).catch((e: Error) =>
+      this.logger.warn(
+        `call ${jobId}: early settle failed (the step job will settle it): ${e.message}`,
+      ),
     );
   }
 
   async onModuleDestroy(): Promise<void> {
-    await Promise.allSettled([...this.listeners.map((l) => l.close()), ...[...this.queues.values()].map((q) => q.close())]);
+    await Promise.allSettled([
+      ...this.listeners.map((l) => l.close()),
+      ...[...this.queues.values()].map((q) => q.close()),
+    ]);
   }
 }
 

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { RequestContext } from '@postmagiq/platform';
 import { randomUUID } from 'node:crypto';
@@ -81,16 +87,22 @@ export class RecoveryService implements OnApplicationBootstrap, OnModuleDestroy 
     for (const run of waiting) {
       if (this.stopped) return;
       if (run.queued === 0) {
-        this.logger.warn(`run ${run.id}: every call of seq ${run.seq} is back but the visit was not decided; settling`);
+        this.logger.warn(
+          `run ${run.id}: every call of seq ${run.seq} is back but the visit was not decided; settling`,
+        );
         await this.engine.resettle(run.id, run.seq);
         continue;
       }
       const job = await this.dispatcher.steps.getJob(stepJobId(run.id, run.seq));
       if (!job) {
-        this.logger.warn(`run ${run.id}: the step job of seq ${run.seq} is gone; dispatching again`);
+        this.logger.warn(
+          `run ${run.id}: the step job of seq ${run.seq} is gone; dispatching again`,
+        );
         await this.dispatcher.dispatch(run.id, run.seq);
       } else if ((await job.getState()) === 'failed') {
-        this.logger.warn(`run ${run.id}: the step job of seq ${run.seq} failed for good; retrying it`);
+        this.logger.warn(
+          `run ${run.id}: the step job of seq ${run.seq} failed for good; retrying it`,
+        );
         await job.retry();
       } else if ((await job.getState()) === 'completed') {
         // processed, yet calls are unrecorded (its transaction was lost): process its results again

@@ -2,9 +2,20 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { resolveBackends } from '@postmagiq/agents';
 import { AgentBackend, RunStartedEvent, StartRunRequest } from '@postmagiq/contracts';
-import { PLATFORM_ENV, Principal, Problems, RedisService, RequestContext } from '@postmagiq/platform';
+import {
+  PLATFORM_ENV,
+  Principal,
+  Problems,
+  RedisService,
+  RequestContext,
+} from '@postmagiq/platform';
 import { lintPost } from '@postmagiq/prompts';
-import { ApprovalResponse, createRunContext, QualityGate, WorkflowDefinition } from '@postmagiq/workflow-engine';
+import {
+  ApprovalResponse,
+  createRunContext,
+  QualityGate,
+  WorkflowDefinition,
+} from '@postmagiq/workflow-engine';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { RedisBreakerCounterStore } from '../breaker/redis-breaker-counter-store';
@@ -53,7 +64,10 @@ export class RunEngine {
   /** Starts a run of `workflow` for a story entry of the caller's workspace. */
   async start(p: Principal, body: StartRunRequest): Promise<RunEntity> {
     const resolved = await this.catalog.resolve(p.workspaceId, body.workflow);
-    if (!resolved) throw Problems.validation([{ field: 'workflow', message: `unknown workflow '${body.workflow}'` }]);
+    if (!resolved)
+      throw Problems.validation([
+        { field: 'workflow', message: `unknown workflow '${body.workflow}'` },
+      ]);
     const backends = body.backends ?? {};
     checkBackendKeys(resolved.definition, backends);
     const context = await this.content.get({
@@ -113,7 +127,12 @@ export class RunEngine {
   }
 
   /** The parent job of a visit: every call of (run, seq) is back (or failed for good). */
-  async onStepSettled(runId: string, seq: number, values: Record<string, unknown>, failures: Record<string, string>): Promise<void> {
+  async onStepSettled(
+    runId: string,
+    seq: number,
+    values: Record<string, unknown>,
+    failures: Record<string, string>,
+  ): Promise<void> {
     await this.step(runId, null, async (step, m) => {
       const calls = await this.callsOf(m, runId, seq);
       for (const call of calls) {
@@ -131,7 +150,12 @@ export class RunEngine {
   /** One call is back before its siblings (any_complete / quorum fan-outs decide on it). */
   async onCallFinished(callId: string, outcome: CallOutcome): Promise<void> {
     if (!(await this.dispatcher.isEarly(callId))) return;
-    const row = await this.ds.getRepository(AgentCallEntity).findOne({ where: { callId }, select: { runId: true, seq: true, status: true, early: true } });
+    const row = await this.ds
+      .getRepository(AgentCallEntity)
+      .findOne({
+        where: { callId },
+        select: { runId: true, seq: true, status: true, early: true },
+      });
     if (!row || !row.early || row.status !== 'queued') return;
     await this.step(row.runId, null, async (step, m) => {
       const calls = await this.callsOf(m, row.runId, row.seq);
@@ -143,7 +167,9 @@ export class RunEngine {
 
   /** Settles a visit whose calls are all recorded but which nobody decided (a step job lost in a crash). */
   async resettle(runId: string, seq: number): Promise<void> {
-    await this.step(runId, null, async (step, m) => step.settle(seq, await this.callsOf(m, runId, seq)));
+    await this.step(runId, null, async (step, m) =>
+      step.settle(seq, await this.callsOf(m, runId, seq)),
+    );
   }
 
   async decide(p: Principal, runId: string, response: ApprovalResponse): Promise<RunEntity> {
@@ -151,7 +177,9 @@ export class RunEngine {
   }
 
   async cancel(p: Principal, runId: string, reason?: string): Promise<RunEntity> {
-    return this.act(p, runId, (step) => step.cancel(reason ? `cancelled: ${reason}` : 'cancelled by a user'));
+    return this.act(p, runId, (step) =>
+      step.cancel(reason ? `cancelled: ${reason}` : 'cancelled by a user'),
+    );
   }
 
   async resume(p: Principal, runId: string): Promise<RunEntity> {
@@ -162,7 +190,11 @@ export class RunEngine {
     return this.act(p, runId, (step) => step.extend());
   }
 
-  private async act(p: Principal, runId: string, fn: (step: RunStep) => Promise<void>): Promise<RunEntity> {
+  private async act(
+    p: Principal,
+    runId: string,
+    fn: (step: RunStep) => Promise<void>,
+  ): Promise<RunEntity> {
     RequestContext.set({ runId });
     try {
       const step = await this.step(runId, p.workspaceId, (s) => fn(s));
@@ -175,9 +207,18 @@ export class RunEngine {
   }
 
   /** One transaction on the run's locked row; null when there is no such run (in that workspace). */
-  private async step(runId: string, workspaceId: string | null, fn: (step: RunStep, m: EntityManager) => Promise<void>): Promise<RunStep | null> {
+  private async step(
+    runId: string,
+    workspaceId: string | null,
+    fn: (step: RunStep, m: EntityManager) => Promise<void>,
+  ): Promise<RunStep | null> {
     const step = await this.ds.transaction(async (m) => {
-      const run = await m.getRepository(RunEntity).createQueryBuilder('r').setLock('pessimistic_write').where('r.id = :id', { id: runId }).getOne();
+      const run = await m
+        .getRepository(RunEntity)
+        .createQueryBuilder('r')
+        .setLock('pessimistic_write')
+        .where('r.id = :id', { id: runId })
+        .getOne();
       if (!run || (workspaceId !== null && run.workspaceId !== workspaceId)) return null;
       const s = new RunStep(m, run, this.deps());
       await fn(s, m);
@@ -196,14 +237,18 @@ export class RunEngine {
         await this.dispatcher.dispatch(step.run.id, step.dispatchSeq);
       } catch (error) {
         // committed but not enqueued: the recovery sweep dispatches it (dispatched_seq < seq)
-        this.logger.warn(`run ${step.run.id}: dispatch of seq ${step.dispatchSeq} failed, the sweep will retry: ${(error as Error).message}`);
+        this.logger.warn(
+          `run ${step.run.id}: dispatch of seq ${step.dispatchSeq} failed, the sweep will retry: ${(error as Error).message}`,
+        );
       }
     }
     if (step.hasOutbox) void this.outbox.flush();
   }
 
   private callsOf(m: EntityManager, runId: string, seq: number): Promise<AgentCallEntity[]> {
-    return m.getRepository(AgentCallEntity).find({ where: { runId, seq }, order: { position: 'ASC' } });
+    return m
+      .getRepository(AgentCallEntity)
+      .find({ where: { runId, seq }, order: { position: 'ASC' } });
   }
 
   private deps(): StepDeps {
@@ -223,17 +268,27 @@ export class RunEngine {
     if (!fault || process.env['NODE_ENV'] !== 'test') return;
     const seq = Number(fault.split(':')[1]);
     if (step.writtenSeqs.includes(seq)) {
-      this.logger.warn(`fault injection: SIGKILL after committing transition ${seq} of run ${step.run.id}`);
+      this.logger.warn(
+        `fault injection: SIGKILL after committing transition ${seq} of run ${step.run.id}`,
+      );
       process.kill(process.pid, 'SIGKILL');
     }
   }
 }
 
 /** `backends` keys must name an agent or a persona of the workflow (400 listing the others). */
-function checkBackendKeys(definition: WorkflowDefinition, backends: Record<string, AgentBackend>): void {
+function checkBackendKeys(
+  definition: WorkflowDefinition,
+  backends: Record<string, AgentBackend>,
+): void {
   const known = new Set<string>();
   for (const state of Object.values(definition.states)) {
-    const agents = state.type === 'fan-out' ? state.agents : state.type === 'single' || state.type === 'orchestrator-task' ? [state.agent] : [];
+    const agents =
+      state.type === 'fan-out'
+        ? state.agents
+        : state.type === 'single' || state.type === 'orchestrator-task'
+          ? [state.agent]
+          : [];
     for (const a of agents) {
       known.add(a.name);
       known.add(a.persona);
@@ -242,7 +297,10 @@ function checkBackendKeys(definition: WorkflowDefinition, backends: Record<strin
   const unknown = Object.keys(backends).filter((k) => !known.has(k));
   if (unknown.length > 0) {
     throw Problems.validation(
-      unknown.map((k) => ({ field: `backends.${k}`, message: `is neither an agent nor a persona of workflow '${definition.name}'` })),
+      unknown.map((k) => ({
+        field: `backends.${k}`,
+        message: `is neither an agent nor a persona of workflow '${definition.name}'`,
+      })),
     );
   }
 }

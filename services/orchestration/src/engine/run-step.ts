@@ -44,8 +44,19 @@ import {
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { BreakerRunMissingError, RedisBreakerCounterStore } from '../breaker/redis-breaker-counter-store';
-import { AgentCallEntity, ApprovalEntity, HaltKind, OutboxEntity, RunEntity, RunEventEntity, TransitionEntity } from '../entities';
+import {
+  BreakerRunMissingError,
+  RedisBreakerCounterStore,
+} from '../breaker/redis-breaker-counter-store';
+import {
+  AgentCallEntity,
+  ApprovalEntity,
+  HaltKind,
+  OutboxEntity,
+  RunEntity,
+  RunEventEntity,
+  TransitionEntity,
+} from '../entities';
 
 /** What a step needs besides the database: the breaker, the gates, which backends have keys, a clock. */
 export interface StepDeps {
@@ -96,7 +107,11 @@ export class RunStep {
   /** A new run: counters start, the initial state is entered (seq 0) and the run walks on. */
   async begin(startedEvent: RunStartedEvent): Promise<void> {
     await this.deps.breaker.start(this.run.id, this.run.startedAt.getTime());
-    this.emit({ type: 'run.started', workflow: this.run.definition.name, initialState: this.run.definition.initialState });
+    this.emit({
+      type: 'run.started',
+      workflow: this.run.definition.name,
+      initialState: this.run.definition.initialState,
+    });
     this.addOutbox(RUN_STARTED_SUBJECT, runLifecycleMsgId(this.run.id, 'started'), startedEvent);
     await this.enter(this.run.definition.initialState, 0, null, null);
   }
@@ -144,7 +159,9 @@ export class RunStep {
     this.run.cachedTokensIn += result.cachedTokensIn;
     this.run.costUsd = Math.round((this.run.costUsd + result.costUsd) * 1e9) / 1e9;
     if (result.costUsd > 0) {
-      await this.withCounters(() => this.deps.breaker.recordCostOnce(this.run.id, result.costUsd, this.limits, call.callId));
+      await this.withCounters(() =>
+        this.deps.breaker.recordCostOnce(this.run.id, result.costUsd, this.limits, call.callId),
+      );
     }
     // a call of the current visit adds to the context's cost; a straggler of an earlier one too
     if (this.isActive) {
@@ -179,31 +196,48 @@ export class RunStep {
     if (state.type === 'fan-out') {
       const done = calls.filter((c) => c.status !== 'queued');
       const succeeded = done.filter((c) => c.status === 'succeeded');
-      const tally = { succeeded: succeeded.length, failed: done.length - succeeded.length, total: state.agents.length };
+      const tally = {
+        succeeded: succeeded.length,
+        failed: done.length - succeeded.length,
+        total: state.agents.length,
+      };
       const status = fanOutStatus(state.completion, tally);
       if (status === 'pending') return;
       if (status === 'unsatisfiable') {
-        const errors = done.filter((c) => c.status === 'failed').map((c) => `${c.agent}: ${c.error}`);
-        return this.fail(`state '${state.name}': ${describeCompletion(state.completion)} can no longer be met (${errors.join('; ')})`);
+        const errors = done
+          .filter((c) => c.status === 'failed')
+          .map((c) => `${c.agent}: ${c.error}`);
+        return this.fail(
+          `state '${state.name}': ${describeCompletion(state.completion)} can no longer be met (${errors.join('; ')})`,
+        );
       }
       const drafts = succeeded.sort((a, b) => a.position - b.position).map((c) => c.output ?? '');
-      return this.completeState({ kind: 'fan-out', drafts, completed: tally.succeeded, failed: tally.failed, total: tally.total });
+      return this.completeState({
+        kind: 'fan-out',
+        drafts,
+        completed: tally.succeeded,
+        failed: tally.failed,
+        total: tally.total,
+      });
     }
     if (state.type !== 'single' && state.type !== 'orchestrator-task') return;
     const call = calls[0];
     if (!call || call.status === 'queued') return;
     const who = `state '${state.name}': agent '${state.agent.name}'`;
     if (call.status === 'failed') return this.fail(`${who} failed: ${call.error}`);
-    if (state.outputSchema === undefined) return this.completeState({ kind: 'text', content: call.output ?? '' });
+    if (state.outputSchema === undefined)
+      return this.completeState({ kind: 'text', content: call.output ?? '' });
     const parsed = parseAgentOutput(call.output ?? '', state.outputSchema);
-    if (!parsed.ok) return this.fail(`${who} returned an invalid ${state.outputSchema}: ${parsed.reason}`);
+    if (!parsed.ok)
+      return this.fail(`${who} returned an invalid ${state.outputSchema}: ${parsed.reason}`);
     return this.completeState({ kind: 'structured', output: parsed.output });
   }
 
   /** A reviewer's decision at a human-approval state (once per visit). */
   async decide(response: ApprovalResponse, userId: string): Promise<void> {
     const { run } = this;
-    if (run.status !== 'awaiting_approval') throw new RunConflictError(`the run is ${run.status}, not awaiting approval`);
+    if (run.status !== 'awaiting_approval')
+      throw new RunConflictError(`the run is ${run.status}, not awaiting approval`);
     const post = currentPost(run.context);
     this.approvalRows.push(
       Object.assign(new ApprovalEntity(), {
@@ -211,7 +245,12 @@ export class RunStep {
         seq: run.seq,
         state: run.currentState,
         decision: response.decision,
-        text: response.decision === 'reject' ? response.feedback : response.decision === 'edit' ? response.text : null,
+        text:
+          response.decision === 'reject'
+            ? response.feedback
+            : response.decision === 'edit'
+              ? response.text
+              : null,
         decidedBy: userId,
       }),
     );
@@ -223,10 +262,13 @@ export class RunStep {
   async extend(): Promise<void> {
     const { run } = this;
     if (run.status !== 'halted' || run.haltKind !== 'soft_breaker' || run.pendingResult === null) {
-      throw new RunConflictError('only a run halted by a soft circuit-breaker limit can be extended');
+      throw new RunConflictError(
+        'only a run halted by a soft circuit-breaker limit can be extended',
+      );
     }
     const extended = await this.withCounters(() => this.deps.breaker.extend(run.id));
-    if (!extended) throw new RunConflictError('this run has already used its one soft-limit extension');
+    if (!extended)
+      throw new RunConflictError('this run has already used its one soft-limit extension');
     this.reopen();
     const result = run.pendingResult;
     run.pendingResult = null;
@@ -236,7 +278,8 @@ export class RunStep {
   /** Re-enters the state a failed run failed in (a new visit: new seq, new job ids). */
   async resume(): Promise<void> {
     const { run } = this;
-    if (run.status !== 'failed') throw new RunConflictError(`only a failed run can be resumed; this one is ${run.status}`);
+    if (run.status !== 'failed')
+      throw new RunConflictError(`only a failed run can be resumed; this one is ${run.status}`);
     this.reopen();
     await this.transition(run.currentState, run.currentState, 'resume');
   }
@@ -277,7 +320,8 @@ export class RunStep {
         this.events.map((event) => ({ runId: run.id, seq: event.seq, type: event.type, event })),
       );
     }
-    if (this.outboxRows.length) await this.m.insert(OutboxEntity, this.outboxRows as QueryDeepPartialEntity<OutboxEntity>[]);
+    if (this.outboxRows.length)
+      await this.m.insert(OutboxEntity, this.outboxRows as QueryDeepPartialEntity<OutboxEntity>[]);
   }
 
   /** Seqs of the transition rows this step wrote. */
@@ -315,14 +359,21 @@ export class RunStep {
     const { run } = this;
     const seq = run.seq + 1;
     const attempt: TransitionAttempt = { toState: to, nowMs: this.deps.now(), limits: this.limits };
-    const verdict = await this.withCounters(() => this.deps.breaker.tryTransitionOnce(run.id, attempt, `t${seq}`));
+    const verdict = await this.withCounters(() =>
+      this.deps.breaker.tryTransitionOnce(run.id, attempt, `t${seq}`),
+    );
     if (!verdict.allowed) return this.trip(verdict, from);
     this.emit({ type: 'transition', from, to, condition });
     run.context = countTransition(run.context);
     await this.enter(to, seq, from, condition);
   }
 
-  private async enter(name: string, seq: number, from: string | null, condition: string | null): Promise<void> {
+  private async enter(
+    name: string,
+    seq: number,
+    from: string | null,
+    condition: string | null,
+  ): Promise<void> {
     const { run } = this;
     const state = this.state(name);
     const entered = enterState(run.context, name);
@@ -331,14 +382,25 @@ export class RunStep {
     run.seq = seq;
     run.pendingResult = null;
     this.transitionRows.push(
-      Object.assign(new TransitionEntity(), { runId: run.id, seq, fromState: from, toState: name, stateType: state.type, condition, visit: entered.visit }),
+      Object.assign(new TransitionEntity(), {
+        runId: run.id,
+        seq,
+        fromState: from,
+        toState: name,
+        stateType: state.type,
+        condition,
+        visit: entered.visit,
+      }),
     );
     this.emit({ type: 'state.entered', state: name, stateType: state.type, visit: entered.visit });
     switch (state.type) {
       case 'initial':
         return this.completeState({ kind: 'none' });
       case 'terminal':
-        return this.finish(terminalEnding(state, run.context), state.outcome === 'halted' ? 'terminal' : null);
+        return this.finish(
+          terminalEnding(state, run.context),
+          state.outcome === 'halted' ? 'terminal' : null,
+        );
       case 'human-approval': {
         const post = currentPost(run.context);
         if (post === null) return this.fail(`state '${name}': there is no post to approve yet`);
@@ -350,9 +412,20 @@ export class RunStep {
       case 'orchestrator-task': {
         if (state.qualityGate !== undefined) {
           const gate = this.deps.gates[state.qualityGate];
-          if (!gate) return this.fail(`state '${name}': quality gate '${state.qualityGate}' is not available to this run`);
+          if (!gate)
+            return this.fail(
+              `state '${name}': quality gate '${state.qualityGate}' is not available to this run`,
+            );
           const findings = run.context.drafts.map((draft) => gate(draft, run.input));
-          findings.forEach((list, draft) => this.emit({ type: 'gate.findings', state: name, gate: state.qualityGate as string, draft, findings: list }));
+          findings.forEach((list, draft) =>
+            this.emit({
+              type: 'gate.findings',
+              state: name,
+              gate: state.qualityGate as string,
+              draft,
+              findings: list,
+            }),
+          );
           run.context = applyGateFindings(run.context, findings);
         }
         this.queueCalls(state, [state.agent], entered.visit, false);
@@ -365,16 +438,34 @@ export class RunStep {
   }
 
   /** Agent calls of the visit: rows now, jobs after the commit (deterministic ids make a re-dispatch a no-op). */
-  private queueCalls(state: AgentCallingState, agents: readonly AgentSpec[], visit: number, early: boolean): void {
+  private queueCalls(
+    state: AgentCallingState,
+    agents: readonly AgentSpec[],
+    visit: number,
+    early: boolean,
+  ): void {
     const { run } = this;
     agents.forEach((declared, position) => {
-      const requested = run.backendOverrides[declared.name] ?? run.backendOverrides[declared.persona] ?? declared.backend;
+      const requested =
+        run.backendOverrides[declared.name] ??
+        run.backendOverrides[declared.persona] ??
+        declared.backend;
       // a model names a model of the declared backend; another backend runs its own default
       const { model: _model, ...withoutModel } = declared;
-      const agent: AgentSpec = requested === declared.backend ? declared : { ...withoutModel, backend: requested };
-      const queueBackend: AgentBackend = this.deps.configuredBackends.has(requested) ? requested : 'simulated';
+      const agent: AgentSpec =
+        requested === declared.backend ? declared : { ...withoutModel, backend: requested };
+      const queueBackend: AgentBackend = this.deps.configuredBackends.has(requested)
+        ? requested
+        : 'simulated';
       const callId = agentCallId(run.id, run.seq, agent.name);
-      const task = buildAgentTask({ runId: run.id, state, visit, agent, input: run.input, context: run.context });
+      const task = buildAgentTask({
+        runId: run.id,
+        state,
+        visit,
+        agent,
+        input: run.input,
+        context: run.context,
+      });
       const job: AgentJob = {
         callId,
         workspaceId: run.workspaceId,
@@ -425,9 +516,19 @@ export class RunStep {
   }
 
   private async trip(verdict: BreakerTrip, state: string): Promise<void> {
-    this.emit({ type: 'breaker.tripped', state, limit: verdict.limit, soft: verdict.soft, reason: verdict.reason });
-    const extendable = verdict.soft && !(await this.withCounters(() => this.deps.breaker.counters(this.run.id)))?.extended;
-    const reason = extendable ? `${verdict.reason} (soft limit: POST /api/workflows/runs/${this.run.id}/extend continues the run once)` : verdict.reason;
+    this.emit({
+      type: 'breaker.tripped',
+      state,
+      limit: verdict.limit,
+      soft: verdict.soft,
+      reason: verdict.reason,
+    });
+    const extendable =
+      verdict.soft &&
+      !(await this.withCounters(() => this.deps.breaker.counters(this.run.id)))?.extended;
+    const reason = extendable
+      ? `${verdict.reason} (soft limit: POST /api/workflows/runs/${this.run.id}/extend continues the run once)`
+      : verdict.reason;
     await this.finish({ status: 'halted', reason }, extendable ? 'soft_breaker' : 'hard_breaker');
   }
 
@@ -443,7 +544,13 @@ export class RunStep {
     run.finalPost = ending.status === 'completed' ? currentPost(run.context) : null;
     run.finishedAt = new Date(this.deps.now());
     if (ending.status !== 'halted' || haltKind !== 'soft_breaker') run.pendingResult = null;
-    const event = this.emit({ type: 'run.finished', status: ending.status, finalState: run.currentState, reason: ending.reason, finalPost: run.finalPost });
+    const event = this.emit({
+      type: 'run.finished',
+      status: ending.status,
+      finalState: run.currentState,
+      reason: ending.reason,
+      finalPost: run.finalPost,
+    });
     const finished: RunFinishedEvent = {
       runId: run.id,
       workspaceId: run.workspaceId,
@@ -456,7 +563,11 @@ export class RunStep {
       at: event.at,
     };
     // a run finishing again after resume/extend publishes a new event, with an id of its own
-    this.addOutbox(RUN_FINISHED_SUBJECT, runLifecycleMsgId(run.id, 'finished', run.finishCount === 0 ? undefined : event.seq), finished);
+    this.addOutbox(
+      RUN_FINISHED_SUBJECT,
+      runLifecycleMsgId(run.id, 'finished', run.finishCount === 0 ? undefined : event.seq),
+      finished,
+    );
     run.finishCount += 1;
   }
 
@@ -473,7 +584,12 @@ export class RunStep {
 
   private emit(body: RunEventBody): RunEvent {
     this.run.eventSeq += 1;
-    const event = { ...body, runId: this.run.id, seq: this.run.eventSeq, at: new Date(this.deps.now()).toISOString() } as RunEvent;
+    const event = {
+      ...body,
+      runId: this.run.id,
+      seq: this.run.eventSeq,
+      at: new Date(this.deps.now()).toISOString(),
+    } as RunEvent;
     this.events.push(event);
     return event;
   }
@@ -485,7 +601,11 @@ export class RunStep {
         subject,
         msgId,
         payload: payload as Record<string, unknown>,
-        headers: { 'x-request-id': this.deps.requestId ?? randomUUID(), 'x-workspace-id': this.run.workspaceId, 'x-run-id': this.run.id },
+        headers: {
+          'x-request-id': this.deps.requestId ?? randomUUID(),
+          'x-workspace-id': this.run.workspaceId,
+          'x-run-id': this.run.id,
+        },
         publishedAt: null,
       }),
     );
@@ -502,7 +622,10 @@ export class RunStep {
   }
 
   /** Validates what the worker returned; anything off the contract is a failed call saying why. */
-  private checkedResult(call: AgentCallEntity, outcome: CallOutcome): AgentJobResult | (Omit<AgentJobResult, 'promptHash' | 'callId'>) {
+  private checkedResult(
+    call: AgentCallEntity,
+    outcome: CallOutcome,
+  ): AgentJobResult | Omit<AgentJobResult, 'promptHash' | 'callId'> {
     const failed = (error: string) => ({
       backend: call.queueBackend,
       model: call.job.task.agent.model ?? 'unknown',
@@ -519,10 +642,13 @@ export class RunStep {
     if ('failure' in outcome) return failed(`the agent job failed: ${outcome.failure}`);
     const parsed = AgentJobResultSchema.safeParse(outcome.result);
     if (!parsed.success) {
-      const problem = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      const problem = parsed.error.issues
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ');
       return failed(`the worker returned an invalid result (${problem})`);
     }
-    if (parsed.data.callId !== call.callId) return failed(`the worker answered for call ${parsed.data.callId}, not ${call.callId}`);
+    if (parsed.data.callId !== call.callId)
+      return failed(`the worker answered for call ${parsed.data.callId}, not ${call.callId}`);
     return parsed.data;
   }
 
@@ -544,7 +670,13 @@ export class RunStep {
     const { run } = this;
     const visits = { ...run.context.visits };
     delete visits[run.definition.initialState];
-    return { startedAtMs: run.startedAt.getTime(), transitions: run.context.transitions, visits, costUsd: run.costUsd, extended: false };
+    return {
+      startedAtMs: run.startedAt.getTime(),
+      transitions: run.context.transitions,
+      visits,
+      costUsd: run.costUsd,
+      extended: false,
+    };
   }
 }
 

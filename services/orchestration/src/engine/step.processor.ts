@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
 import { PLATFORM_CONFIG, PlatformConfig, RequestContext } from '@postmagiq/platform';
 import { Job, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
@@ -8,7 +14,10 @@ import { bullConnection } from './bullmq-connection';
 import { jobIdOfKey, STEPS_QUEUE } from './queue-names';
 import { RunEngine } from './run-engine.service';
 
-export const StepJobDataSchema = z.strictObject({ runId: z.string().uuid(), seq: z.number().int().nonnegative() });
+export const StepJobDataSchema = z.strictObject({
+  runId: z.string().uuid(),
+  seq: z.number().int().nonnegative(),
+});
 
 /**
  * Consumes `orchestration.steps`: a parent job becomes processable when every agent call of its
@@ -38,7 +47,9 @@ export class StepProcessor implements OnApplicationBootstrap, OnModuleDestroy {
       stalledInterval: Math.max(1000, Math.floor(this.config.ORCHESTRATION_STEP_LOCK_MS / 2)),
       maxStalledCount: 10,
     });
-    this.worker.on('failed', (job, err) => this.logger.warn(`step ${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`));
+    this.worker.on('failed', (job, err) =>
+      this.logger.warn(`step ${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`),
+    );
     this.worker.on('error', (err) => this.logger.warn(`steps worker: ${err.message}`));
   }
 
@@ -49,12 +60,18 @@ export class StepProcessor implements OnApplicationBootstrap, OnModuleDestroy {
       return;
     }
     const { runId, seq } = parsed.data;
-    const [rawValues, rawFailures] = await Promise.all([job.getChildrenValues(), job.getIgnoredChildrenFailures()]);
+    const [rawValues, rawFailures] = await Promise.all([
+      job.getChildrenValues(),
+      job.getIgnoredChildrenFailures(),
+    ]);
     const values: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(rawValues)) values[jobIdOfKey(key)] = value;
     const failures: Record<string, string> = {};
-    for (const [key, reason] of Object.entries(rawFailures)) failures[jobIdOfKey(key)] = String(reason);
-    await RequestContext.run({ requestId: randomUUID(), runId }, () => this.engine.onStepSettled(runId, seq, values, failures));
+    for (const [key, reason] of Object.entries(rawFailures))
+      failures[jobIdOfKey(key)] = String(reason);
+    await RequestContext.run({ requestId: randomUUID(), runId }, () =>
+      this.engine.onStepSettled(runId, seq, values, failures),
+    );
     this.processed += 1;
   }
 

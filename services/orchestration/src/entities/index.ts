@@ -6,7 +6,15 @@ import { RunEntity } from './run.entity';
 import { TransitionEntity } from './transition.entity';
 import { WorkflowDefinitionEntity } from './workflow-definition.entity';
 
-export { AgentCallEntity, ApprovalEntity, OutboxEntity, RunEntity, RunEventEntity, TransitionEntity, WorkflowDefinitionEntity };
+export {
+  AgentCallEntity,
+  ApprovalEntity,
+  OutboxEntity,
+  RunEntity,
+  RunEventEntity,
+  TransitionEntity,
+  WorkflowDefinitionEntity,
+};
 export type { HaltKind } from './run.entity';
 export type { AgentCallStatus } from './agent-call.entity';
 

@@ -1,6 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { agentTokensSubject, AgentTokenChunk, AgentTokenChunkSchema, RunEvent, RunEventSchema, runEventsSubject } from '@postmagiq/contracts';
+import {
+  agentTokensSubject,
+  AgentTokenChunk,
+  AgentTokenChunkSchema,
+  RunEvent,
+  RunEventSchema,
+  runEventsSubject,
+} from '@postmagiq/contracts';
 import { NATS_CONNECTION } from '@postmagiq/platform';
 // the platform reads these types from nats-core's declaration file too (see its nats-client.ts)
 import type { NatsConnection } from '@nats-io/nats-core/lib/mod';
@@ -32,7 +39,9 @@ export class RunEventsBus {
         this.nats.publish(runEventsSubject(event.runId), JSON.stringify(event));
       } catch (e) {
         // the log has it; live readers fill the gap from there
-        this.logger.warn(`live event ${event.runId}#${event.seq} not published: ${(e as Error).message}`);
+        this.logger.warn(
+          `live event ${event.runId}#${event.seq} not published: ${(e as Error).message}`,
+        );
       }
     }
   }

@@ -1,6 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ORCHESTRATION_STREAM, RUN_FINISHED_SUBJECT, RUN_STARTED_SUBJECT } from '@postmagiq/contracts';
+import {
+  ORCHESTRATION_STREAM,
+  RUN_FINISHED_SUBJECT,
+  RUN_STARTED_SUBJECT,
+} from '@postmagiq/contracts';
 import { JetStreamService, RequestContext } from '@postmagiq/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
@@ -52,7 +56,9 @@ export class RunLifecycleOutbox implements OnApplicationBootstrap, OnApplication
     this.running = (async () => {
       do {
         this.again = false;
-        await this.relay().catch((e: Error) => this.logger.warn(`relay failed, will retry: ${e.message}`));
+        await this.relay().catch((e: Error) =>
+          this.logger.warn(`relay failed, will retry: ${e.message}`),
+        );
       } while (this.again && this.ready);
     })().finally(() => {
       this.running = null;
@@ -63,7 +69,11 @@ export class RunLifecycleOutbox implements OnApplicationBootstrap, OnApplication
   private async relay(): Promise<void> {
     const repo = this.ds.getRepository(OutboxEntity);
     for (;;) {
-      const batch = await repo.find({ where: { publishedAt: IsNull() }, order: { createdAt: 'ASC' }, take: 100 });
+      const batch = await repo.find({
+        where: { publishedAt: IsNull() },
+        order: { createdAt: 'ASC' },
+        take: 100,
+      });
       if (batch.length === 0) return;
       for (const row of batch) {
         const ctx = {
@@ -71,7 +81,9 @@ export class RunLifecycleOutbox implements OnApplicationBootstrap, OnApplication
           ...(row.headers['x-workspace-id'] ? { workspaceId: row.headers['x-workspace-id'] } : {}),
           ...(row.headers['x-run-id'] ? { runId: row.headers['x-run-id'] } : {}),
         };
-        await RequestContext.run(ctx, () => this.jetstream.publish(row.subject, row.payload, row.msgId));
+        await RequestContext.run(ctx, () =>
+          this.jetstream.publish(row.subject, row.payload, row.msgId),
+        );
         await repo.update({ id: row.id }, { publishedAt: new Date() });
       }
     }

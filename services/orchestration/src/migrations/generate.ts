@@ -3,7 +3,11 @@
  * computed against a fresh embedded Postgres with all existing migrations applied.
  * usage: node -r @swc-node/register services/orchestration/src/migrations/generate.ts <Name>
  */
-import { generateMigrationSource, serviceDataSourceOptions, ensureSchema } from '@postmagiq/platform';
+import {
+  generateMigrationSource,
+  serviceDataSourceOptions,
+  ensureSchema,
+} from '@postmagiq/platform';
 import { startEmbeddedPostgres } from '@postmagiq/platform';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,12 +17,22 @@ import { ORCHESTRATION_MIGRATIONS } from './index';
 
 async function main(): Promise<void> {
   const name = process.argv[2];
-  if (!name || !/^[A-Z][A-Za-z0-9]*$/.test(name)) throw new Error('usage: generate.ts <PascalCaseName>');
+  if (!name || !/^[A-Z][A-Za-z0-9]*$/.test(name))
+    throw new Error('usage: generate.ts <PascalCaseName>');
   const pg = await startEmbeddedPostgres();
   try {
     await ensureSchema(pg.url, ORCHESTRATION_SCHEMA);
     const ds = new DataSource(
-      serviceDataSourceOptions(pg.url, { name: ORCHESTRATION_DB, schema: ORCHESTRATION_SCHEMA, entities: ORCHESTRATION_ENTITIES, migrations: ORCHESTRATION_MIGRATIONS }, 2),
+      serviceDataSourceOptions(
+        pg.url,
+        {
+          name: ORCHESTRATION_DB,
+          schema: ORCHESTRATION_SCHEMA,
+          entities: ORCHESTRATION_ENTITIES,
+          migrations: ORCHESTRATION_MIGRATIONS,
+        },
+        2,
+      ),
     );
     await ds.initialize();
     await ds.runMigrations();
@@ -31,7 +45,9 @@ async function main(): Promise<void> {
     }
     const file = join(__dirname, `${ts}-${name}.ts`);
     writeFileSync(file, source);
-    process.stdout.write(`wrote ${file}; add it to ORCHESTRATION_MIGRATIONS in migrations/index.ts\n`);
+    process.stdout.write(
+      `wrote ${file}; add it to ORCHESTRATION_MIGRATIONS in migrations/index.ts\n`,
+    );
   } finally {
     await pg.stop();
   }

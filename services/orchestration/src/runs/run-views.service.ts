@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { AgentCallView, ListRunsQuery, RunDetail, RunEventPage, RunList, RunSummary, StateVisit } from '@postmagiq/contracts';
+import type {
+  AgentCallView,
+  ListRunsQuery,
+  RunDetail,
+  RunEventPage,
+  RunList,
+  RunSummary,
+  StateVisit,
+} from '@postmagiq/contracts';
 import { Problems } from '@postmagiq/platform';
 import { currentPost, resolveLimits } from '@postmagiq/workflow-engine';
 import { Brackets, DataSource } from 'typeorm';
@@ -18,18 +26,32 @@ export class RunViewsService {
   ) {}
 
   async list(workspaceId: string, q: ListRunsQuery): Promise<RunList> {
-    const qb = this.ds.getRepository(RunEntity).createQueryBuilder('r').where('r.workspace_id = :workspaceId', { workspaceId });
+    const qb = this.ds
+      .getRepository(RunEntity)
+      .createQueryBuilder('r')
+      .where('r.workspace_id = :workspaceId', { workspaceId });
     if (q.status) qb.andWhere('r.status = :status', { status: q.status });
     if (q.workflow) qb.andWhere('r.workflow = :workflow', { workflow: q.workflow });
-    if (q.storyEntryId) qb.andWhere('r.story_entry_id = :storyEntryId', { storyEntryId: q.storyEntryId });
+    if (q.storyEntryId)
+      qb.andWhere('r.story_entry_id = :storyEntryId', { storyEntryId: q.storyEntryId });
     if (q.from) qb.andWhere('r.created_at >= :from', { from: new Date(q.from) });
-    if (q.to) qb.andWhere(new Brackets((w) => w.where('r.created_at < :to', { to: new Date(q.to as string) })));
-    const [rows, total] = await qb.orderBy('r.created_at', 'DESC').addOrderBy('r.id', 'DESC').skip(q.offset).take(q.limit).getManyAndCount();
+    if (q.to)
+      qb.andWhere(
+        new Brackets((w) => w.where('r.created_at < :to', { to: new Date(q.to as string) })),
+      );
+    const [rows, total] = await qb
+      .orderBy('r.created_at', 'DESC')
+      .addOrderBy('r.id', 'DESC')
+      .skip(q.offset)
+      .take(q.limit)
+      .getManyAndCount();
     return { items: rows.map(toSummary), total, limit: q.limit, offset: q.offset };
   }
 
   async get(workspaceId: string, runId: string): Promise<RunEntity> {
-    const run = await this.ds.getRepository(RunEntity).findOne({ where: { id: runId, workspaceId } });
+    const run = await this.ds
+      .getRepository(RunEntity)
+      .findOne({ where: { id: runId, workspaceId } });
     if (!run) throw Problems.notFound('run');
     return run;
   }
@@ -38,7 +60,9 @@ export class RunViewsService {
     const run = await this.get(workspaceId, runId);
     const [transitions, calls, counters] = await Promise.all([
       this.ds.getRepository(TransitionEntity).find({ where: { runId }, order: { seq: 'ASC' } }),
-      this.ds.getRepository(AgentCallEntity).find({ where: { runId }, order: { seq: 'ASC', position: 'ASC' } }),
+      this.ds
+        .getRepository(AgentCallEntity)
+        .find({ where: { runId }, order: { seq: 'ASC', position: 'ASC' } }),
       this.engine.breaker.counters(runId),
     ]);
     const limits = resolveLimits(run.definition.limits);
@@ -60,12 +84,20 @@ export class RunViewsService {
         : null,
       finalPost: run.finalPost,
       candidatePost: candidate,
-      approval: run.status === 'awaiting_approval' && candidate !== null ? { state: run.currentState, post: candidate } : null,
+      approval:
+        run.status === 'awaiting_approval' && candidate !== null
+          ? { state: run.currentState, post: candidate }
+          : null,
       lastEventSeq: run.eventSeq,
     };
   }
 
-  async events(workspaceId: string, runId: string, after: number, limit: number): Promise<RunEventPage> {
+  async events(
+    workspaceId: string,
+    runId: string,
+    after: number,
+    limit: number,
+  ): Promise<RunEventPage> {
     const run = await this.get(workspaceId, runId);
     return { events: await this.bus.replay(runId, after, limit), lastSeq: run.eventSeq };
   }
@@ -83,7 +115,12 @@ export function toSummary(run: RunEntity): RunSummary {
     reason: run.reason,
     extendable: run.status === 'halted' && run.haltKind === 'soft_breaker',
     resumable: run.status === 'failed',
-    usage: { tokensIn: run.tokensIn, tokensOut: run.tokensOut, cachedTokensIn: run.cachedTokensIn, costUsd: run.costUsd },
+    usage: {
+      tokensIn: run.tokensIn,
+      tokensOut: run.tokensOut,
+      cachedTokensIn: run.cachedTokensIn,
+      costUsd: run.costUsd,
+    },
     startedBy: run.startedBy,
     createdAt: iso(run.createdAt),
     updatedAt: iso(run.updatedAt),
@@ -92,7 +129,15 @@ export function toSummary(run: RunEntity): RunSummary {
 }
 
 function toVisit(t: TransitionEntity): StateVisit {
-  return { seq: t.seq, state: t.toState, stateType: t.stateType, visit: t.visit, from: t.fromState, condition: t.condition, at: iso(t.createdAt) };
+  return {
+    seq: t.seq,
+    state: t.toState,
+    stateType: t.stateType,
+    visit: t.visit,
+    from: t.fromState,
+    condition: t.condition,
+    at: iso(t.createdAt),
+  };
 }
 
 function toCallView(c: AgentCallEntity): AgentCallView {

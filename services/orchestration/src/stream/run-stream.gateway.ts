@@ -9,7 +9,13 @@ import {
   RunStreamCloseCodes,
   RunStreamServerMessage,
 } from '@postmagiq/contracts';
-import { AccessTokenVerifierProvider, InvalidTokenError, Principal, RedisService, RevocationKeys } from '@postmagiq/platform';
+import {
+  AccessTokenVerifierProvider,
+  InvalidTokenError,
+  Principal,
+  RedisService,
+  RevocationKeys,
+} from '@postmagiq/platform';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { DataSource } from 'typeorm';
@@ -43,10 +49,12 @@ export class RunStreamGateway implements OnApplicationBootstrap, OnModuleDestroy
   private readonly wss = new WebSocketServer({
     noServer: true,
     maxPayload: 64 * 1024,
-    handleProtocols: (protocols) => (protocols.has(RUN_STREAM_PROTOCOL) ? RUN_STREAM_PROTOCOL : false),
+    handleProtocols: (protocols) =>
+      protocols.has(RUN_STREAM_PROTOCOL) ? RUN_STREAM_PROTOCOL : false,
   });
   private server?: Server;
-  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head);
+  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+    this.upgrade(req, socket, head);
   private heartbeat?: NodeJS.Timeout;
 
   constructor(
@@ -82,7 +90,9 @@ export class RunStreamGateway implements OnApplicationBootstrap, OnModuleDestroy
     const offered = String(req.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map((p) => p.trim());
-    const bearer = offered.find((p) => p.startsWith(RUN_STREAM_BEARER_PREFIX))?.slice(RUN_STREAM_BEARER_PREFIX.length);
+    const bearer = offered
+      .find((p) => p.startsWith(RUN_STREAM_BEARER_PREFIX))
+      ?.slice(RUN_STREAM_BEARER_PREFIX.length);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       void this.serve(ws, runId, bearer ? { token: bearer, after } : null).catch((e: Error) => {
         this.logger.warn(`stream of run ${runId}: ${e.message}`);
@@ -91,7 +101,11 @@ export class RunStreamGateway implements OnApplicationBootstrap, OnModuleDestroy
     });
   }
 
-  private async serve(ws: WebSocket, runId: string, offered: { token: string; after: number } | null): Promise<void> {
+  private async serve(
+    ws: WebSocket,
+    runId: string,
+    offered: { token: string; after: number } | null,
+  ): Promise<void> {
     let auth = offered;
     if (!auth) auth = await firstMessageAuth(ws);
     if (!auth) return;
@@ -99,8 +113,14 @@ export class RunStreamGateway implements OnApplicationBootstrap, OnModuleDestroy
     let run: Pick<RunEntity, 'status' | 'eventSeq'>;
     try {
       principal = await this.authenticate(auth.token);
-      if (!principal.scopes.includes('content:read')) throw new StreamRefusal(RunStreamCloseCodes.forbidden, 'requires scope content:read');
-      const found = await this.ds.getRepository(RunEntity).findOne({ where: { id: runId, workspaceId: principal.workspaceId }, select: { id: true, status: true, eventSeq: true } });
+      if (!principal.scopes.includes('content:read'))
+        throw new StreamRefusal(RunStreamCloseCodes.forbidden, 'requires scope content:read');
+      const found = await this.ds
+        .getRepository(RunEntity)
+        .findOne({
+          where: { id: runId, workspaceId: principal.workspaceId },
+          select: { id: true, status: true, eventSeq: true },
+        });
       if (!found) throw new StreamRefusal(RunStreamCloseCodes.notFound, 'run not found');
       run = found;
     } catch (error) {
@@ -112,7 +132,10 @@ export class RunStreamGateway implements OnApplicationBootstrap, OnModuleDestroy
       throw error;
     }
     if (ws.readyState !== WebSocket.OPEN) return;
-    new RunStreamSession(ws, runId, auth.after, this.bus).start({ status: run.status, lastSeq: run.eventSeq });
+    new RunStreamSession(ws, runId, auth.after, this.bus).start({
+      status: run.status,
+      lastSeq: run.eventSeq,
+    });
   }
 
   private async authenticate(token: string): Promise<Principal> {
@@ -120,7 +143,8 @@ export class RunStreamGateway implements OnApplicationBootstrap, OnModuleDestroy
     try {
       principal = await this.verifier.get().verify(token);
     } catch (error) {
-      if (error instanceof InvalidTokenError) throw new StreamRefusal(RunStreamCloseCodes.unauthorized, error.message);
+      if (error instanceof InvalidTokenError)
+        throw new StreamRefusal(RunStreamCloseCodes.unauthorized, error.message);
       throw error;
     }
     const [sessionRevoked, revokedBefore] = await Promise.all([
@@ -169,11 +193,18 @@ class RunStreamSession {
         this.lastLiveAt = Date.now();
         this.enqueue(() => this.deliver(event));
       }),
-      this.bus.subscribeTokens(this.runId, (chunk) => send(this.ws, { type: 'agent.token', chunk })),
+      this.bus.subscribeTokens(this.runId, (chunk) =>
+        send(this.ws, { type: 'agent.token', chunk }),
+      ),
     );
     this.enqueue(async () => {
       await this.bus.flush();
-      send(this.ws, { type: 'ready', runId: this.runId, status: initial.status, lastSeq: initial.lastSeq });
+      send(this.ws, {
+        type: 'ready',
+        runId: this.runId,
+        status: initial.status,
+        lastSeq: initial.lastSeq,
+      });
       await this.catchUp();
     });
     this.poll = setInterval(() => {
@@ -224,7 +255,11 @@ function firstMessageAuth(ws: WebSocket): Promise<{ token: string; after: number
       clearTimeout(timer);
       const parsed = RunStreamClientMessageSchema.safeParse(safeJson(String(data)));
       if (!parsed.success || parsed.data.type !== 'auth') {
-        send(ws, { type: 'error', status: 401, detail: 'the first message must be {"type":"auth","token":…,"after":…}' });
+        send(ws, {
+          type: 'error',
+          status: 401,
+          detail: 'the first message must be {"type":"auth","token":…,"after":…}',
+        });
         close(ws, RunStreamCloseCodes.unauthorized, 'expected an auth message');
         resolve(null);
         return;
@@ -243,7 +278,8 @@ function send(ws: WebSocket, message: RunStreamServerMessage): void {
 }
 
 function close(ws: WebSocket, code: number, reason: string): void {
-  if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason.slice(0, 120));
+  if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING)
+    ws.close(code, reason.slice(0, 120));
 }
 
 function safeJson(text: string): unknown {

@@ -30,7 +30,10 @@ interface QueryQueue {
   db: {
     isInTransaction(): boolean;
     runExclusive<T>(fn: () => Promise<T>): Promise<T>;
-    execProtocolRawStream(message: Uint8Array, options: { onRawData(data: Uint8Array): void }): Promise<void>;
+    execProtocolRawStream(
+      message: Uint8Array,
+      options: { onRawData(data: Uint8Array): void },
+    ): Promise<void>;
   };
   processQueue(): Promise<void>;
   clearQueueForHandler(handlerId: number): void;
@@ -55,7 +58,10 @@ export function makeBatchesExclusive(server: unknown): void {
     this.processing = true;
     try {
       while (this.queue.length > 0) {
-        const owner = this.db.isInTransaction() && this.lastHandlerId !== null ? this.lastHandlerId : batchOwner;
+        const owner =
+          this.db.isInTransaction() && this.lastHandlerId !== null
+            ? this.lastHandlerId
+            : batchOwner;
         let item: QueuedMessage | undefined;
         if (owner !== null) {
           const index = this.queue.findIndex((q) => q.handlerId === owner);
@@ -93,7 +99,9 @@ export function makeBatchesExclusive(server: unknown): void {
 }
 
 /** The platform's startEmbeddedPostgres, with batches made exclusive. */
-export async function startBatchSafeEmbeddedPostgres(dataDir?: string): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+export async function startBatchSafeEmbeddedPostgres(
+  dataDir?: string,
+): Promise<{ url: string; port: number; stop(): Promise<void> }> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { vector } = await import('@electric-sql/pglite-pgvector');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');

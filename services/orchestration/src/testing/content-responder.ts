@@ -1,8 +1,15 @@
-import { CONTENT_RUN_CONTEXT_SUBJECT, DEFAULT_VOICE_PROFILE, RunContextReply, RunContextRequestSchema } from '@postmagiq/contracts';
+import {
+  CONTENT_RUN_CONTEXT_SUBJECT,
+  DEFAULT_VOICE_PROFILE,
+  RunContextReply,
+  RunContextRequestSchema,
+} from '@postmagiq/contracts';
 import type { NatsConnection } from '@nats-io/nats-core/lib/mod';
 import * as transport from '@nats-io/transport-node';
 
-const connect = (transport as unknown as { connect(o: { servers: string }): Promise<NatsConnection> }).connect;
+const connect = (
+  transport as unknown as { connect(o: { servers: string }): Promise<NatsConnection> }
+).connect;
 
 export const TEST_STORY = {
   title: 'The backlog we deleted',
@@ -16,7 +23,11 @@ export const TEST_STORY = {
  * Story entries are registered per workspace; anything else answers a 404 error.
  */
 export interface ContentResponder {
-  addStory(workspaceId: string, storyEntryId: string, personaOverrides?: Record<string, string>): void;
+  addStory(
+    workspaceId: string,
+    storyEntryId: string,
+    personaOverrides?: Record<string, string>,
+  ): void;
   requests: number;
   stop(): Promise<void>;
 }
@@ -35,7 +46,13 @@ export async function startContentResponder(natsUrl: string): Promise<ContentRes
       const key = request.success ? `${request.data.workspaceId}/${request.data.storyEntryId}` : '';
       const overrides = stories.get(key);
       if (!request.success || !overrides) {
-        msg.respond(JSON.stringify({ id: packet.id, err: { status: 404, message: 'story entry not found' }, isDisposed: true }));
+        msg.respond(
+          JSON.stringify({
+            id: packet.id,
+            err: { status: 404, message: 'story entry not found' },
+            isDisposed: true,
+          }),
+        );
         return;
       }
       const reply: RunContextReply = {

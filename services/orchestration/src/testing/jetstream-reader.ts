@@ -2,7 +2,9 @@ import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core/lib/mod';
 import * as transport from '@nats-io/transport-node';
 
-const connect = (transport as unknown as { connect(o: { servers: string }): Promise<NatsConnection> }).connect;
+const connect = (
+  transport as unknown as { connect(o: { servers: string }): Promise<NatsConnection> }
+).connect;
 
 export interface StreamMessage {
   subject: string;
@@ -22,7 +24,11 @@ export async function readStream(natsUrl: string, stream: string): Promise<Strea
       let n = 0;
       for await (const m of batch) {
         n += 1;
-        out.push({ subject: m.subject, msgId: m.headers?.get('Nats-Msg-Id') || undefined, data: m.json<Record<string, unknown>>() });
+        out.push({
+          subject: m.subject,
+          msgId: m.headers?.get('Nats-Msg-Id') || undefined,
+          data: m.json<Record<string, unknown>>(),
+        });
       }
       if (n === 0) return out;
     }

@@ -4,7 +4,12 @@ import { resolve } from 'node:path';
 export const REPO_ROOT = resolve(__dirname, '../../../..');
 
 /** Polls until `condition` returns a truthy value or the time is up; never a fixed sleep. */
-export async function waitFor<T>(condition: () => Promise<T> | T, timeoutMs: number, what: string, everyMs = 50): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  condition: () => Promise<T> | T,
+  timeoutMs: number,
+  what: string,
+  everyMs = 50,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -14,7 +19,10 @@ export async function waitFor<T>(condition: () => Promise<T> | T, timeoutMs: num
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -33,7 +41,12 @@ export interface ServiceProcess {
  * Starts a service entry point (TypeScript through @swc-node/register, as a deployment runs it)
  * and resolves once it prints its JSON ready line (`readyKey` set). Rejects if it exits first.
  */
-export async function spawnService(entry: string, env: Record<string, string>, readyKey: string, timeoutMs = 90_000): Promise<ServiceProcess> {
+export async function spawnService(
+  entry: string,
+  env: Record<string, string>,
+  readyKey: string,
+  timeoutMs = 90_000,
+): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', resolve(REPO_ROOT, entry)], {
     cwd: REPO_ROOT,
     env: { ...process.env, SWC_NODE_PROJECT: resolve(REPO_ROOT, 'tsconfig.base.json'), ...env },
@@ -48,7 +61,10 @@ export async function spawnService(entry: string, env: Record<string, string>, r
   const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
   const ready = await new Promise<Record<string, unknown>>((ok, fail) => {
     let buf = '';
-    const timer = setTimeout(() => fail(new Error(`${entry} not ready in ${timeoutMs} ms\n${out}`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`${entry} not ready in ${timeoutMs} ms\n${out}`)),
+      timeoutMs,
+    );
     const onData = (d: Buffer) => {
       buf += d.toString();
       for (const line of buf.split('\n')) {
@@ -89,5 +105,9 @@ export async function spawnService(entry: string, env: Record<string, string>, r
 
 /** An agent-worker pool member for `simulated`, started like its deployment (the colleague's service). */
 export function spawnSimulatedWorker(env: Record<string, string>): Promise<ServiceProcess> {
-  return spawnService('services/agent-worker/src/main.ts', { AGENT_BACKEND: 'simulated', PORT: '0', LOG_LEVEL: 'warn', ...env }, 'agentWorker');
+  return spawnService(
+    'services/agent-worker/src/main.ts',
+    { AGENT_BACKEND: 'simulated', PORT: '0', LOG_LEVEL: 'warn', ...env },
+    'agentWorker',
+  );
 }

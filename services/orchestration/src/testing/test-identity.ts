@@ -1,4 +1,9 @@
-import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, scopesFor, WorkspaceRole } from '@postmagiq/contracts';
+import {
+  ACCESS_TOKEN_AUDIENCE,
+  ACCESS_TOKEN_ISSUER,
+  scopesFor,
+  WorkspaceRole,
+} from '@postmagiq/contracts';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { createServer, Server } from 'node:http';
@@ -35,7 +40,13 @@ export async function startTestIdentity(): Promise<TestIdentity> {
     jwksUrl: `http://127.0.0.1:${port}/api/auth/.well-known/jwks.json`,
     async user(workspaceId, role) {
       const userId = randomUUID();
-      const token = await new SignJWT({ role: 'user', workspaceId, workspaceRole: role, scopes: scopesFor('user', role), sid: randomUUID() })
+      const token = await new SignJWT({
+        role: 'user',
+        workspaceId,
+        workspaceRole: role,
+        scopes: scopesFor('user', role),
+        sid: randomUUID(),
+      })
         .setProtectedHeader({ alg: 'EdDSA', kid })
         .setSubject(userId)
         .setIssuer(ACCESS_TOKEN_ISSUER)

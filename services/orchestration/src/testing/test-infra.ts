@@ -10,11 +10,16 @@ export async function startOrchestrationTestInfra(): Promise<TestInfra> {
   const results = await Promise.allSettled([
     startRedis(),
     startNats(),
-    spawnService(resolve(__dirname, 'batch-safe-embedded-postgres.main.ts'), {}, 'url', 60_000).then(
-      (p): Managed => ({ url: String(p.ready['url']), stop: () => p.kill('SIGTERM') }),
-    ),
+    spawnService(
+      resolve(__dirname, 'batch-safe-embedded-postgres.main.ts'),
+      {},
+      'url',
+      60_000,
+    ).then((p): Managed => ({ url: String(p.ready['url']), stop: () => p.kill('SIGTERM') })),
   ]);
-  const started = results.filter((r): r is PromiseFulfilledResult<Managed> => r.status === 'fulfilled').map((r) => r.value);
+  const started = results
+    .filter((r): r is PromiseFulfilledResult<Managed> => r.status === 'fulfilled')
+    .map((r) => r.value);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     await Promise.all(started.map((s) => s.stop()));

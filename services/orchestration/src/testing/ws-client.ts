@@ -1,4 +1,9 @@
-import { RUN_STREAM_BEARER_PREFIX, RUN_STREAM_PROTOCOL, RunEvent, RunStreamServerMessage } from '@postmagiq/contracts';
+import {
+  RUN_STREAM_BEARER_PREFIX,
+  RUN_STREAM_PROTOCOL,
+  RunEvent,
+  RunStreamServerMessage,
+} from '@postmagiq/contracts';
 import WebSocket from 'ws';
 import { waitFor } from './processes';
 
@@ -15,12 +20,25 @@ export interface StreamClient {
  * Opens `/api/workflows/runs/:id/stream`. `auth: 'protocol'` offers the token as a subprotocol,
  * `'message'` sends it as the first message.
  */
-export async function openStream(baseUrl: string, runId: string, token: string, after = 0, auth: 'protocol' | 'message' = 'protocol'): Promise<StreamClient> {
+export async function openStream(
+  baseUrl: string,
+  runId: string,
+  token: string,
+  after = 0,
+  auth: 'protocol' | 'message' = 'protocol',
+): Promise<StreamClient> {
   const url = `${baseUrl.replace(/^http/, 'ws')}/api/workflows/runs/${runId}/stream${auth === 'protocol' ? `?after=${after}` : ''}`;
-  const ws = new WebSocket(url, auth === 'protocol' ? [RUN_STREAM_PROTOCOL, `${RUN_STREAM_BEARER_PREFIX}${token}`] : [RUN_STREAM_PROTOCOL]);
+  const ws = new WebSocket(
+    url,
+    auth === 'protocol'
+      ? [RUN_STREAM_PROTOCOL, `${RUN_STREAM_BEARER_PREFIX}${token}`]
+      : [RUN_STREAM_PROTOCOL],
+  );
   const messages: RunStreamServerMessage[] = [];
   ws.on('message', (data) => messages.push(JSON.parse(String(data)) as RunStreamServerMessage));
-  const closed = new Promise<{ code: number; reason: string }>((ok) => ws.once('close', (code, reason) => ok({ code, reason: String(reason) })));
+  const closed = new Promise<{ code: number; reason: string }>((ok) =>
+    ws.once('close', (code, reason) => ok({ code, reason: String(reason) })),
+  );
   await new Promise<void>((ok, fail) => {
     ws.once('open', () => ok());
     ws.once('error', fail);
@@ -31,7 +49,8 @@ export async function openStream(baseUrl: string, runId: string, token: string, 
     messages,
     events,
     closed,
-    waitForEvent: (predicate, timeoutMs = 30_000) => waitFor(() => events().find(predicate), timeoutMs, 'a stream event'),
+    waitForEvent: (predicate, timeoutMs = 30_000) =>
+      waitFor(() => events().find(predicate), timeoutMs, 'a stream event'),
     async close() {
       if (ws.readyState === WebSocket.OPEN) ws.close(1000);
       await closed;
