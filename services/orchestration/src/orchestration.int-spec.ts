@@ -391,6 +391,37 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     ]);
   });
 
+  it('time spent waiting for a reviewer does not count as runtime: a post approved hours later completes', async () => {
+    const run = await startRun(owner, { workflow: 'linkedin_post', storyEntryId: story });
+    await waitStatus(run.id, ['awaiting_approval']);
+    // as if the run had started, and begun waiting, two hours ago
+    const engine = A().app.get(RunEngine);
+    const ds = A().app.get<DataSource>(getDataSourceToken('orchestration'));
+    const twoHours = 2 * 3600_000;
+    const counters = await engine.breaker.counters(run.id);
+    const redis = (
+      engine.breaker as unknown as {
+        redis: { hset(k: string, f: string, v: string): Promise<number> };
+      }
+    ).redis;
+    await redis.hset(
+      engine.breaker.key(run.id),
+      'startedAtMs',
+      String((counters?.startedAtMs ?? 0) - twoHours),
+    );
+    await ds.query(
+      `UPDATE orchestration.runs SET started_at = started_at - interval '2 hours', awaiting_since = awaiting_since - interval '2 hours' WHERE id = $1`,
+      [run.id],
+    );
+    const approved = await B().api<RunSummary>('POST', `/api/workflows/runs/${run.id}/approve`, {
+      token: owner.token,
+      ip: ip(),
+    });
+    expect(approved.body).toMatchObject({ status: 'completed', reason: null });
+    const d = await detail(run.id);
+    expect(d.breaker?.elapsedMinutes).toBeLessThan(5);
+  });
+
   it('a client that reconnects with its last seq misses nothing and gets nothing twice', async () => {
     const run = await startRun(owner, { workflow: 'linkedin_post', storyEntryId: story });
     const first = await openStream(A().url, run.id, owner.token, 0, 'message');

@@ -51,11 +51,16 @@ export class AgentDispatcher implements OnApplicationShutdown {
     this.steps = new Queue(STEPS_QUEUE, bullConnection(config));
   }
 
-  /** Enqueues the calls of (run, seq) and records that they are on their queues. */
-  async dispatch(runId: string, seq: number): Promise<void> {
-    const calls = await this.ds
-      .getRepository(AgentCallEntity)
-      .find({ where: { runId, seq }, order: { position: 'ASC' } });
+  /**
+   * Enqueues the calls of (run, seq) and records that they are on their queues. `known` are the
+   * rows the step just wrote (saves a read); the sweep passes none and reads them.
+   */
+  async dispatch(runId: string, seq: number, known?: readonly AgentCallEntity[]): Promise<void> {
+    const calls =
+      known?.filter((c) => c.seq === seq) ??
+      (await this.ds
+        .getRepository(AgentCallEntity)
+        .find({ where: { runId, seq }, order: { position: 'ASC' } }));
     if (calls.length === 0) return;
     const flow: FlowJob = {
       name: 'step',

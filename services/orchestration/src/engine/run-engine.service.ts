@@ -102,6 +102,8 @@ export class RunEngine {
       finishCount: 0,
       startedBy: p.userId,
       startedAt: now,
+      pausedMs: 0,
+      awaitingSince: null,
       createdAt: now,
       updatedAt: now,
       finishedAt: null,
@@ -150,12 +152,10 @@ export class RunEngine {
   /** One call is back before its siblings (any_complete / quorum fan-outs decide on it). */
   async onCallFinished(callId: string, outcome: CallOutcome): Promise<void> {
     if (!(await this.dispatcher.isEarly(callId))) return;
-    const row = await this.ds
-      .getRepository(AgentCallEntity)
-      .findOne({
-        where: { callId },
-        select: { runId: true, seq: true, status: true, early: true },
-      });
+    const row = await this.ds.getRepository(AgentCallEntity).findOne({
+      where: { callId },
+      select: { runId: true, seq: true, status: true, early: true },
+    });
     if (!row || !row.early || row.status !== 'queued') return;
     await this.step(row.runId, null, async (step, m) => {
       const calls = await this.callsOf(m, row.runId, row.seq);
@@ -234,7 +234,7 @@ export class RunEngine {
     this.bus.publish(step.events);
     if (step.dispatchSeq !== null) {
       try {
-        await this.dispatcher.dispatch(step.run.id, step.dispatchSeq);
+        await this.dispatcher.dispatch(step.run.id, step.dispatchSeq, step.queuedCalls);
       } catch (error) {
         // committed but not enqueued: the recovery sweep dispatches it (dispatched_seq < seq)
         this.logger.warn(

@@ -255,6 +255,9 @@ export class RunStep {
       }),
     );
     run.status = 'running';
+    if (run.awaitingSince)
+      run.pausedMs += Math.max(0, this.deps.now() - run.awaitingSince.getTime());
+    run.awaitingSince = null;
     await this.completeState({ kind: 'approval', response, post: post ?? '' });
   }
 
@@ -306,6 +309,8 @@ export class RunStep {
       tokensOut: run.tokensOut,
       cachedTokensIn: run.cachedTokensIn,
       costUsd: run.costUsd,
+      pausedMs: run.pausedMs,
+      awaitingSince: run.awaitingSince,
       finishCount: run.finishCount,
       finishedAt: run.finishedAt,
     };
@@ -322,6 +327,11 @@ export class RunStep {
     }
     if (this.outboxRows.length)
       await this.m.insert(OutboxEntity, this.outboxRows as QueryDeepPartialEntity<OutboxEntity>[]);
+  }
+
+  /** The agent calls this step queued (dispatched after the commit). */
+  get queuedCalls(): readonly AgentCallEntity[] {
+    return this.callRows;
   }
 
   /** Seqs of the transition rows this step wrote. */
@@ -358,7 +368,11 @@ export class RunStep {
   private async transition(from: string, to: string, condition: string): Promise<void> {
     const { run } = this;
     const seq = run.seq + 1;
-    const attempt: TransitionAttempt = { toState: to, nowMs: this.deps.now(), limits: this.limits };
+    const attempt: TransitionAttempt = {
+      toState: to,
+      nowMs: this.runClockMs(),
+      limits: this.limits,
+    };
     const verdict = await this.withCounters(() =>
       this.deps.breaker.tryTransitionOnce(run.id, attempt, `t${seq}`),
     );
@@ -406,6 +420,7 @@ export class RunStep {
         if (post === null) return this.fail(`state '${name}': there is no post to approve yet`);
         this.emit({ type: 'approval.requested', state: name, post });
         run.status = 'awaiting_approval';
+        run.awaitingSince = new Date(this.deps.now());
         return;
       }
       case 'single':
@@ -543,6 +558,7 @@ export class RunStep {
     run.haltKind = ending.status === 'halted' ? haltKind : null;
     run.finalPost = ending.status === 'completed' ? currentPost(run.context) : null;
     run.finishedAt = new Date(this.deps.now());
+    run.awaitingSince = null;
     if (ending.status !== 'halted' || haltKind !== 'soft_breaker') run.pendingResult = null;
     const event = this.emit({
       type: 'run.finished',
@@ -617,8 +633,13 @@ export class RunStep {
     return state;
   }
 
+  /** The breaker's clock: wall time minus the time spent waiting for reviewers. */
+  private runClockMs(): number {
+    return this.deps.now() - this.run.pausedMs;
+  }
+
   private elapsedMinutes(): number {
-    return (this.deps.now() - this.run.startedAt.getTime()) / 60_000;
+    return (this.runClockMs() - this.run.startedAt.getTime()) / 60_000;
   }
 
   /** Validates what the worker returned; anything off the contract is a failed call saying why. */

@@ -95,6 +95,17 @@ export class RunEntity {
   @Column('timestamptz', { name: 'started_at' })
   startedAt!: Date;
 
+  /**
+   * Time spent waiting for reviewers, in ms: it does not count as runtime for the breaker (a post
+   * approved the next morning must not trip the 60-minute limit).
+   */
+  @Column('double precision', { name: 'paused_ms', default: 0 })
+  pausedMs!: number;
+
+  /** Since when the run waits at a human-approval state. */
+  @Column('timestamptz', { name: 'awaiting_since', nullable: true })
+  awaitingSince!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,4 +1,5 @@
 import { Init1795693525202 } from './1795693525202-Init';
+import { RunPausedTime1795695460054 } from './1795695460054-RunPausedTime';
 
 /** Every orchestration migration, in order. Migrations are code, reviewed, run at boot. */
-export const ORCHESTRATION_MIGRATIONS = [Init1795693525202];
+export const ORCHESTRATION_MIGRATIONS = [Init1795693525202, RunPausedTime1795695460054];

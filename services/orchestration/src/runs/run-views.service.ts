@@ -66,7 +66,8 @@ export class RunViewsService {
       this.engine.breaker.counters(runId),
     ]);
     const limits = resolveLimits(run.definition.limits);
-    const end = run.finishedAt?.getTime() ?? Date.now();
+    // runtime as the breaker counts it: time waiting for reviewers left out
+    const end = (run.awaitingSince ?? run.finishedAt)?.getTime() ?? Date.now();
     const candidate = currentPost(run.context);
     return {
       ...toSummary(run),
@@ -77,7 +78,7 @@ export class RunViewsService {
             transitions: counters.transitions,
             visits: counters.visits,
             costUsd: counters.costUsd,
-            elapsedMinutes: Math.max(0, (end - run.startedAt.getTime()) / 60_000),
+            elapsedMinutes: Math.max(0, (end - run.pausedMs - run.startedAt.getTime()) / 60_000),
             extended: counters.extended,
             limits: { soft: { ...limits.soft }, hard: { ...limits.hard } },
           }

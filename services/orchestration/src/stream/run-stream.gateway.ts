@@ -115,12 +115,10 @@ export class RunStreamGateway implements OnApplicationBootstrap, OnModuleDestroy
       principal = await this.authenticate(auth.token);
       if (!principal.scopes.includes('content:read'))
         throw new StreamRefusal(RunStreamCloseCodes.forbidden, 'requires scope content:read');
-      const found = await this.ds
-        .getRepository(RunEntity)
-        .findOne({
-          where: { id: runId, workspaceId: principal.workspaceId },
-          select: { id: true, status: true, eventSeq: true },
-        });
+      const found = await this.ds.getRepository(RunEntity).findOne({
+        where: { id: runId, workspaceId: principal.workspaceId },
+        select: { id: true, status: true, eventSeq: true },
+      });
       if (!found) throw new StreamRefusal(RunStreamCloseCodes.notFound, 'run not found');
       run = found;
     } catch (error) {
