@@ -10,6 +10,60 @@ import type { Principal } from './principal';
 
 export class InvalidTokenError extends Error {}
 
+/**
+ * Principals of tokens that passed verification, by the token's exact string, until the token's
+ * own `exp` (then it is verified again, and jose refuses it as expired). Bounded, least recently
+ * used first out. Only successful verifications are kept, and nothing about revocation is cached
+ * here: the guard checks a cached token's session and user against Redis on every request, like a
+ * freshly verified one.
+ */
+export class VerifiedTokenCache {
+  private readonly entries = new Map<string, { principal: Principal; expiresAtMs: number }>();
+
+  constructor(
+    readonly maxEntries = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(token: string): Principal | undefined {
+    const hit = this.entries.get(token);
+    if (!hit) return undefined;
+    if (this.now() >= hit.expiresAtMs) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    // most recently used goes last
+    this.entries.delete(token);
+    this.entries.set(token, hit);
+    return hit.principal;
+  }
+
+  /** `expiresAtMs`: the token's `exp` in milliseconds; already expired tokens are not stored. */
+  set(token: string, principal: Principal, expiresAtMs: number): void {
+    if (this.maxEntries <= 0 || this.now() >= expiresAtMs) return;
+    this.entries.delete(token);
+    while (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done) break;
+      this.entries.delete(oldest.value);
+    }
+    this.entries.set(token, { principal, expiresAtMs });
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/** A copy, so a caller changing its principal cannot change the cached one. */
+function copyOf(p: Principal): Principal {
+  return { ...p, scopes: [...p.scopes] };
+}
+
 /** Path of identity's JWKS below the API prefix. */
 export const JWKS_PATH = '/api/auth/.well-known/jwks.json';
 
@@ -20,12 +74,23 @@ export const JWKS_PATH = '/api/auth/.well-known/jwks.json';
  */
 export class AccessTokenVerifier {
   private readonly keys: JWTVerifyGetKey;
+  /** Verified tokens (signature, algorithm, issuer, audience, claims) until their `exp`. */
+  readonly cache: VerifiedTokenCache;
 
-  constructor(jwksUrl: string | URL) {
+  constructor(jwksUrl: string | URL, options: { cacheMaxEntries?: number; now?: () => number } = {}) {
     this.keys = createRemoteJWKSet(new URL(jwksUrl), { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000, timeoutDuration: 5000 });
+    this.cache = new VerifiedTokenCache(options.cacheMaxEntries ?? 10_000, options.now ?? Date.now);
   }
 
   async verify(token: string): Promise<Principal> {
+    const cached = this.cache.get(token);
+    if (cached) return copyOf(cached);
+    const { principal, expiresAtMs } = await this.verifyUncached(token);
+    this.cache.set(token, principal, expiresAtMs);
+    return copyOf(principal);
+  }
+
+  private async verifyUncached(token: string): Promise<{ principal: Principal; expiresAtMs: number }> {
     let payload: unknown;
     try {
       ({ payload } = await jwtVerify(token, this.keys, {
@@ -42,7 +107,7 @@ export class AccessTokenVerifier {
     const claims = AccessTokenClaimsSchema.safeParse(payload);
     if (!claims.success) throw new InvalidTokenError('access token claims malformed');
     const c = claims.data;
-    return {
+    const principal: Principal = {
       userId: c.sub,
       role: c.role,
       workspaceId: c.workspaceId,
@@ -51,6 +116,8 @@ export class AccessTokenVerifier {
       sessionId: c.sid,
       issuedAt: c.iat,
     };
+    // jose accepts a token while now (in whole seconds) < exp, i.e. while Date.now() < exp * 1000
+    return { principal, expiresAtMs: c.exp * 1000 };
   }
 }
 

@@ -20,6 +20,21 @@ export const REDACT_PATHS = [
   'token',
 ];
 
+let stdoutDestination: pino.DestinationStream | undefined;
+
+/**
+ * Standard output, shared by every logger of the process, written asynchronously: a line is handed
+ * to the kernel at once when no write is in flight, and lines produced while one is in flight go
+ * out together in the next write, so a busy service makes one write per batch instead of one per
+ * line and never blocks on a slow pipe or disk. pino flushes what is pending synchronously on
+ * process exit (also after an uncaught exception); only a SIGKILL can lose the lines of the last
+ * moment.
+ */
+export function stdoutLogDestination(): pino.DestinationStream {
+  stdoutDestination ??= pino.destination({ dest: 1, sync: false, minLength: 0 });
+  return stdoutDestination;
+}
+
 export function createRootLogger(
   options: { level?: string; service?: string; destination?: pino.DestinationStream } = {},
 ): Logger {
@@ -34,7 +49,7 @@ export function createRootLogger(
         return { ...RequestContext.get() };
       },
     },
-    options.destination,
+    options.destination ?? stdoutLogDestination(),
   );
 }
 
