@@ -5,7 +5,8 @@
  * duplicate, and the usage events must match the agent calls one for one.
  *
  * Knobs (environment): CHAOS_RUNS (100), CHAOS_MAX_KILLS (40), CHAOS_MAX_MINUTES (20),
- * CHAOS_LATENCY_MS (simulated agent latency, 150), CHAOS_SEED (random seed), STACK_KEEP_LOGS=1.
+ * CHAOS_LATENCY_MS (simulated agent latency, 500),
+ * CHAOS_REPLICAS (orchestration replicas and agent workers, 3 each), CHAOS_SEED (random seed), STACK_KEEP_LOGS=1.
  * The last line of output is the JSON summary.
  */
 import type { RunDetail, RunList, RunSummary } from '@postmagiq/contracts';
@@ -14,7 +15,8 @@ import { sleep, Stack, type ServiceProcess } from './stack';
 const RUNS = Number(process.env['CHAOS_RUNS'] ?? 100);
 const MAX_KILLS = Number(process.env['CHAOS_MAX_KILLS'] ?? 40);
 const MAX_MS = Number(process.env['CHAOS_MAX_MINUTES'] ?? 20) * 60_000;
-const LATENCY_MS = Number(process.env['CHAOS_LATENCY_MS'] ?? 150);
+const LATENCY_MS = Number(process.env['CHAOS_LATENCY_MS'] ?? 500);
+const REPLICAS = Number(process.env['CHAOS_REPLICAS'] ?? 3);
 const TERMINAL = new Set(['completed', 'halted', 'failed', 'cancelled']);
 
 /** A small deterministic PRNG (mulberry32), so a failing schedule can be replayed with CHAOS_SEED. */
@@ -35,8 +37,16 @@ const between = (min: number, max: number) => min + Math.floor(rnd() * (max - mi
 const log = (line: string) =>
   process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
-/** Runs whose approval we give (the rest stay awaiting approval): every other one, by id. */
-const approves = (runId: string) => parseInt(runId.slice(-1), 16) % 2 === 0;
+/** Runs whose approval we give (the rest stay awaiting approval): every other one, in the order seen. */
+const decisions = new Map<string, boolean>();
+const approves = (runId: string): boolean => {
+  let yes = decisions.get(runId);
+  if (yes === undefined) {
+    yes = decisions.size % 2 === 0;
+    decisions.set(runId, yes);
+  }
+  return yes;
+};
 
 interface Verdict {
   runs: number;
@@ -57,8 +67,8 @@ async function main(): Promise<number> {
   const started = Date.now();
   const stack = await Stack.start(
     {
-      orchestrationReplicas: 2,
-      workers: 2,
+      orchestrationReplicas: REPLICAS,
+      workers: REPLICAS,
       simulatedLatencyMs: LATENCY_MS,
       workerConcurrency: 32,
       // short locks and sweeps, so work of a killed process is taken over within seconds
@@ -80,8 +90,6 @@ async function main(): Promise<number> {
   const pendingRestarts = new Set<Promise<void>>();
   try {
     const account = await stack.demoAccount();
-    if (stack.contentStandIn)
-      log('story entry served by the chaos driver over NATS (content.run-context.get stand-in)');
     const api = <T>(method: string, path: string, body?: unknown) =>
       stack.api<T>(account.token(), method, path, body);
 
@@ -91,9 +99,13 @@ async function main(): Promise<number> {
     const monkey = (async () => {
       let kills = 0;
       while (killing && kills < MAX_KILLS && Date.now() - started < MAX_MS) {
-        await sleep(between(1500, 4000));
+        await sleep(between(1000, 3000));
         if (!killing) break;
-        const candidates = victims.filter((p) => p.alive && !restarting.has(p));
+        // never the last live process of its kind: the runs must survive the kills, and the
+        // driver needs a replica to talk to
+        const live = (kind: string) =>
+          victims.filter((p) => p.kind === kind && p.alive && !restarting.has(p)).length;
+        const candidates = victims.filter((p) => p.alive && !restarting.has(p) && live(p.kind) > 1);
         const victim = candidates[between(0, candidates.length)];
         if (!victim) continue;
         restarting.add(victim);
@@ -119,12 +131,14 @@ async function main(): Promise<number> {
       }
     })();
 
-    // ---- N concurrent runs, started in waves of 20 while the monkey is already at work
+    // ---- N concurrent runs, started in waves of 10 every 2 s while the monkey is already at work,
+    // so that runs are in every phase while processes die
     log(`starting ${RUNS} runs of linkedin_post (seed ${seed})`);
     const startFailures: string[] = [];
-    for (let i = 0; i < RUNS; i += 20) {
+    for (let i = 0; i < RUNS; i += 10) {
+      if (i > 0) await sleep(2000);
       await Promise.all(
-        Array.from({ length: Math.min(20, RUNS - i) }, async () => {
+        Array.from({ length: Math.min(10, RUNS - i) }, async () => {
           const res = await api<RunSummary>('POST', '/api/workflows/runs', {
             workflow: 'linkedin_post',
             storyEntryId: account.storyEntryId,
@@ -250,7 +264,7 @@ async function main(): Promise<number> {
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
     console.log(
-      '\nnpm run chaos — linkedin_post through 2 orchestration replicas and 2 simulated agent workers, SIGKILLed at random\n',
+      `\nnpm run chaos — linkedin_post through ${REPLICAS} orchestration replicas and ${REPLICAS} simulated agent workers, SIGKILLed at random\n`,
     );
     for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
     for (const p of problems.slice(0, 20)) console.log(`  ${p}`);

@@ -1,20 +1,15 @@
 /*
  * The distributed stack on one machine, as separate processes, for the chaos run and the
  * orchestration benchmark: Redis, NATS (JetStream) and the embedded Postgres from the platform
- * test kit, then identity, (content,) orchestration replicas and agent-worker processes started
- * from their sources the way their Deployments run them. Everything listens on 127.0.0.1 and is
+ * test kit (Postgres with one fix, see embedded-postgres.ts), then identity, content, orchestration
+ * replicas and agent-worker processes started from their sources the way their Deployments run them. Everything listens on 127.0.0.1 and is
  * stopped, and its temp data removed, by `stop()`.
  */
 import {
   AGENT_QUEUES,
   AGENT_USAGE_SUBJECT,
   type AgentBackend,
-  CONTENT_RUN_CONTEXT_SUBJECT,
-  DEFAULT_VOICE_PROFILE,
-  RunContextRequestSchema,
-  StoryEntrySchema,
   USAGE_STREAM,
-  type RunContextReply,
   type TokenPair,
 } from '@postmagiq/contracts';
 import { freePort, startNats, startRedis, type Managed } from '@postmagiq/platform/testing';
@@ -236,64 +231,6 @@ export interface DemoAccount {
   token(): string;
 }
 
-/**
- * A story entry for runs. When the content service is in the repository it is started and asked
- * over its API; until then this process answers `content.run-context.get` itself (NATS
- * request/reply in the wire format of @nestjs/microservices), with a fixed story and voice.
- */
-class RunContextStandIn {
-  private readonly stories = new Set<string>();
-  constructor(private readonly nc: NatsConnection) {}
-
-  start(): void {
-    const story = demoStory();
-    this.nc.subscribe(CONTENT_RUN_CONTEXT_SUBJECT, {
-      queue: 'content',
-      callback: (err, msg) => {
-        if (err || !msg.reply) return;
-        const packet = msg.json<{ id: string; data: unknown }>();
-        const request = RunContextRequestSchema.safeParse(packet.data);
-        if (!request.success || !this.stories.has(request.data.storyEntryId)) {
-          msg.respond(
-            JSON.stringify({
-              id: packet.id,
-              err: { status: 404, message: 'story entry not found' },
-              isDisposed: true,
-            }),
-          );
-          return;
-        }
-        const reply: RunContextReply = {
-          storyEntryId: request.data.storyEntryId,
-          story,
-          voiceProfileId: null,
-          voice: DEFAULT_VOICE_PROFILE,
-          calibration: null,
-          personaOverrides: {},
-          segment: null,
-        };
-        msg.respond(JSON.stringify({ id: packet.id, response: reply, isDisposed: true }));
-      },
-    });
-  }
-
-  createStory(): string {
-    const id = randomUUID();
-    this.stories.add(id);
-    return id;
-  }
-}
-
-/** The repository's example story (`examples/story.md`): a `# title` line, then the body. */
-function demoStory() {
-  const text = readFileSync(join(REPO_ROOT, 'examples/story.md'), 'utf8');
-  const [first = '', ...rest] = text.split('\n');
-  return StoryEntrySchema.parse({
-    title: first.replace(/^#\s*/, ''),
-    body: rest.join('\n').trim(),
-  });
-}
-
 export class Stack {
   readonly processes: ServiceProcess[] = [];
   identity!: ServiceProcess;
@@ -301,11 +238,9 @@ export class Stack {
   workers: ServiceProcess[] = [];
   nc!: NatsConnection;
   redisUrl = '';
-  /** Set when runs get their story from the stand-in rather than the content service. */
-  contentStandIn = false;
+  content!: ServiceProcess;
   private infra: Managed[] = [];
   private readonly dir = mkdtempSync(join(tmpdir(), 'pmq-stack-'));
-  private standIn?: RunContextStandIn;
   private tokens?: TokenPair;
   private refreshTimer?: NodeJS.Timeout;
 
@@ -350,9 +285,12 @@ export class Stack {
     await this.identity.start();
     const jwks = `${this.identity.url}/api/auth/.well-known/jwks.json`;
 
-    this.standIn = new RunContextStandIn(this.nc);
-    this.standIn.start();
-    this.contentStandIn = true;
+    this.content = await this.add('content', 'content', 'services/content/src/main.ts', {
+      ...common,
+      IDENTITY_JWKS_URL: jwks,
+    });
+    say('starting content');
+    await this.content.start();
 
     const orchestrationEnv = { ...common, IDENTITY_JWKS_URL: jwks, ...options.orchestrationEnv };
     for (let i = 0; i < options.orchestrationReplicas; i++) {
@@ -417,13 +355,29 @@ export class Stack {
     const claims = JSON.parse(
       Buffer.from(this.tokens.accessToken.split('.')[1] ?? '', 'base64url').toString(),
     ) as { workspaceId: string };
-    if (!this.standIn) throw new Error('no content source');
-    const storyEntryId = this.standIn.createStory();
-    return {
-      workspaceId: claims.workspaceId,
-      storyEntryId,
-      token: () => this.tokens?.accessToken ?? '',
+    const token = () => this.tokens?.accessToken ?? '';
+    const post = async (path: string, body: unknown): Promise<{ id: string }> => {
+      const r = await fetch(`${this.content.url}/api${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (r.status !== 201) throw new Error(`content POST ${path}: ${r.status} ${await r.text()}`);
+      return (await r.json()) as { id: string };
     };
+    const story = readFileSync(join(REPO_ROOT, 'examples/story.md'), 'utf8');
+    const [first = '', ...rest] = story.split('\n');
+    const strategy = await post('/strategies', {
+      name: 'Engineering leadership',
+      thesis: 'Less, but better',
+    });
+    const chapter = await post(`/strategies/${strategy.id}/chapters`, { theme: 'Focus' });
+    const entry = await post(`/chapters/${chapter.id}/story-entries`, {
+      title: first.replace(/^#\s*/, ''),
+      topic: 'Cutting the backlog',
+      storySource: rest.join('\n').trim(),
+    });
+    return { workspaceId: claims.workspaceId, storyEntryId: entry.id, token };
   }
 
   private async refresh(): Promise<void> {
@@ -445,7 +399,7 @@ export class Stack {
     method: string,
     path: string,
     body?: unknown,
-    timeoutMs = 60_000,
+    timeoutMs = 180_000,
   ): Promise<{ status: number; body: T }> {
     const deadline = Date.now() + timeoutMs;
     let attempt = 0;
