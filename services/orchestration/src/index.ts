@@ -1,3 +1,6 @@
-/** What the standalone process composes (future alias `@postmagiq/orchestration`). */
+/** What the standalone process and tools compose (`@postmagiq/orchestration`). */
 export { OrchestrationModule } from './orchestration.module';
 export { RunEngine } from './engine/run-engine.service';
+/** The README's main job through the services (log in, start, follow the stream, approve, print). */
+export { mainJobOptions, runMainJob } from './demo/main-job';
+export type { MainJobIo, MainJobOptions, MainJobResult } from './demo/main-job';
