@@ -6,6 +6,13 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
+# `--main-job` (npm run demo): after boot, run the default workflow for the demo workspace's story.
+for arg in "$@"; do
+  case "$arg" in
+    --main-job) export POSTMAGIQ_MAIN_JOB=1 ;;
+    *) echo "postmagiq: unknown option $arg (start.sh takes --main-job)" >&2; exit 1 ;;
+  esac
+done
 export DATA_DIR="${DATA_DIR:-.data}"
 export PORT="${PORT:-8080}"
 REDIS_PORT="${REDIS_PORT:-6379}"

@@ -39,8 +39,10 @@ export function writePost(brief: PostBrief): string {
   const { story, voice, seed } = brief;
   const avoid = voice.avoid;
   const usable = (line: string) => !usesBannedPhrase(line, avoid);
-  const topic =
-    scrubBannedPhrases(story.topic?.trim() || 'this kind of work', avoid) || 'this kind of work';
+  // A topic that only repeats the title reads badly inside a sentence ("what I know about The week…").
+  const ownTopic =
+    story.topic?.trim() && story.topic.trim() !== story.title.trim() ? story.topic.trim() : '';
+  const topic = scrubBannedPhrases(ownTopic || 'this kind of work', avoid) || 'this kind of work';
   const fill = (line: string) => line.replaceAll('{topic}', topic);
   const title = asSentence(scrubBannedPhrases(story.title, avoid) || 'A story from this week');
   const same = (a: string, b: string) =>

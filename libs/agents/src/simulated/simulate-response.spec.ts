@@ -50,6 +50,15 @@ describe('simulated writer', () => {
     expect(simulateResponse(task)).toBe(simulateResponse(structuredClone(task)));
   });
 
+  it('does not drop the title into sentences when the topic only repeats it', () => {
+    const base = writerTask();
+    const story = { ...base.input.story, title: 'The Backlog Purge', topic: 'The Backlog Purge' };
+    const posts = ['writer_a', 'writer_b', 'writer_c'].map((name) =>
+      simulateResponse({ ...base, agent: agent('writer', name), input: { ...base.input, story } }),
+    );
+    for (const post of posts) expect(post).not.toMatch(/\w The Backlog Purge/);
+  });
+
   it('varies between parallel writers of the same state', () => {
     expect(simulateResponse(writerTask({ agent: agent('writer', 'writer_claude') }))).not.toBe(
       simulateResponse(writerTask({ agent: agent('writer', 'writer_gemini') })),
