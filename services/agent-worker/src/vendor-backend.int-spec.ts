@@ -79,13 +79,11 @@ describe('agent worker on agents.claude against a fake Anthropic API (real SDK, 
     // the stable prefix goes as a cacheable system block
     expect(JSON.stringify(body['system'])).toContain('"cache_control":{"type":"ephemeral"}');
     await h.nc.flush();
-    await waitFor(() => tokens.chunks.length === 3, 5000, 'three token chunks');
+    const streamed = () => tokens.chunks.map((c) => c.text).join('');
+    await waitFor(() => streamed() === result.content, 5000, 'the whole text as tokens');
     tokens.stop();
-    expect(tokens.chunks.map((c) => [c.index, c.text])).toEqual([
-      [0, 'Slow is'],
-      [1, ' smooth,'],
-      [2, ' smooth is fast.'],
-    ]);
+    // in order, numbered from 0; frames read in the same turn of the event loop share a chunk
+    expect(tokens.chunks.map((c) => c.index)).toEqual(tokens.chunks.map((_, i) => i));
     const usage = await waitForUsage(h.nc, job.callId);
     expect(usage).toHaveLength(1);
     expect(usage[0]).toMatchObject({

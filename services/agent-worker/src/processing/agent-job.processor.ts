@@ -137,7 +137,14 @@ export class AgentJobProcessor {
     }
     if (!stored.usagePublished) {
       await this.deps.sinks.publishUsage(AGENT_USAGE_SUBJECT, usageEvent(payload, stored), callId);
-      await results.markUsagePublished(callId);
+      // Not awaited: the mark only spares a replay more than JetStream's duplicate window later a
+      // re-publish; a lost mark costs nothing else (the re-publish is still one event per msgID
+      // within the window).
+      void results
+        .markUsagePublished(callId)
+        .catch((e: Error) =>
+          this.logger.warn(`call ${callId}: usage mark not stored: ${e.message}`),
+        );
     }
     return { result: stored.result, outcome };
   }
@@ -171,20 +178,20 @@ export class AgentJobProcessor {
       sessions: this.deps.sessions,
       fallback: this.deps.backend === 'simulated' ? 'simulated' : 'none',
     });
-    const subject = agentTokensSubject(task.runId);
-    let index = 0;
-    const onToken = (text: string) =>
-      this.deps.sinks.publishToken(subject, {
+    const tokens = new TokenBatcher((index, text) =>
+      this.deps.sinks.publishToken(agentTokensSubject(task.runId), {
         callId,
         runId: task.runId,
         state: task.state,
         agent: task.agent.name,
-        index: index++,
+        index,
         text,
-      });
+      }),
+    );
+    const onToken = (text: string) => tokens.add(text);
     const abort = AbortSignal.any([this.deps.shutdown, ...(signal ? [signal] : [])]);
     const started = performance.now();
-    const result = await invoke(task, onToken, abort);
+    const result = await invoke(task, onToken, abort).finally(() => tokens.flush());
     if (abort.aborted) {
       // Shutting down (or BullMQ cancelled the job): nothing is stored or metered, and the job goes
       // back to the queue without counting as a failed attempt.
@@ -196,6 +203,33 @@ export class AgentJobProcessor {
     this.deps.metrics.called(this.deps.backend, jobResult, (performance.now() - started) / 1000);
     if (result.error) this.logger.warn(`call ${callId}: ${result.backend} failed: ${result.error}`);
     return jobResult;
+  }
+}
+
+/**
+ * Tokens that arrive in the same turn of the event loop go out as one chunk (a vendor's SSE frames
+ * read together, or the simulated backend's whole answer): the text and its order are the same,
+ * with far fewer messages. `flush` sends what is pending at once (before the job completes).
+ */
+class TokenBatcher {
+  private pending = '';
+  private index = 0;
+  private scheduled?: NodeJS.Immediate;
+
+  constructor(private readonly send: (index: number, text: string) => void) {}
+
+  add(text: string): void {
+    this.pending += text;
+    this.scheduled ??= setImmediate(() => this.flush());
+  }
+
+  flush(): void {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+    if (this.pending === '') return;
+    const text = this.pending;
+    this.pending = '';
+    this.send(this.index++, text);
   }
 }
 

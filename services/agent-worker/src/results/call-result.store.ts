@@ -1,6 +1,20 @@
 import { AgentJobResultSchema, type AgentJobResult } from '@postmagiq/contracts';
 import type { Redis } from 'ioredis';
 
+/**
+ * One round trip: store result and finish time unless the call is stored already, and answer what
+ * is stored. KEYS[1] the call; ARGV: result JSON, finish time, ttl seconds.
+ */
+const PUT_IF_ABSENT = `
+if redis.call('HSETNX', KEYS[1], 'result', ARGV[1]) == 1 then
+  redis.call('HSET', KEYS[1], 'finishedAt', ARGV[2])
+  redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
+  return {1}
+end
+local stored = redis.call('HMGET', KEYS[1], 'result', 'finishedAt', 'usage')
+return {0, stored[1], stored[2], stored[3]}
+`;
+
 /** A finished agent call as kept for redeliveries. */
 export interface StoredCall {
   result: AgentJobResult;
@@ -43,17 +57,21 @@ export class CallResultStore {
 
   /** Stores the call unless another delivery stored it first; returns what is stored now. */
   async putIfAbsent(result: AgentJobResult, finishedAt: string): Promise<StoredCall> {
-    const key = this.key(result.callId);
-    const [[, created]] = (await this.redis
-      .multi()
-      .hsetnx(key, 'result', JSON.stringify(result))
-      .hsetnx(key, 'finishedAt', finishedAt)
-      .expire(key, this.ttl)
-      .exec()) as [[Error | null, number], ...unknown[]];
+    const [created, raw, at, usage] = (await this.redis.eval(
+      PUT_IF_ABSENT,
+      1,
+      this.key(result.callId),
+      JSON.stringify(result),
+      finishedAt,
+      String(this.ttl),
+    )) as [number, string | null, string | null, string | null];
     if (created === 1) return { result, finishedAt, usagePublished: false };
-    const stored = await this.get(result.callId);
-    if (!stored) throw new Error(`call ${result.callId}: stored result vanished`);
-    return stored;
+    if (!raw || !at) throw new Error(`call ${result.callId}: stored result vanished`);
+    return {
+      result: AgentJobResultSchema.parse(JSON.parse(raw)),
+      finishedAt: at,
+      usagePublished: usage === '1',
+    };
   }
 
   async markUsagePublished(callId: string): Promise<void> {
