@@ -71,7 +71,9 @@ export function peakRssMb(pid: number | undefined): number {
  * The embedded Postgres in its own process, with extended-protocol cycles serialized per
  * connection (see embedded-postgres.ts: the platform's server mixes up concurrent connections).
  */
-export async function startSerializedPostgresProcess(): Promise<Managed> {
+export async function startSerializedPostgresProcess(): Promise<
+  Managed & { pid: number | undefined }
+> {
   const child = spawn(
     process.execPath,
     ['-r', '@swc-node/register', resolve(__dirname, 'embedded-postgres.main.ts')],
@@ -104,6 +106,7 @@ export async function startSerializedPostgresProcess(): Promise<Managed> {
   });
   return {
     url,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((ok) => {
         if (child.exitCode !== null || child.signalCode !== null) return ok();
@@ -130,13 +133,18 @@ export class ServiceProcess {
     readonly name: string,
     readonly kind: string,
     private readonly entry: string,
-    private readonly env: Record<string, string>,
+    private env: Record<string, string>,
     readonly port: number,
     private readonly logDir: string,
   ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Changes variables for the next start. */
+  setEnv(patch: Record<string, string>): void {
+    this.env = { ...this.env, ...patch };
   }
 
   get alive(): boolean {
@@ -239,6 +247,8 @@ export class Stack {
   nc!: NatsConnection;
   redisUrl = '';
   content!: ServiceProcess;
+  /** The embedded Postgres process (for its peak memory). */
+  postgresPid: number | undefined;
   private infra: Managed[] = [];
   private readonly dir = mkdtempSync(join(tmpdir(), 'pmq-stack-'));
   private tokens?: TokenPair;
@@ -270,6 +280,7 @@ export class Stack {
       startSerializedPostgresProcess(),
     ]);
     this.infra.push(redis, nats, pg);
+    this.postgresPid = pg.pid;
     this.redisUrl = redis.url;
     this.nc = await connectNats({ servers: nats.url, name: 'stack-driver' });
     const common = {

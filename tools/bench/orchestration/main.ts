@@ -1,0 +1,396 @@
+/**
+ * bench:orchestration — the distributed engine's cost, on one machine, against BullMQ itself.
+ *
+ * (a) Orchestration overhead per transition: workflow runs one at a time through orchestration
+ *     and a simulated agent worker with zero latency; a transition's time is the gap between two
+ *     consecutive state entries of a run (so it holds the step's database transaction, the BullMQ
+ *     flow of its agent calls, the worker and the completion back), the human-approval wait
+ *     excepted. Baseline: a bare BullMQ round trip (add → worker → `completed` event) on the same
+ *     Redis, measured in the same run.
+ * (b) Throughput: 1,000 concurrent runs with 200 ms simulated agents, approved as soon as they ask:
+ *     completed runs per second, and the peak resident memory (VmHWM) of every process.
+ *
+ * Knobs: BENCH_TRANSITION_RUNS (30), BENCH_BULLMQ_ROUNDTRIPS (500), BENCH_CONCURRENT_RUNS (1000),
+ * BENCH_AGENT_LATENCY_MS (200). The last line of output is the JSON summary.
+ */
+import {
+  AGENT_QUEUES,
+  runEventsSubject,
+  type RunDetail,
+  type RunEvent,
+  type RunSummary,
+} from '@postmagiq/contracts';
+import { redisConnectionOptions } from '@postmagiq/platform';
+import { Queue, QueueEvents, Worker } from 'bullmq';
+// The process-stack kit is shared with tools/chaos (both drive the same distributed stack);
+// candidate for @postmagiq/platform/testing.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { peakRssMb, Stack, waitUntil, type DemoAccount } from '../../chaos/src/stack';
+
+const TRANSITION_RUNS = Number(process.env['BENCH_TRANSITION_RUNS'] ?? 30);
+const ROUNDTRIPS = Number(process.env['BENCH_BULLMQ_ROUNDTRIPS'] ?? 500);
+const CONCURRENT_RUNS = Number(process.env['BENCH_CONCURRENT_RUNS'] ?? 1000);
+const AGENT_LATENCY_MS = Number(process.env['BENCH_AGENT_LATENCY_MS'] ?? 200);
+
+const log = (line: string) =>
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return 0;
+  const at = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[at] ?? 0;
+}
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Live run events from every orchestration replica (core NATS), dispatched to waiting callers. */
+class RunWatcher {
+  private readonly waiters = new Map<
+    string,
+    Array<{ type: RunEvent['type']; resolve(e: RunEvent): void }>
+  >();
+  private readonly seen = new Map<string, RunEvent[]>();
+
+  constructor(private readonly stack: Stack) {
+    stack.nc.subscribe(runEventsSubject('*'), {
+      callback: (err, msg) => {
+        if (err) return;
+        const event = msg.json<RunEvent>();
+        const list = this.seen.get(event.runId) ?? [];
+        list.push(event);
+        this.seen.set(event.runId, list);
+        const waiting = this.waiters.get(event.runId) ?? [];
+        for (const w of waiting.filter((x) => x.type === event.type)) w.resolve(event);
+        this.waiters.set(
+          event.runId,
+          waiting.filter((x) => x.type !== event.type),
+        );
+        this.onEvent?.(event);
+      },
+    });
+  }
+
+  onEvent?: (event: RunEvent) => void;
+
+  next(runId: string, type: RunEvent['type'], timeoutMs = 60_000): Promise<RunEvent> {
+    const already = this.seen.get(runId)?.find((e) => e.type === type);
+    if (already) return Promise.resolve(already);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`run ${runId}: no ${type} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      const list = this.waiters.get(runId) ?? [];
+      list.push({
+        type,
+        resolve: (e) => {
+          clearTimeout(timer);
+          resolve(e);
+        },
+      });
+      this.waiters.set(runId, list);
+    });
+  }
+
+  forget(runId: string): void {
+    this.seen.delete(runId);
+    this.waiters.delete(runId);
+  }
+}
+
+async function startRun(stack: Stack, account: DemoAccount): Promise<string> {
+  const res = await stack.api<RunSummary>(account.token(), 'POST', '/api/workflows/runs', {
+    workflow: 'linkedin_post',
+    storyEntryId: account.storyEntryId,
+  });
+  if (res.status !== 201)
+    throw new Error(`start run: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+  return res.body.id;
+}
+
+async function approve(stack: Stack, account: DemoAccount, runId: string): Promise<void> {
+  const res = await stack.api(account.token(), 'POST', `/api/workflows/runs/${runId}/approve`);
+  if (res.status !== 200)
+    throw new Error(`approve ${runId}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+}
+
+/** Where a transition's time goes, per agent-calling state visit (ms), from BullMQ's job timestamps. */
+interface Breakdown {
+  /** state entered (in the step transaction before) → its agent jobs are on the queue */
+  dispatch: number;
+  /** on the queue → a worker took the first job */
+  queueWait: number;
+  /** the worker's processing of the slowest call (validation, prompt, agent, Redis, JetStream) */
+  worker: number;
+  /** last call done → orchestration took the parent (step) job */
+  parentWake: number;
+  /** orchestration took the step job → the next state is entered */
+  step: number;
+}
+
+async function breakdown(stack: Stack, run: RunDetail): Promise<Breakdown[]> {
+  const opts = {
+    connection: { ...redisConnectionOptions(stack.redisUrl), maxRetriesPerRequest: null },
+    prefix: 'pmq',
+  };
+  const queues = new Map<string, Queue>();
+  const queue = (name: string): Queue => {
+    let q = queues.get(name);
+    if (!q) queues.set(name, (q = new Queue(name, opts)));
+    return q;
+  };
+  const out: Breakdown[] = [];
+  try {
+    const visits = [...run.visits].sort((a, b) => a.seq - b.seq);
+    for (let i = 0; i + 1 < visits.length; i++) {
+      const visit = visits[i];
+      const next = visits[i + 1];
+      const calls = run.agentCalls.filter((c) => c.seq === visit?.seq);
+      if (!visit || !next || calls.length === 0) continue;
+      const jobs = await Promise.all(
+        calls.map((c) => queue(AGENT_QUEUES[c.backend]).getJob(c.callId)),
+      );
+      const step = await queue('orchestration.steps').getJob(`${run.id}.${visit.seq}.step`);
+      if (jobs.some((j) => !j?.processedOn || !j.finishedOn) || !step?.processedOn) continue;
+      const added = Math.min(...jobs.map((j) => j?.timestamp ?? 0));
+      const taken = Math.min(...jobs.map((j) => j?.processedOn ?? 0));
+      const done = Math.max(...jobs.map((j) => j?.finishedOn ?? 0));
+      out.push({
+        dispatch: added - Date.parse(visit.at),
+        queueWait: taken - added,
+        worker: Math.max(...jobs.map((j) => (j?.finishedOn ?? 0) - (j?.processedOn ?? 0))),
+        parentWake: step.processedOn - done,
+        step: Date.parse(next.at) - step.processedOn,
+      });
+    }
+  } finally {
+    await Promise.all([...queues.values()].map((q) => q.close()));
+  }
+  return out;
+}
+
+/** One run, start to finish, approved when it asks; its transition gaps in ms, by state type. */
+async function timedRun(
+  stack: Stack,
+  account: DemoAccount,
+  watcher: RunWatcher,
+  parts?: Breakdown[],
+): Promise<Array<{ type: string; ms: number }>> {
+  const runId = await startRun(stack, account);
+  await watcher.next(runId, 'approval.requested');
+  await approve(stack, account, runId);
+  const finished = await watcher.next(runId, 'run.finished');
+  watcher.forget(runId);
+  if (finished.type === 'run.finished' && finished.status !== 'completed')
+    throw new Error(`run ${runId} ended ${finished.status}: ${finished.reason}`);
+  const { body: run } = await stack.api<RunDetail>(
+    account.token(),
+    'GET',
+    `/api/workflows/runs/${runId}`,
+  );
+  if (parts) parts.push(...(await breakdown(stack, run)));
+  const visits = [...run.visits].sort((a, b) => a.seq - b.seq);
+  const gaps: Array<{ type: string; ms: number }> = [];
+  for (let i = 0; i + 1 < visits.length; i++) {
+    const from = visits[i];
+    const to = visits[i + 1];
+    if (!from || !to || from.stateType === 'human-approval') continue; // that one waits for us
+    gaps.push({ type: from.stateType, ms: Date.parse(to.at) - Date.parse(from.at) });
+  }
+  return gaps;
+}
+
+/** add → worker → `completed` event, one at a time, on the stack's Redis. */
+async function bullmqRoundTrips(redisUrl: string, count: number): Promise<number[]> {
+  const opts = {
+    connection: { ...redisConnectionOptions(redisUrl), maxRetriesPerRequest: null },
+    prefix: 'pmq',
+  };
+  const name = 'bench.roundtrip';
+  const queue = new Queue(name, opts);
+  const events = new QueueEvents(name, opts);
+  const worker = new Worker(name, async (job) => ({ echo: job.data as unknown }), {
+    ...opts,
+    concurrency: 1,
+  });
+  try {
+    await Promise.all([events.waitUntilReady(), worker.waitUntilReady()]);
+    const times: number[] = [];
+    for (let i = 0; i < count + 50; i++) {
+      const started = performance.now();
+      const job = await queue.add('echo', { i });
+      await job.waitUntilFinished(events, 10_000);
+      if (i >= 50) times.push(performance.now() - started); // the first 50 warm up
+    }
+    return times;
+  } finally {
+    await worker.close();
+    await events.close();
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const stack = await Stack.start(
+    {
+      orchestrationReplicas: 1,
+      workers: 1,
+      simulatedLatencyMs: 0,
+      workerConcurrency: 16,
+      orchestrationEnv: { ORCHESTRATION_STEP_CONCURRENCY: '64' },
+    },
+    log,
+  );
+  try {
+    const account = await stack.demoAccount();
+    const watcher = new RunWatcher(stack);
+    const orchestration = stack.orchestration[0];
+    const worker = stack.workers[0];
+    if (!orchestration || !worker) throw new Error('stack without orchestration or worker');
+
+    // ---- (a) transitions, one run at a time, zero-latency agents
+    log(
+      `(a) ${TRANSITION_RUNS} runs one at a time with zero-latency simulated agents (after 3 warm-up runs)`,
+    );
+    for (let i = 0; i < 3; i++) await timedRun(stack, account, watcher);
+    const gaps: Array<{ type: string; ms: number }> = [];
+    const parts: Breakdown[] = [];
+    for (let i = 0; i < TRANSITION_RUNS; i++)
+      gaps.push(...(await timedRun(stack, account, watcher, parts)));
+    const transitionMs = gaps.map((g) => g.ms);
+    log(`(a) bare BullMQ: ${ROUNDTRIPS} round trips on the same Redis`);
+    const bullmqMs = await bullmqRoundTrips(stack.redisUrl, ROUNDTRIPS);
+
+    // ---- (b) throughput: N concurrent runs, 200 ms agents, approved when they ask
+    log(`(b) ${CONCURRENT_RUNS} concurrent runs with ${AGENT_LATENCY_MS} ms simulated agents`);
+    await worker.stop();
+    worker.setEnv({ SIMULATED_LATENCY_MS: String(AGENT_LATENCY_MS), AGENT_CONCURRENCY: '1000' });
+    await worker.start();
+    const completed = new Set<string>();
+    const ended = new Map<string, string>();
+    const approving: Promise<void>[] = [];
+    let lastCompletedAt = 0;
+    watcher.onEvent = (event) => {
+      if (event.type === 'approval.requested') {
+        approving.push(
+          approve(stack, account, event.runId).catch((e: Error) => void log(e.message)),
+        );
+      } else if (event.type === 'run.finished') {
+        ended.set(event.runId, event.status);
+        if (event.status === 'completed') {
+          completed.add(event.runId);
+          lastCompletedAt = performance.now();
+        }
+        watcher.forget(event.runId);
+      }
+    };
+    const startedAt = performance.now();
+    const runIds: string[] = [];
+    for (let i = 0; i < CONCURRENT_RUNS; i += 50) {
+      runIds.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(50, CONCURRENT_RUNS - i) }, () => startRun(stack, account)),
+        )),
+      );
+    }
+    const startedAllMs = performance.now() - startedAt;
+    let lastReport = 0;
+    await waitUntil(
+      () => {
+        if (performance.now() - lastReport > 10_000) {
+          lastReport = performance.now();
+          log(
+            `(b) ${completed.size}/${CONCURRENT_RUNS} completed, ${ended.size - completed.size} ended otherwise`,
+          );
+        }
+        return ended.size >= CONCURRENT_RUNS;
+      },
+      30 * 60_000,
+      `${CONCURRENT_RUNS} runs to finish`,
+      250,
+    );
+    await Promise.all(approving);
+    const seconds = (lastCompletedAt - startedAt) / 1000;
+    const runsPerSec = round(completed.size / seconds, 2);
+
+    const processes = [
+      ...stack.processes.map((p) => ({ name: p.kind, rss: p.samplePeakRss() })),
+      { name: 'postgres', rss: peakRssMb(stack.postgresPid) },
+    ];
+    const peakRssMbByProcess = Object.fromEntries(processes.map((p) => [p.name, p.rss]));
+
+    const transitionP50Ms = round(percentile(transitionMs, 50));
+    const transitionP99Ms = round(percentile(transitionMs, 99));
+    const bullmqP50Ms = round(percentile(bullmqMs, 50), 2);
+    const bullmqP99Ms = round(percentile(bullmqMs, 99), 2);
+    const byType = new Map<string, number[]>();
+    for (const g of gaps) byType.set(g.type, [...(byType.get(g.type) ?? []), g.ms]);
+
+    const rows: [string, string][] = [
+      [
+        '(a) transitions measured',
+        `${transitionMs.length} over ${TRANSITION_RUNS} runs (zero-latency agents)`,
+      ],
+      ['    transition p50 / p99', `${transitionP50Ms} / ${transitionP99Ms} ms`],
+      ...[...byType].map(([type, ms]): [string, string] => [
+        `      leaving a ${type} state, p50`,
+        `${round(percentile(ms, 50))} ms (${ms.length})`,
+      ]),
+      ...(['dispatch', 'queueWait', 'worker', 'parentWake', 'step'] as const).map(
+        (k): [string, string] => [
+          `      in an agent state: ${k}, p50`,
+          `${round(
+            percentile(
+              parts.map((p) => p[k]),
+              50,
+            ),
+          )} ms`,
+        ],
+      ),
+      [
+        '    bare BullMQ round trip p50 / p99',
+        `${bullmqP50Ms} / ${bullmqP99Ms} ms (${bullmqMs.length})`,
+      ],
+      [
+        '    ratio transition p50 / BullMQ p50',
+        `${round(transitionP50Ms / bullmqP50Ms, 2)} (target ≤ 3)`,
+      ],
+      [
+        '(b) concurrent runs',
+        `${CONCURRENT_RUNS} with ${AGENT_LATENCY_MS} ms agents; all started in ${round(startedAllMs / 1000)} s (${round(CONCURRENT_RUNS / (startedAllMs / 1000), 2)} starts/s, 50 requests in flight)`,
+      ],
+      ['    completed / ended otherwise', `${completed.size} / ${ended.size - completed.size}`],
+      [
+        '    completed runs per second',
+        `${runsPerSec} (${round(seconds)} s from the first start to the last completion)`,
+      ],
+      ...processes.map((p): [string, string] => [`    peak RSS ${p.name}`, `${p.rss} MB`]),
+    ];
+    const width = Math.max(...rows.map(([k]) => k.length));
+    console.log(
+      '\nbench:orchestration — linkedin_post through orchestration and a simulated agent worker, one machine\n',
+    );
+    for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+    console.log(
+      JSON.stringify({
+        transitionP50Ms,
+        transitionP99Ms,
+        bullmqP50Ms,
+        ratio: round(transitionP50Ms / bullmqP50Ms, 2),
+        runsPerSec,
+        peakRssMb: peakRssMbByProcess,
+      }),
+    );
+  } finally {
+    await stack.stop();
+  }
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((e: unknown) => {
+    process.stderr.write(`${(e as Error)?.stack ?? String(e)}\n`);
+    process.exit(1);
+  });
