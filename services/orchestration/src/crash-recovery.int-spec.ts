@@ -7,7 +7,7 @@ import {
   USAGE_STREAM,
 } from '@postmagiq/contracts';
 import { loadPlatformConfig } from '@postmagiq/platform';
-import { apiClient, nextTestIp, TestInfra } from '@postmagiq/platform/testing';
+import { apiClient, nextTestIp, startTestInfra, TestInfra } from '@postmagiq/platform/testing';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +18,6 @@ import { bullConnection } from './engine/bullmq-connection';
 import { ContentResponder, startContentResponder } from './testing/content-responder';
 import { readStream } from './testing/jetstream-reader';
 import { ServiceProcess, spawnService, spawnSimulatedWorker, waitFor } from './testing/processes';
-import { startOrchestrationTestInfra } from './testing/test-infra';
 import { startTestIdentity, TestIdentity, TestUser } from './testing/test-identity';
 
 jest.setTimeout(300_000);
@@ -41,7 +40,7 @@ describe('crash recovery (orchestration and agent workers as processes, SIGKILL)
   let owner: TestUser;
 
   beforeAll(async () => {
-    infra = await startOrchestrationTestInfra();
+    infra = await startTestInfra();
     identity = await startTestIdentity();
     content = await startContentResponder(infra.natsUrl);
     content.addStory(workspace, story);

@@ -13,7 +13,13 @@ import {
   WorkflowDefinitionSummary,
 } from '@postmagiq/contracts';
 import { createApp, listRoutes, pendingSchemaChanges } from '@postmagiq/platform';
-import { apiClient, freePort, nextTestIp, TestInfra } from '@postmagiq/platform/testing';
+import {
+  apiClient,
+  freePort,
+  nextTestIp,
+  startTestInfra,
+  TestInfra,
+} from '@postmagiq/platform/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +33,6 @@ import { ContentResponder, startContentResponder } from './testing/content-respo
 import { readStream } from './testing/jetstream-reader';
 import { ServiceProcess, spawnSimulatedWorker, waitFor } from './testing/processes';
 import { startTestIdentity, TestIdentity, TestUser } from './testing/test-identity';
-import { startOrchestrationTestInfra } from './testing/test-infra';
 import { openStream } from './testing/ws-client';
 
 jest.setTimeout(180_000);
@@ -123,7 +128,7 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
   const B = () => replicas[1] as Replica;
 
   beforeAll(async () => {
-    infra = await startOrchestrationTestInfra();
+    infra = await startTestInfra();
     identity = await startTestIdentity();
     content = await startContentResponder(infra.natsUrl);
     content.addStory(workspace, story);
@@ -353,11 +358,16 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     ]);
     expect(events[0]).toMatchObject({ from: 'review', to: 'synthesize' });
     expect(events[1]).toMatchObject({ state: 'synthesize', visit: 2 });
-    // tokens are live-only, outside the seq space, in order per call
+    // tokens are live-only, outside the seq space, in order per call; workers may batch the tokens
+    // of one event-loop turn into one chunk, so what counts is that the chunks add up to the post
     const tokens = stream.messages.flatMap((m) => (m.type === 'agent.token' ? [m.chunk] : []));
-    expect(tokens.length).toBeGreaterThan(5);
+    expect(tokens.length).toBeGreaterThan(0);
     expect(new Set(tokens.map((t) => t.agent))).toEqual(new Set(['synthesizer']));
     expect(tokens.map((t) => t.index)).toEqual(tokens.map((_, i) => i));
+    const approval = events.find((e) => e.type === 'approval.requested');
+    expect(tokens.map((t) => t.text).join('')).toBe(
+      approval?.type === 'approval.requested' ? approval.post : null,
+    );
 
     // a decision is taken once per visit
     const edited = await A().api<RunSummary>('POST', `/api/workflows/runs/${run.id}/edit`, {
@@ -472,10 +482,14 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
       ]);
       expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'halted' });
     }
-    // both replicas took step jobs
-    replicas.forEach((r, i) =>
-      expect(r.app.get(StepProcessor).processed).toBeGreaterThan(before[i] as number),
+    // Every step went through one of the two replicas, sharing the Redis counters. Which replica
+    // takes which step is BullMQ's choice (under load one may take them all), so the race for one
+    // limit is proven deterministically in redis-breaker-counter-store.int-spec.ts instead.
+    const processed = replicas.reduce(
+      (sum, r, i) => sum + r.app.get(StepProcessor).processed - (before[i] as number),
+      0,
     );
+    expect(processed).toBeGreaterThanOrEqual(runs.length * 6);
 
     const [first] = runs as [RunSummary];
     const viewerExtend = await B().api('POST', `/api/workflows/runs/${first.id}/extend`, {
