@@ -13,9 +13,12 @@
  *   alike and one unlucky round does not decide the result;
  * - the identity server keeps every platform layer on, at LOG_LEVEL=info: the run checks that its
  *   log file holds one access line per /auth/me request with request id and workspace id.
+ * Each round also reads the server's CPU time from /proc: CPU µs per request is a diagnostic much
+ * less sensitive to other jobs than req/s (the figures in the last line stay the req/s medians).
  *
  * BENCH_CPU_PROF=<dir> starts both servers with `node --cpu-prof --cpu-prof-dir=<dir>`
- * (profiles are written when the servers stop); `profile-top.ts` summarises them.
+ * (profiles are written when the servers stop); `profile-top.ts` summarises them. BENCH_NODE_ARGS
+ * adds node flags to both servers alike (e.g. `--heap-prof --heap-prof-dir=/tmp/hp`).
  */
 import { freePort, startTestInfra } from '@postmagiq/platform/testing';
 import { ChildProcess, spawn } from 'node:child_process';
@@ -25,12 +28,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const repoRoot = resolve(__dirname, '../../..');
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 6);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 8);
 const ROUND_MS = Number(process.env['BENCH_ROUND_MS'] ?? 3000);
-const WARMUP_MS = Number(process.env['BENCH_WARMUP_MS'] ?? 3000);
+const WARMUP_MS = Number(process.env['BENCH_WARMUP_MS'] ?? 5000);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
 const LOGIN_MS = Number(process.env['BENCH_LOGIN_MS'] ?? 5000);
 const CPU_PROF_DIR = process.env['BENCH_CPU_PROF'];
+/** Extra node flags for both servers alike (diagnostics such as --heap-prof or --trace-gc). */
+const NODE_ARGS = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 
 interface Result {
   rps: number;
@@ -38,6 +43,30 @@ interface Result {
   p99: number;
   requests: number;
   errors: number;
+  /** CPU time (user + system, all threads) the server spent per request during the round, in µs. */
+  cpuUs?: number;
+}
+
+/** User + system CPU time of a process (all its threads) in µs, from /proc; undefined elsewhere. */
+function cpuTimeUs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[11], fields[12]: utime, stime in clock ticks (USER_HZ = 100 on Linux)
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One measured round against a server, with the CPU time it spent. */
+async function measure(server: Server, make: Parameters<typeof load>[1]): Promise<Result> {
+  const before = cpuTimeUs(server.child.pid);
+  const r = await load(server.port, make, ROUND_MS, CONCURRENCY);
+  const after = cpuTimeUs(server.child.pid);
+  if (before !== undefined && after !== undefined && r.requests > 0) r.cpuUs = (after - before) / r.requests;
+  return r;
 }
 
 interface Server {
@@ -50,7 +79,12 @@ interface Server {
 function startServer(kind: 'identity' | 'bare', env: Record<string, string>, logDir: string): Promise<Server> {
   const logFile = join(logDir, `${kind}.log`);
   const out = openSync(logFile, 'w');
-  const nodeArgs = ['-r', '@swc-node/register', ...(CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${resolve(CPU_PROF_DIR)}`, `--cpu-prof-name=${kind}.cpuprofile`] : [])];
+  const nodeArgs = [
+    '-r',
+    '@swc-node/register',
+    ...(CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${resolve(CPU_PROF_DIR)}`, `--cpu-prof-name=${kind}.cpuprofile`] : []),
+    ...NODE_ARGS,
+  ];
   const child = spawn(process.execPath, [...nodeArgs, join(__dirname, 'server.ts'), kind], {
     cwd: repoRoot,
     env: { ...process.env, ...env, SWC_NODE_PROJECT: join(repoRoot, 'tsconfig.base.json') },
@@ -142,6 +176,7 @@ function summarise(rounds: Result[]): Result {
     p99: median(rounds.map((r) => r.p99)),
     requests: rounds.reduce((n, r) => n + r.requests, 0),
     errors: rounds.reduce((n, r) => n + r.errors, 0),
+    ...(rounds.every((r) => r.cpuUs !== undefined) ? { cpuUs: median(rounds.map((r) => r.cpuUs as number)) } : {}),
   };
 }
 
@@ -203,8 +238,8 @@ async function main(): Promise<void> {
       // me, bare, bare, me, …: neither side always goes first
       const order = r % 2 === 0 ? ['me', 'bare'] : ['bare', 'me'];
       for (const side of order) {
-        if (side === 'me') meRounds.push(await load(identity.port, me, ROUND_MS, CONCURRENCY));
-        else bareRounds.push(await load(bare.port, hello, ROUND_MS, CONCURRENCY));
+        if (side === 'me') meRounds.push(await measure(identity, me));
+        else bareRounds.push(await measure(bare, hello));
       }
     }
     const meResult = summarise(meRounds);
@@ -230,6 +265,10 @@ async function main(): Promise<void> {
     );
     for (const r of rows) process.stdout.write(r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i] ?? 0) : String(c).padStart(widths[i] ?? 0))).join('  ') + '\n');
     process.stdout.write(`\nper round req/s  me: ${meRounds.map((r) => round(r.rps, 0)).join(' ')}  bare: ${bareRounds.map((r) => round(r.rps, 0)).join(' ')}\n`);
+    if (meResult.cpuUs !== undefined && bareResult.cpuUs !== undefined) {
+      const per = (rs: Result[]) => rs.map((r) => round(r.cpuUs ?? 0, 0)).join(' ');
+      process.stdout.write(`server CPU µs per request  me: ${per(meRounds)}  bare: ${per(bareRounds)} (medians ${round(meResult.cpuUs, 0)}, ${round(bareResult.cpuUs, 0)})\n`);
+    }
     process.stdout.write(`access log: ${access.lines} lines for /api/auth/me (${access.withIds} with request id and workspace id)\n`);
     const figures = {
       meRps: round(meResult.rps, 1),
@@ -238,6 +277,9 @@ async function main(): Promise<void> {
       bareP99Ms: round(bareResult.p99),
       ratio: round(bareResult.rps / meResult.rps, 3),
       pairedRatio: round(pairedRatio, 3),
+      ...(meResult.cpuUs !== undefined && bareResult.cpuUs !== undefined
+        ? { meCpuUsPerReq: round(meResult.cpuUs, 0), bareCpuUsPerReq: round(bareResult.cpuUs, 0) }
+        : {}),
       loginRps: round(loginResult.rps, 1),
       loginP99Ms: round(loginResult.p99),
       errors: meRounds.concat(bareRounds).reduce((n, r) => n + r.errors, 0) + loginResult.errors,

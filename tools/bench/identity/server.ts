@@ -32,7 +32,8 @@ async function start(kind: string | undefined): Promise<{ app: INestApplication;
     return { app, port: (app.getHttpServer().address() as { port: number }).port };
   }
   if (kind !== 'identity') throw new Error(`usage: server.ts identity|bare (got ${kind})`);
-  const app = await createApp(IdentityAppModule.forRoot(), { title: 'identity' });
+  // as services/identity/src/main.ts deploys it: with its NATS request/reply handlers
+  const app = await createApp(IdentityAppModule.forRoot(), { title: 'identity', rpcQueue: 'identity' });
   await app.listen(port, '127.0.0.1');
   return { app, port: (app.getHttpServer().address() as { port: number }).port };
 }

@@ -19,6 +19,14 @@ import { AccessTokenVerifierProvider, InvalidTokenError } from './token-verifier
 
 export type AuthenticatedRequest = Request & { principal?: Principal };
 
+/** What a route's decorators ask of the guard; read once per route, not once per request. */
+interface RouteAccess {
+  isPublic: boolean;
+  limit: RateLimitSpec | undefined;
+  scopes: Scope[] | undefined;
+  roles: WorkspaceRole[] | undefined;
+}
+
 /**
  * The one global guard: every HTTP route needs a valid access token unless marked `@Public()`.
  * Order: verify the token (CPU only) → one Redis round trip for the rate limits and revocation
@@ -34,12 +42,29 @@ export class AccessGuard implements CanActivate {
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
+  /** Decorator metadata is fixed once classes are defined: cached per (controller, handler). */
+  private readonly routes = new WeakMap<object, WeakMap<object, RouteAccess>>();
+
+  private routeAccess(handler: object, controller: object): RouteAccess {
+    let byHandler = this.routes.get(controller);
+    const known = byHandler?.get(handler);
+    if (known) return known;
+    const targets = [handler, controller] as unknown as Parameters<Reflector['getAllAndOverride']>[1];
+    const access: RouteAccess = {
+      isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true,
+      limit: this.reflector.getAllAndOverride<RateLimitSpec | undefined>(RATE_LIMIT, targets),
+      scopes: this.reflector.getAllAndOverride<Scope[] | undefined>(REQUIRED_SCOPES, targets),
+      roles: this.reflector.getAllAndOverride<WorkspaceRole[] | undefined>(REQUIRED_WORKSPACE_ROLES, targets),
+    };
+    if (!byHandler) this.routes.set(controller, (byHandler = new WeakMap()));
+    byHandler.set(handler, access);
+    return access;
+  }
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const targets = [context.getHandler(), context.getClass()];
+    const { isPublic, limit, scopes, roles } = this.routeAccess(context.getHandler(), context.getClass());
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true;
-    const limit = this.reflector.getAllAndOverride<RateLimitSpec | undefined>(RATE_LIMIT, targets);
 
     let principal: Principal | undefined;
     if (!isPublic) {
@@ -82,11 +107,9 @@ export class AccessGuard implements CanActivate {
     req.principal = principal;
     RequestContext.set({ userId: principal.userId, workspaceId: principal.workspaceId });
 
-    const scopes = this.reflector.getAllAndOverride<Scope[] | undefined>(REQUIRED_SCOPES, targets);
     if (scopes && !scopes.every((s) => principal.scopes.includes(s))) {
       throw Problems.forbidden(`requires scope ${scopes.filter((s) => !principal.scopes.includes(s)).join(', ')}`);
     }
-    const roles = this.reflector.getAllAndOverride<WorkspaceRole[] | undefined>(REQUIRED_WORKSPACE_ROLES, targets);
     if (roles && !roles.includes(principal.workspaceRole)) {
       throw Problems.forbidden(`requires workspace role ${roles.join(' or ')}`);
     }

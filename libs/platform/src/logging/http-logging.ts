@@ -12,8 +12,8 @@ type LoggedRequest = Request & { id?: string; log?: Logger; principal?: { worksp
  * `x-request-id` or a new one, echoed in the response) wrapping the whole request, then one pino
  * access-log line per request carrying request id, workspace id and user id.
  *
- * The access line is written directly on the root logger when the response finishes (or the
- * connection closes first): `{req: {method, url}, res: {statusCode}, responseTime, requestId,
+ * The access line is written directly on the root logger when the response is done (finished, or
+ * its connection closed first): `{req: {method, url}, res: {statusCode}, responseTime, requestId,
  * workspaceId, userId, msg: 'request completed' | 'request aborted' | 'request errored'}`, level
  * error for 5xx. (pino-http did the same with three child loggers per request; this costs one log
  * call.) `req.id` is the request id and `req.log` the root logger, whose lines carry the request
@@ -47,7 +47,6 @@ export function httpContextMiddlewares(logger: Logger): RequestHandler[] {
     const done = (err?: unknown) => {
       if (logged) return;
       logged = true;
-      res.off('finish', done);
       res.off('close', done);
       res.off('error', done);
       const principal = req.principal;
@@ -65,10 +64,10 @@ export function httpContextMiddlewares(logger: Logger): RequestHandler[] {
         if (err instanceof Error) line['err'] = err;
         logger.error(line, 'request errored');
       } else {
-        accessLogger.info(line, !req.readableAborted && res.writableEnded ? 'request completed' : 'request aborted');
+        accessLogger.info(line, !req.readableAborted && res.writableFinished ? 'request completed' : 'request aborted');
       }
     };
-    res.on('finish', done);
+    // a response emits 'close' once it is done, finished or not (Node ≥ 14)
     res.on('close', done);
     res.on('error', done);
     next();

@@ -89,9 +89,11 @@ export class AuthService {
     if (refreshToken) await this.sessions.revokeByToken(refreshToken);
   }
 
-  async me(principal: Principal): Promise<MeResponse> {
-    const cached = this.meCache.get(principal.userId, principal.workspaceId);
-    if (cached) return cached;
+  me(principal: Principal): Promise<MeResponse> {
+    return this.meCache.getOrLoad(principal.userId, principal.workspaceId, () => this.loadMe(principal));
+  }
+
+  private async loadMe(principal: Principal): Promise<MeResponse> {
     const row = await this.ds.getRepository(MembershipEntity).findOne({
       where: { userId: principal.userId, workspaceId: principal.workspaceId },
       relations: { user: true, workspace: true },
@@ -104,7 +106,6 @@ export class AuthService {
       workspaceRole: row.role,
       scopes: principal.scopes,
     };
-    this.meCache.set(principal.userId, principal.workspaceId, answer);
     return answer;
   }
 
