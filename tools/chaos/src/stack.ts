@@ -1,9 +1,9 @@
 /*
  * The distributed stack on one machine, as separate processes, for the chaos run and the
  * orchestration benchmark: Redis, NATS (JetStream) and the embedded Postgres from the platform
- * test kit (Postgres with one fix, see embedded-postgres.ts), then identity, content, orchestration
- * replicas and agent-worker processes started from their sources the way their Deployments run them. Everything listens on 127.0.0.1 and is
- * stopped, and its temp data removed, by `stop()`.
+ * test kit, then identity, content, orchestration replicas and agent-worker processes started from
+ * their sources the way their Deployments run them. Everything listens on 127.0.0.1 and is stopped,
+ * and its temp data removed, by `stop()`.
  */
 import {
   AGENT_QUEUES,
@@ -12,7 +12,13 @@ import {
   USAGE_STREAM,
   type TokenPair,
 } from '@postmagiq/contracts';
-import { freePort, startNats, startRedis, type Managed } from '@postmagiq/platform/testing';
+import {
+  freePort,
+  startEmbeddedPostgresProcess,
+  startNats,
+  startRedis,
+  type Managed,
+} from '@postmagiq/platform/testing';
 import { redisConnectionOptions } from '@postmagiq/platform';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Queue } from 'bullmq';
@@ -20,7 +26,14 @@ import type { NatsConnection } from '@nats-io/nats-core/lib/mod';
 import * as transport from '@nats-io/transport-node';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
+import {
+  createWriteStream,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  type WriteStream,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -63,63 +76,26 @@ export function peakRssMb(pid: number | undefined): number {
   }
 }
 
+/** The pid of a child of this process whose command line contains `needle` (0 when none). */
+export function childPid(needle: string): number {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== process.pid) continue;
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle)) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return 0;
+}
+
 /**
  * One service process, restartable on the same port: `node -r @swc-node/register <entry>`. Ready
  * when `/health/ready` answers 200. Its output goes to a log file in the stack's folder.
  */
-/**
- * The embedded Postgres in its own process, with extended-protocol cycles serialized per
- * connection (see embedded-postgres.ts: the platform's server mixes up concurrent connections).
- */
-export async function startSerializedPostgresProcess(): Promise<
-  Managed & { pid: number | undefined }
-> {
-  const child = spawn(
-    process.execPath,
-    ['-r', '@swc-node/register', resolve(__dirname, 'embedded-postgres.main.ts')],
-    {
-      cwd: REPO_ROOT,
-      env: { ...process.env, SWC_NODE_PROJECT: resolve(REPO_ROOT, 'tsconfig.base.json') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  const url = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(
-      () => fail(new Error(`embedded postgres did not start in 60 s\n${out}`)),
-      60_000,
-    );
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) {
-        clearTimeout(timer);
-        ok((JSON.parse(line) as { url: string }).url);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`embedded postgres exited with ${code}\n${out}`));
-    });
-  });
-  return {
-    url,
-    pid: child.pid,
-    stop: () =>
-      new Promise<void>((ok) => {
-        if (child.exitCode !== null || child.signalCode !== null) return ok();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          ok();
-        });
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
 export class ServiceProcess {
   child?: ChildProcess;
   starts = 0;
@@ -277,10 +253,10 @@ export class Stack {
     const [redis, nats, pg] = await Promise.all([
       startRedis(),
       startNats(),
-      startSerializedPostgresProcess(),
+      startEmbeddedPostgresProcess(),
     ]);
     this.infra.push(redis, nats, pg);
-    this.postgresPid = pg.pid;
+    this.postgresPid = childPid('embedded-postgres.main.ts');
     this.redisUrl = redis.url;
     this.nc = await connectNats({ servers: nats.url, name: 'stack-driver' });
     const common = {
