@@ -239,6 +239,13 @@ export class Stack {
     say: (line: string) => void = () => undefined,
   ): Promise<Stack> {
     const stack = new Stack();
+    // Ctrl-C or a supervisor's SIGTERM still takes every process of the stack down
+    const interrupted = (signal: NodeJS.Signals) => {
+      say(`${signal}: stopping the stack`);
+      void stack.stop().finally(() => process.exit(130));
+    };
+    process.once('SIGINT', interrupted);
+    process.once('SIGTERM', interrupted);
     try {
       await stack.boot(options, say);
       return stack;
@@ -250,12 +257,16 @@ export class Stack {
 
   private async boot(options: StackOptions, say: (line: string) => void): Promise<void> {
     say('starting Redis, NATS and the embedded Postgres');
-    const [redis, nats, pg] = await Promise.all([
+    const started = await Promise.allSettled([
       startRedis(),
       startNats(),
       startEmbeddedPostgresProcess(),
     ]);
-    this.infra.push(redis, nats, pg);
+    // whatever did start is stopped with the stack, even when another part failed
+    for (const r of started) if (r.status === 'fulfilled') this.infra.push(r.value);
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [redis, nats, pg] = this.infra as [Managed, Managed, Managed];
     this.postgresPid = childPid('embedded-postgres.main.ts');
     this.redisUrl = redis.url;
     this.nc = await connectNats({ servers: nats.url, name: 'stack-driver' });
