@@ -7,7 +7,15 @@ export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
-    ignores: ['**/dist', '**/node_modules', '**/coverage', '**/.nx', '**/tmp', '**/*.js', '**/*.mjs'],
+    ignores: [
+      '**/dist',
+      '**/node_modules',
+      '**/coverage',
+      '**/.nx',
+      '**/tmp',
+      '**/*.js',
+      '**/*.mjs',
+    ],
   },
   {
     files: ['**/*.ts'],
@@ -37,19 +45,39 @@ export default [
             },
             {
               sourceTag: 'type:composition',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:platform', 'type:service'],
+              onlyDependOnLibsWithTags: [
+                'type:contracts',
+                'type:domain',
+                'type:platform',
+                'type:service',
+              ],
             },
             {
               sourceTag: 'type:tool',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:platform', 'type:service'],
+              onlyDependOnLibsWithTags: [
+                'type:contracts',
+                'type:domain',
+                'type:platform',
+                'type:service',
+                'type:tool',
+              ],
             },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:standalone', onlyDependOnLibsWithTags: ['*'] },
             // Benchmarks and chaos tests boot the services they measure.
             { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['*'] },
-            { sourceTag: 'scope:identity', onlyDependOnLibsWithTags: ['scope:shared', 'scope:identity'] },
-            { sourceTag: 'scope:content', onlyDependOnLibsWithTags: ['scope:shared', 'scope:content'] },
-            { sourceTag: 'scope:billing', onlyDependOnLibsWithTags: ['scope:shared', 'scope:billing'] },
+            {
+              sourceTag: 'scope:identity',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:identity'],
+            },
+            {
+              sourceTag: 'scope:content',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:content'],
+            },
+            {
+              sourceTag: 'scope:billing',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:billing'],
+            },
             {
               sourceTag: 'scope:orchestration',
               onlyDependOnLibsWithTags: ['scope:shared', 'scope:orchestration'],
@@ -62,7 +90,10 @@ export default [
         },
       ],
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-eval': 'error',
       'no-new-func': 'error',
     },

@@ -22,10 +22,8 @@ import {
 } from '@postmagiq/contracts';
 import { redisConnectionOptions } from '@postmagiq/platform';
 import { Queue, QueueEvents, Worker } from 'bullmq';
-// The process-stack kit is shared with tools/chaos (both drive the same distributed stack);
-// candidate for @postmagiq/platform/testing.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { peakRssMb, Stack, waitUntil, type DemoAccount } from '../../chaos/src/stack';
+// The process-stack kit is shared with tools/chaos: both drive the same distributed stack.
+import { peakRssMb, Stack, waitUntil, type DemoAccount } from '@postmagiq/chaos';
 
 const TRANSITION_RUNS = Number(process.env['BENCH_TRANSITION_RUNS'] ?? 30);
 const ROUNDTRIPS = Number(process.env['BENCH_BULLMQ_ROUNDTRIPS'] ?? 500);
