@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { lintPost } from '@postmagiq/prompts';
 
+// Each test starts the real CLI as a process (TypeScript compiled on the fly): seconds on a busy
+// two-core machine, so the per-test budget is generous; every spawn still ends on its own.
+jest.setTimeout(120_000);
+
 const ROOT = resolve(__dirname, '../../..');
 const BIN = join(ROOT, 'tools/cli/bin/postmagiq.js');
 const STORY = join(ROOT, 'examples/story.md');

@@ -154,8 +154,13 @@ export function describeAdapterConformance<S extends FakeVendorServer>(
     it('stops when the caller aborts', async () => {
       server.enqueue({ kind: 'hang' });
       const controller = new AbortController();
-      setTimeout(() => controller.abort(), 50);
-      const result = await adapter.complete(call(), { signal: controller.signal });
+      // Abort once the request has reached the vendor (a fixed delay races a busy machine).
+      const abortWhenSeen = setInterval(() => {
+        if (server.requests.length > 0) controller.abort();
+      }, 5);
+      const result = await adapter
+        .complete(call(), { signal: controller.signal })
+        .finally(() => clearInterval(abortWhenSeen));
       expect(result.error).toMatch(/call cancelled/);
       expect(server.requests).toHaveLength(1);
     });
