@@ -7,7 +7,7 @@ import { AgentWorkerModule } from './agent-worker.module';
 import { WorkerPlatformModule } from './platform/worker-platform.module';
 import { makeAgentJob, startHarness, type Harness } from './testing/worker-harness';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 describe('several pools in one process (the one-machine topology)', () => {
   let h: Harness;
@@ -54,10 +54,10 @@ describe('several pools in one process (the one-machine topology)', () => {
     expect(health.ok).toBe(true);
     for (const backend of ['simulated', 'claude'] as const) {
       const job = makeAgentJob({ backend });
+      // Listen before adding, so a fast completion cannot slip past the listener.
+      const events = await h.events(backend);
       const added = await h.queue(backend).add('call', job, { jobId: job.callId });
-      const result = AgentJobResultSchema.parse(
-        await added.waitUntilFinished(await h.events(backend), 20_000),
-      );
+      const result = AgentJobResultSchema.parse(await added.waitUntilFinished(events, 45_000));
       expect(result.backend).toBe(backend);
     }
     expect(anthropic.requests).toHaveLength(1);
