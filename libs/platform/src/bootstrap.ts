@@ -9,7 +9,8 @@ import { toProblem } from './errors/problem';
 import { PLATFORM_CONFIG, PlatformConfig } from './config/config';
 import { httpContextMiddlewares } from './logging/http-logging';
 import { createRootLogger, PinoNestLogger, ROOT_LOGGER } from './logging/logger';
-import { natsMicroserviceOptions } from './nats/nats';
+import { natsMicroserviceStrategy } from './nats/nats';
+import { MetricsService } from './observability/metrics';
 
 export interface CreateAppOptions {
   title: string;
@@ -38,7 +39,9 @@ export async function createApp(rootModule: Type<unknown> | ReturnType<() => obj
   app.useLogger(new PinoNestLogger(logger));
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
   app.disable('x-powered-by');
-  for (const mw of httpContextMiddlewares(logger)) app.use(mw);
+  const metrics = app.get(MetricsService);
+  metrics.httpRecordedByApp = true;
+  for (const mw of httpContextMiddlewares(logger, metrics)) app.use(mw);
   app.useBodyParser('json', { limit: '1mb' });
   app.use(bodyParserErrors);
   options.configure?.(app);
@@ -51,7 +54,8 @@ export async function createApp(rootModule: Type<unknown> | ReturnType<() => obj
   });
   if (config.SWAGGER_ENABLED) setupOpenApi(app, options.title);
   if (options.rpcQueue) {
-    app.connectMicroservice(natsMicroserviceOptions(config, options.rpcQueue), { inheritAppConfig: true });
+    // handlers run in the caller's request context (ContextServerNats)
+    app.connectMicroservice(natsMicroserviceStrategy(config, options.rpcQueue), { inheritAppConfig: true });
     await app.startAllMicroservices();
   }
   app.enableShutdownHooks();

@@ -5,23 +5,23 @@ import {
   MiddlewareConsumer,
   Module,
   NestModule,
+  OnApplicationShutdown,
   OnModuleInit,
 } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { NatsConnection } from './nats/nats-client';
 import { AccessGuard } from './auth/access.guard';
 import { AccessTokenVerifierProvider } from './auth/token-verifier';
 import { loadPlatformConfig, PLATFORM_CONFIG, PlatformConfig } from './config/config';
 import { databaseHostProvider, DatabaseHost } from './database/database';
 import { ProblemFilter } from './errors/problem';
-import { createRootLogger, ROOT_LOGGER } from './logging/logger';
+import { createRootLogger, flushStdoutLogs, ROOT_LOGGER } from './logging/logger';
 import {
   connectNats,
   JetStreamService,
   NATS_CONNECTION,
   NatsRpcClient,
   NatsService,
-  RpcContextInterceptor,
 } from './nats/nats';
 import { HealthController, HealthRegistry } from './observability/health';
 import { HttpMetricsMiddleware, MetricsController, MetricsService } from './observability/metrics';
@@ -44,11 +44,12 @@ export interface PlatformModuleOptions {
  */
 @Global()
 @Module({})
-export class PlatformModule implements NestModule, OnModuleInit {
+export class PlatformModule implements NestModule, OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly health: HealthRegistry,
     private readonly redis: RedisService,
     @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
+    private readonly metrics: MetricsService,
   ) {}
 
   static forRoot(options: PlatformModuleOptions = {}): DynamicModule {
@@ -80,7 +81,6 @@ export class PlatformModule implements NestModule, OnModuleInit {
         ...shared,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
-        { provide: APP_INTERCEPTOR, useClass: RpcContextInterceptor },
       ],
       exports: [...shared.map((p) => ('provide' in p ? p.provide : p)), DatabaseHost],
     };
@@ -94,7 +94,13 @@ export class PlatformModule implements NestModule, OnModuleInit {
     });
   }
 
+  /** Batched log lines go out before the process ends (SIGTERM does not emit 'exit'). */
+  onApplicationShutdown(): void {
+    flushStdoutLogs();
+  }
+
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
+    // applications made by createApp record HTTP metrics in their access-log middleware
+    if (!this.metrics.httpRecordedByApp) consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
   }
 }
