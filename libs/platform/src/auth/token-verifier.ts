@@ -82,12 +82,6 @@ export class AccessTokenVerifier {
     this.cache = new VerifiedTokenCache(options.cacheMaxEntries ?? 10_000, options.now ?? Date.now);
   }
 
-  /** The principal of a token verified before and not yet expired, without waiting; else undefined. */
-  verifyCached(token: string): Principal | undefined {
-    const cached = this.cache.get(token);
-    return cached ? copyOf(cached) : undefined;
-  }
-
   async verify(token: string): Promise<Principal> {
     const cached = this.cache.get(token);
     if (cached) return copyOf(cached);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { ContextHeaders, RequestContext, RequestContextData } from '../context/request-context';
+import { ContextHeaders, contextFromHeaders, RequestContext, RequestContextData } from '../context/request-context';
 import type { MetricsService } from '../observability/metrics';
 import { writeInfoLine } from './logger';
 
@@ -9,10 +9,6 @@ const QUIET = /^\/(health|metrics)(\/|$)/;
 
 type LoggedRequest = Request & { principal?: { workspaceId: string; userId: string } };
 const json = JSON.stringify;
-
-function headerValue(v: string | string[] | undefined): string | undefined {
-  return typeof v === 'string' && v.length <= 128 ? v : undefined;
-}
 
 /**
  * Express middlewares, mounted before Nest's router: the request context (request id from
@@ -36,13 +32,14 @@ export function httpContextMiddlewares(logger: Logger, metrics?: MetricsService)
   // error object still go through the root logger and its redaction.
   const accessLogger = logger.child({}, { redact: [] });
   const context: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
-    // a client may name its request (and its run), but never claims a workspace or user: the
-    // token does that
-    const headers = req.headers;
-    const requestId = headerValue(headers[ContextHeaders.requestId]) || randomUUID();
-    const runId = headerValue(headers[ContextHeaders.runId]);
-    const ctx: RequestContextData = runId ? { requestId, runId } : { requestId };
-    res.setHeader(ContextHeaders.requestId, requestId);
+    const ctx = contextFromHeaders((n) => {
+      const v = req.headers[n];
+      return typeof v === 'string' && v.length <= 128 ? v : undefined;
+    }, randomUUID);
+    // a client may name its request, but never claims a workspace or user: the token does that
+    delete ctx.workspaceId;
+    delete ctx.userId;
+    res.setHeader(ContextHeaders.requestId, ctx.requestId);
     RequestContext.run(ctx, () => next());
   };
   const access: RequestHandler = (req: LoggedRequest, res: Response, next: NextFunction) => {
@@ -57,6 +54,8 @@ export function httpContextMiddlewares(logger: Logger, metrics?: MetricsService)
     const onDone = (err?: unknown) => {
       if (done) return;
       done = true;
+      res.off('close', onDone);
+      res.off('error', onDone);
       const ms = performance.now() - started;
       if (metrics) {
         // the matched route pattern, never the raw URL (ids would explode the label set)
