@@ -9,8 +9,7 @@ import { toProblem } from './errors/problem';
 import { PLATFORM_CONFIG, PlatformConfig } from './config/config';
 import { httpContextMiddlewares } from './logging/http-logging';
 import { createRootLogger, PinoNestLogger, ROOT_LOGGER } from './logging/logger';
-import { natsMicroserviceStrategy } from './nats/nats';
-import { MetricsService } from './observability/metrics';
+import { natsMicroserviceOptions } from './nats/nats';
 
 export interface CreateAppOptions {
   title: string;
@@ -39,9 +38,7 @@ export async function createApp(rootModule: Type<unknown> | ReturnType<() => obj
   app.useLogger(new PinoNestLogger(logger));
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
   app.disable('x-powered-by');
-  const metrics = app.get(MetricsService);
-  metrics.httpRecordedByApp = true;
-  for (const mw of httpContextMiddlewares(logger, metrics)) app.use(mw);
+  for (const mw of httpContextMiddlewares(logger)) app.use(mw);
   app.useBodyParser('json', { limit: '1mb' });
   app.use(bodyParserErrors);
   options.configure?.(app);
@@ -54,8 +51,7 @@ export async function createApp(rootModule: Type<unknown> | ReturnType<() => obj
   });
   if (config.SWAGGER_ENABLED) setupOpenApi(app, options.title);
   if (options.rpcQueue) {
-    // handlers run in the caller's request context (ContextServerNats)
-    app.connectMicroservice(natsMicroserviceStrategy(config, options.rpcQueue), { inheritAppConfig: true });
+    app.connectMicroservice(natsMicroserviceOptions(config, options.rpcQueue), { inheritAppConfig: true });
     await app.startAllMicroservices();
   }
   app.enableShutdownHooks();

@@ -5,23 +5,23 @@ import {
   MiddlewareConsumer,
   Module,
   NestModule,
-  OnApplicationShutdown,
   OnModuleInit,
 } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { NatsConnection } from './nats/nats-client';
 import { AccessGuard } from './auth/access.guard';
 import { AccessTokenVerifierProvider } from './auth/token-verifier';
 import { loadPlatformConfig, PLATFORM_CONFIG, PlatformConfig } from './config/config';
 import { databaseHostProvider, DatabaseHost } from './database/database';
 import { ProblemFilter } from './errors/problem';
-import { createRootLogger, flushStdoutLogs, ROOT_LOGGER } from './logging/logger';
+import { createRootLogger, ROOT_LOGGER } from './logging/logger';
 import {
   connectNats,
   JetStreamService,
   NATS_CONNECTION,
   NatsRpcClient,
   NatsService,
+  RpcContextInterceptor,
 } from './nats/nats';
 import { HealthController, HealthRegistry } from './observability/health';
 import { HttpMetricsMiddleware, MetricsController, MetricsService } from './observability/metrics';
@@ -44,12 +44,11 @@ export interface PlatformModuleOptions {
  */
 @Global()
 @Module({})
-export class PlatformModule implements NestModule, OnModuleInit, OnApplicationShutdown {
+export class PlatformModule implements NestModule, OnModuleInit {
   constructor(
     private readonly health: HealthRegistry,
     private readonly redis: RedisService,
     @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
-    private readonly metrics: MetricsService,
   ) {}
 
   static forRoot(options: PlatformModuleOptions = {}): DynamicModule {
@@ -81,6 +80,7 @@ export class PlatformModule implements NestModule, OnModuleInit, OnApplicationSh
         ...shared,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: RpcContextInterceptor },
       ],
       exports: [...shared.map((p) => ('provide' in p ? p.provide : p)), DatabaseHost],
     };
@@ -94,13 +94,7 @@ export class PlatformModule implements NestModule, OnModuleInit, OnApplicationSh
     });
   }
 
-  /** Batched log lines go out before the process ends (SIGTERM does not emit 'exit'). */
-  onApplicationShutdown(): void {
-    flushStdoutLogs();
-  }
-
   configure(consumer: MiddlewareConsumer): void {
-    // applications made by createApp record HTTP metrics in their access-log middleware
-    if (!this.metrics.httpRecordedByApp) consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
   }
 }

@@ -2,13 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { ContextHeaders, contextFromHeaders, RequestContext, RequestContextData } from '../context/request-context';
-import type { MetricsService } from '../observability/metrics';
-import { writeInfoLine } from './logger';
 
 const QUIET = /^\/(health|metrics)(\/|$)/;
 
-type LoggedRequest = Request & { principal?: { workspaceId: string; userId: string } };
-const json = JSON.stringify;
+type LoggedRequest = Request & { id?: string; log?: Logger; principal?: { workspaceId: string; userId: string } };
 
 /**
  * Express middlewares, mounted before Nest's router: the request context (request id from
@@ -18,15 +15,11 @@ const json = JSON.stringify;
  * The access line is written directly on the root logger when the response is done (finished, or
  * its connection closed first): `{req: {method, url}, res: {statusCode}, responseTime, requestId,
  * workspaceId, userId, msg: 'request completed' | 'request aborted' | 'request errored'}`, level
- * error for 5xx. (pino-http did the same with three child loggers per request; this line is
- * serialised here, in the root logger's format — see `writeInfoLine`.) Health probes and metric
- * scrapes are not logged.
- *
- * With `metrics`, the same hook records `http_server_request_duration_seconds` for every request
- * (probes and scrapes included) by method, matched route pattern and status, which `createApp` uses
- * instead of a Nest middleware (see `MetricsService.httpRecordedByApp`).
+ * error for 5xx. (pino-http did the same with three child loggers per request; this costs one log
+ * call.) `req.id` is the request id and `req.log` the root logger, whose lines carry the request
+ * context anyway.
  */
-export function httpContextMiddlewares(logger: Logger, metrics?: MetricsService): RequestHandler[] {
+export function httpContextMiddlewares(logger: Logger): RequestHandler[] {
   // The access line's shape is fixed here (method, url, status, timing, ids; no headers, no bodies),
   // so the root logger's redaction paths can never match it: skip that per-line work. Lines with an
   // error object still go through the root logger and its redaction.
@@ -44,59 +37,39 @@ export function httpContextMiddlewares(logger: Logger, metrics?: MetricsService)
   };
   const access: RequestHandler = (req: LoggedRequest, res: Response, next: NextFunction) => {
     const ctx: RequestContextData | undefined = RequestContext.get();
-    const requestId = ctx?.requestId ?? randomUUID();
-    const quiet = QUIET.test(req.url ?? '');
-    if (quiet && !metrics) return next();
-    const started = performance.now();
+    req.id ??= ctx?.requestId ?? randomUUID();
+    req.log ??= logger;
+    if (QUIET.test(req.url ?? '')) return next();
+    const started = Date.now();
     const method = req.method;
     const url = req.originalUrl ?? req.url;
-    let done = false;
-    const onDone = (err?: unknown) => {
-      if (done) return;
-      done = true;
-      res.off('close', onDone);
-      res.off('error', onDone);
-      const ms = performance.now() - started;
-      if (metrics) {
-        // the matched route pattern, never the raw URL (ids would explode the label set)
-        const route = (req.route as { path?: string } | undefined)?.path;
-        metrics.httpDuration.observe(
-          { method, route: route === undefined ? 'unmatched' : `${req.baseUrl ?? ''}${route}`, status: String(res.statusCode) },
-          ms / 1000,
-        );
-      }
-      if (quiet) return;
+    let logged = false;
+    const done = (err?: unknown) => {
+      if (logged) return;
+      logged = true;
+      res.off('close', done);
+      res.off('error', done);
       const principal = req.principal;
+      const line: Record<string, unknown> = {
+        req: { method, url },
+        res: { statusCode: res.statusCode },
+        responseTime: Date.now() - started,
+        requestId: req.id,
+      };
       const workspaceId = principal?.workspaceId ?? ctx?.workspaceId;
       const userId = principal?.userId ?? ctx?.userId;
-      const runId = ctx?.runId;
-      const status = res.statusCode;
-      const responseTime = Math.round(ms);
-      const asObject = () => ({
-        requestId,
-        ...(workspaceId ? { workspaceId } : {}),
-        ...(userId ? { userId } : {}),
-        ...(runId ? { runId } : {}),
-        req: { method, url },
-        res: { statusCode: status },
-        responseTime,
-      });
-      if (err instanceof Error || status >= 500) {
-        logger.error({ ...asObject(), ...(err instanceof Error ? { err } : {}) }, 'request errored');
-        return;
+      if (workspaceId) line['workspaceId'] = workspaceId;
+      if (userId) line['userId'] = userId;
+      if (err instanceof Error || res.statusCode >= 500) {
+        if (err instanceof Error) line['err'] = err;
+        logger.error(line, 'request errored');
+      } else {
+        accessLogger.info(line, !req.readableAborted && res.writableFinished ? 'request completed' : 'request aborted');
       }
-      const msg = !req.readableAborted && res.writableFinished ? 'request completed' : 'request aborted';
-      const fields =
-        `"requestId":${json(requestId)}` +
-        (workspaceId ? `,"workspaceId":${json(workspaceId)}` : '') +
-        (userId ? `,"userId":${json(userId)}` : '') +
-        (runId ? `,"runId":${json(runId)}` : '') +
-        `,"req":{"method":${json(method)},"url":${json(url)}},"res":{"statusCode":${status}},"responseTime":${responseTime}`;
-      if (!writeInfoLine(logger, fields, msg)) accessLogger.info(asObject(), msg);
     };
     // a response emits 'close' once it is done, finished or not (Node ≥ 14)
-    res.on('close', onDone);
-    res.on('error', onDone);
+    res.on('close', done);
+    res.on('error', done);
     next();
   };
   return [context, access];

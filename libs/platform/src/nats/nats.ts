@@ -7,7 +7,7 @@ import {
   NestInterceptor,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { ClientNats, CustomStrategy, NatsContext, NatsOptions, NatsRecordBuilder, ServerNats, Transport } from '@nestjs/microservices';
+import { ClientNats, NatsContext, NatsOptions, NatsRecordBuilder, Transport } from '@nestjs/microservices';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -171,25 +171,6 @@ export function natsMicroserviceOptions(config: PlatformConfig, queue: string): 
   return { transport: Transport.NATS, options: { servers: [config.NATS_URL], queue, name: `${config.SERVICE_NAME}-rpc` } };
 }
 
-/**
- * The NATS request/reply (and event) server `createApp` connects: every message is handled inside
- * the caller's request context (request id, workspace id, … from its headers). Establishing it
- * here, around Nest's RPC pipeline, rather than in a global interceptor keeps every HTTP request
- * off Nest's interceptor path (an rxjs pipeline per request).
- */
-export class ContextServerNats extends ServerNats {
-  override handleMessage(channel: string, natsMsg: { headers?: Pick<MsgHdrs, 'get'> }): Promise<unknown> {
-    const h = natsMsg.headers;
-    const ctx = contextFromHeaders((n) => h?.get(n) || undefined, randomUUID);
-    return RequestContext.run(ctx, () => super.handleMessage(channel, natsMsg));
-  }
-}
-
-/** `natsMicroserviceOptions` as a ContextServerNats strategy, for `app.connectMicroservice`. */
-export function natsMicroserviceStrategy(config: PlatformConfig, queue: string): CustomStrategy {
-  return { strategy: new ContextServerNats(natsMicroserviceOptions(config, queue).options ?? {}) };
-}
-
 /** NATS request/reply through @nestjs/microservices, with context headers and a validated answer. */
 @Injectable()
 export class NatsRpcClient implements OnApplicationShutdown {
@@ -212,12 +193,7 @@ export class NatsRpcClient implements OnApplicationShutdown {
   }
 }
 
-/**
- * Runs NATS request handlers inside the caller's request context (request id, workspace id). No
- * longer registered globally: `createApp` connects `ContextServerNats`, which does the same for
- * every message without putting HTTP routes on Nest's interceptor path. Kept for applications that
- * connect a plain NATS server themselves (`@UseInterceptors(RpcContextInterceptor)`).
- */
+/** Runs NATS request handlers inside the caller's request context (request id, workspace id). */
 @Injectable()
 export class RpcContextInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {

@@ -22,12 +22,6 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  /**
-   * Set by `createApp`, whose Express middleware records `httpDuration` for every request: then
-   * PlatformModule does not also mount `HttpMetricsMiddleware` (a Nest middleware on every route).
-   */
-  httpRecordedByApp = false;
-
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
