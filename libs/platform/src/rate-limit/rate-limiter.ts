@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { GATE_COMMAND, RedisService } from '../redis/redis';
+import { RedisService } from '../redis/redis';
 import { RevocationKeys } from '../auth/revocation';
 
 /**
@@ -52,7 +52,7 @@ export interface GateInput {
 @Injectable()
 export class RateLimiter {
   constructor(private readonly redis: RedisService) {
-    this.redis.client.defineCommand(GATE_COMMAND, { numberOfKeys: 4, lua: GATE_LUA });
+    this.redis.client.defineCommand('pmqGate', { numberOfKeys: 4, lua: GATE_LUA });
   }
 
   async gate(input: GateInput, windowMs = 60_000): Promise<GateResult> {

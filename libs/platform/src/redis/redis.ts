@@ -2,9 +2,6 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { Redis } from 'ioredis';
 import { PLATFORM_CONFIG, PlatformConfig } from '../config/config';
 
-/** Name of the rate limiter's Lua command on the shared client (see RateLimiter). */
-export const GATE_COMMAND = 'pmqGate';
-
 /** The shared ioredis client (rate limits, revocations, breaker counters). */
 @Injectable()
 export class RedisService implements OnApplicationShutdown {
@@ -15,9 +12,6 @@ export class RedisService implements OnApplicationShutdown {
     this.client = new Redis(config.REDIS_URL, {
       maxRetriesPerRequest: 2,
       enableAutoPipelining: true,
-      // The per-request rate-limit/revocation gate is written to the socket at once: requests
-      // arrive one per tick, so batching it would only add a Pipeline and a setImmediate hop.
-      autoPipeliningIgnoredCommands: [GATE_COMMAND],
       connectionName: config.SERVICE_NAME,
     });
     this.client.on('error', (err) => this.logger.warn(`redis: ${err.message}`));
