@@ -5,6 +5,7 @@ import {
   MiddlewareConsumer,
   Module,
   NestModule,
+  OnApplicationShutdown,
   OnModuleInit,
 } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
@@ -14,7 +15,7 @@ import { AccessTokenVerifierProvider } from './auth/token-verifier';
 import { loadPlatformConfig, PLATFORM_CONFIG, PlatformConfig } from './config/config';
 import { databaseHostProvider, DatabaseHost } from './database/database';
 import { ProblemFilter } from './errors/problem';
-import { createRootLogger, ROOT_LOGGER } from './logging/logger';
+import { createRootLogger, flushStdoutLogs, ROOT_LOGGER } from './logging/logger';
 import {
   connectNats,
   JetStreamService,
@@ -44,7 +45,7 @@ export interface PlatformModuleOptions {
  */
 @Global()
 @Module({})
-export class PlatformModule implements NestModule, OnModuleInit {
+export class PlatformModule implements NestModule, OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly health: HealthRegistry,
     private readonly redis: RedisService,
@@ -92,6 +93,11 @@ export class PlatformModule implements NestModule, OnModuleInit {
       if (this.nats.isClosed()) throw new Error('connection closed');
       await this.nats.flush();
     });
+  }
+
+  /** Batched log lines go out before the process ends (SIGTERM does not emit 'exit'). */
+  onApplicationShutdown(): void {
+    flushStdoutLogs();
   }
 
   configure(consumer: MiddlewareConsumer): void {

@@ -26,7 +26,7 @@ describe('http context and access log', () => {
       (req as unknown as { principal: object }).principal = { userId: 'u-1', workspaceId: 'ws-1' };
       RequestContext.set({ userId: 'u-1', workspaceId: 'ws-1' });
       logger.info('inside the handler');
-      res.json({ requestId: (req as unknown as { id: string }).id });
+      res.json({ requestId: RequestContext.get()?.requestId });
     });
     app.get('/boom', (_req, res) => {
       res.status(500).json({});

@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { ContextHeaders, contextFromHeaders, RequestContext, RequestContextData } from '../context/request-context';
+import { ContextHeaders, RequestContext, RequestContextData } from '../context/request-context';
+import { writeInfoLine } from './logger';
 
 const QUIET = /^\/(health|metrics)(\/|$)/;
 
-type LoggedRequest = Request & { id?: string; log?: Logger; principal?: { workspaceId: string; userId: string } };
+type LoggedRequest = Request & { principal?: { workspaceId: string; userId: string } };
+const json = JSON.stringify;
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return typeof v === 'string' && v.length <= 128 ? v : undefined;
+}
 
 /**
  * Express middlewares, mounted before Nest's router: the request context (request id from
@@ -15,9 +21,9 @@ type LoggedRequest = Request & { id?: string; log?: Logger; principal?: { worksp
  * The access line is written directly on the root logger when the response is done (finished, or
  * its connection closed first): `{req: {method, url}, res: {statusCode}, responseTime, requestId,
  * workspaceId, userId, msg: 'request completed' | 'request aborted' | 'request errored'}`, level
- * error for 5xx. (pino-http did the same with three child loggers per request; this costs one log
- * call.) `req.id` is the request id and `req.log` the root logger, whose lines carry the request
- * context anyway.
+ * error for 5xx. (pino-http did the same with three child loggers per request; this line is
+ * serialised here, in the root logger's format — see `writeInfoLine`.) Health probes and metric
+ * scrapes are not logged.
  */
 export function httpContextMiddlewares(logger: Logger): RequestHandler[] {
   // The access line's shape is fixed here (method, url, status, timing, ids; no headers, no bodies),
@@ -25,51 +31,58 @@ export function httpContextMiddlewares(logger: Logger): RequestHandler[] {
   // error object still go through the root logger and its redaction.
   const accessLogger = logger.child({}, { redact: [] });
   const context: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
-    const ctx = contextFromHeaders((n) => {
-      const v = req.headers[n];
-      return typeof v === 'string' && v.length <= 128 ? v : undefined;
-    }, randomUUID);
-    // a client may name its request, but never claims a workspace or user: the token does that
-    delete ctx.workspaceId;
-    delete ctx.userId;
-    res.setHeader(ContextHeaders.requestId, ctx.requestId);
+    // a client may name its request (and its run), but never claims a workspace or user: the
+    // token does that
+    const headers = req.headers;
+    const requestId = headerValue(headers[ContextHeaders.requestId]) || randomUUID();
+    const runId = headerValue(headers[ContextHeaders.runId]);
+    const ctx: RequestContextData = runId ? { requestId, runId } : { requestId };
+    res.setHeader(ContextHeaders.requestId, requestId);
     RequestContext.run(ctx, () => next());
   };
   const access: RequestHandler = (req: LoggedRequest, res: Response, next: NextFunction) => {
     const ctx: RequestContextData | undefined = RequestContext.get();
-    req.id ??= ctx?.requestId ?? randomUUID();
-    req.log ??= logger;
+    const requestId = ctx?.requestId ?? randomUUID();
     if (QUIET.test(req.url ?? '')) return next();
-    const started = Date.now();
+    const started = performance.now();
     const method = req.method;
     const url = req.originalUrl ?? req.url;
-    let logged = false;
-    const done = (err?: unknown) => {
-      if (logged) return;
-      logged = true;
-      res.off('close', done);
-      res.off('error', done);
+    let done = false;
+    const onDone = (err?: unknown) => {
+      if (done) return;
+      done = true;
+      const ms = performance.now() - started;
       const principal = req.principal;
-      const line: Record<string, unknown> = {
-        req: { method, url },
-        res: { statusCode: res.statusCode },
-        responseTime: Date.now() - started,
-        requestId: req.id,
-      };
       const workspaceId = principal?.workspaceId ?? ctx?.workspaceId;
       const userId = principal?.userId ?? ctx?.userId;
-      if (workspaceId) line['workspaceId'] = workspaceId;
-      if (userId) line['userId'] = userId;
-      if (err instanceof Error || res.statusCode >= 500) {
-        if (err instanceof Error) line['err'] = err;
-        logger.error(line, 'request errored');
-      } else {
-        accessLogger.info(line, !req.readableAborted && res.writableFinished ? 'request completed' : 'request aborted');
+      const runId = ctx?.runId;
+      const status = res.statusCode;
+      const responseTime = Math.round(ms);
+      const asObject = () => ({
+        requestId,
+        ...(workspaceId ? { workspaceId } : {}),
+        ...(userId ? { userId } : {}),
+        ...(runId ? { runId } : {}),
+        req: { method, url },
+        res: { statusCode: status },
+        responseTime,
+      });
+      if (err instanceof Error || status >= 500) {
+        logger.error({ ...asObject(), ...(err instanceof Error ? { err } : {}) }, 'request errored');
+        return;
       }
+      const msg = !req.readableAborted && res.writableFinished ? 'request completed' : 'request aborted';
+      const fields =
+        `"requestId":${json(requestId)}` +
+        (workspaceId ? `,"workspaceId":${json(workspaceId)}` : '') +
+        (userId ? `,"userId":${json(userId)}` : '') +
+        (runId ? `,"runId":${json(runId)}` : '') +
+        `,"req":{"method":${json(method)},"url":${json(url)}},"res":{"statusCode":${status}},"responseTime":${responseTime}`;
+      if (!writeInfoLine(logger, fields, msg)) accessLogger.info(asObject(), msg);
     };
     // a response emits 'close' once it is done, finished or not (Node ≥ 14)
-    res.on('close', done);
-    res.on('error', done);
+    res.on('close', onDone);
+    res.on('error', onDone);
     next();
   };
   return [context, access];
