@@ -23,7 +23,12 @@ export const RequestContext = {
   /** Adds fields to the current context (e.g. the workspace once the token is verified). */
   set(patch: Partial<RequestContextData>): void {
     const store = storage.getStore();
-    if (store) Object.assign(store, patch);
+    if (!store) return;
+    // the known fields one by one: stable object shapes, no generic Object.assign per request
+    if ('requestId' in patch) store.requestId = patch.requestId as string;
+    if ('workspaceId' in patch) store.workspaceId = patch.workspaceId;
+    if ('userId' in patch) store.userId = patch.userId;
+    if ('runId' in patch) store.runId = patch.runId;
   },
 };
 
