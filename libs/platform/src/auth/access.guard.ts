@@ -72,7 +72,8 @@ export class AccessGuard implements CanActivate {
       const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
       if (!match?.[1]) throw Problems.unauthorized('missing bearer access token');
       try {
-        principal = await this.verifier.get().verify(match[1]);
+        const verifier = this.verifier.get();
+        principal = verifier.verifyCached(match[1]) ?? (await verifier.verify(match[1]));
       } catch (e) {
         if (e instanceof InvalidTokenError) throw Problems.unauthorized(e.message, ProblemTypes.tokenInvalid);
         throw Problems.unavailable('token keys unavailable');

@@ -11,7 +11,7 @@ import type { MetricsService } from '../observability/metrics';
 import type { GateInput, GateResult, RateLimiter } from '../rate-limit/rate-limiter';
 import { AccessGuard } from './access.guard';
 import type { Principal } from './principal';
-import { AccessTokenVerifier, AccessTokenVerifierProvider, InvalidTokenError, VerifiedTokenCache } from './token-verifier';
+import { AccessTokenVerifier, AccessTokenVerifierProvider, InvalidTokenError, VERIFIED_TOKEN_MAX_AGE_MS, VerifiedTokenCache } from './token-verifier';
 
 type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
@@ -106,7 +106,9 @@ describe('AccessTokenVerifier', () => {
     const verifier = new AccessTokenVerifier(jwksUrl);
     const c = claims();
     const token = await sign(c, Math.floor(Date.now() / 1000) + 600);
+    expect(verifier.verifyCached(token)).toBeUndefined();
     const first = await verifier.verify(token);
+    expect(verifier.verifyCached(token)).toEqual(first);
     expect(first).toMatchObject({ userId: c.sub, workspaceId: c.workspaceId, workspaceRole: 'editor', sessionId: c.sid });
     expect(verifier.cache.size).toBe(1);
     const second = await verifier.verify(token);
@@ -140,8 +142,22 @@ describe('AccessTokenVerifier', () => {
     const token = await sign(claims(), exp);
     await expect(verifier.verify(token)).resolves.toBeDefined();
     await new Promise((ok) => setTimeout(ok, Math.max(0, exp * 1000 - Date.now()) + 20));
+    expect(verifier.verifyCached(token)).toBeUndefined();
     await expect(verifier.verify(token)).rejects.toThrow('access token expired');
     expect(verifier.cache.size).toBe(0);
+  });
+
+  it('verifies a long-lived token again after VERIFIED_TOKEN_MAX_AGE_MS', async () => {
+    let now = Date.now();
+    const verifier = new AccessTokenVerifier(jwksUrl, { now: () => now });
+    const token = await sign(claims(), Math.floor(Date.now() / 1000) + 600);
+    await verifier.verify(token);
+    now += VERIFIED_TOKEN_MAX_AGE_MS - 1;
+    expect(verifier.verifyCached(token)).toBeDefined();
+    now += 1;
+    expect(verifier.verifyCached(token)).toBeUndefined();
+    await expect(verifier.verify(token)).resolves.toBeDefined(); // still valid: verified and cached again
+    expect(verifier.verifyCached(token)).toBeDefined();
   });
 
   it('keeps at most cacheMaxEntries tokens', async () => {

@@ -10,10 +10,14 @@ import type { Principal } from './principal';
 
 export class InvalidTokenError extends Error {}
 
+/** A verified token is verified again after at most this long, even if it expires later. */
+export const VERIFIED_TOKEN_MAX_AGE_MS = 60_000;
+
 /**
  * Principals of tokens that passed verification, by the token's exact string, until the token's
- * own `exp` (then it is verified again, and jose refuses it as expired). Bounded, least recently
- * used first out. Only successful verifications are kept, and nothing about revocation is cached
+ * own `exp` (then it is verified again, and jose refuses it as expired) and for at most
+ * VERIFIED_TOKEN_MAX_AGE_MS (so a key withdrawn from the JWKS stops being honoured within a minute
+ * of the JWKS cache noticing). Bounded, least recently used first out. Only successful verifications are kept, and nothing about revocation is cached
  * here: the guard checks a cached token's session and user against Redis on every request, like a
  * freshly verified one.
  */
@@ -76,17 +80,25 @@ export class AccessTokenVerifier {
   private readonly keys: JWTVerifyGetKey;
   /** Verified tokens (signature, algorithm, issuer, audience, claims) until their `exp`. */
   readonly cache: VerifiedTokenCache;
+  private readonly now: () => number;
 
   constructor(jwksUrl: string | URL, options: { cacheMaxEntries?: number; now?: () => number } = {}) {
     this.keys = createRemoteJWKSet(new URL(jwksUrl), { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000, timeoutDuration: 5000 });
-    this.cache = new VerifiedTokenCache(options.cacheMaxEntries ?? 10_000, options.now ?? Date.now);
+    this.now = options.now ?? Date.now;
+    this.cache = new VerifiedTokenCache(options.cacheMaxEntries ?? 10_000, this.now);
+  }
+
+  /** The principal of a token verified before and not yet expired, without waiting; else undefined. */
+  verifyCached(token: string): Principal | undefined {
+    const cached = this.cache.get(token);
+    return cached ? copyOf(cached) : undefined;
   }
 
   async verify(token: string): Promise<Principal> {
     const cached = this.cache.get(token);
     if (cached) return copyOf(cached);
     const { principal, expiresAtMs } = await this.verifyUncached(token);
-    this.cache.set(token, principal, expiresAtMs);
+    this.cache.set(token, principal, Math.min(expiresAtMs, this.now() + VERIFIED_TOKEN_MAX_AGE_MS));
     return copyOf(principal);
   }
 
