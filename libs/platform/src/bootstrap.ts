@@ -9,7 +9,9 @@ import { toProblem } from './errors/problem';
 import { PLATFORM_CONFIG, PlatformConfig } from './config/config';
 import { httpContextMiddlewares } from './logging/http-logging';
 import { createRootLogger, PinoNestLogger, ROOT_LOGGER } from './logging/logger';
-import { natsMicroserviceOptions } from './nats/nats';
+import { natsMicroserviceOptions, natsMicroserviceStrategy } from './nats/nats';
+import { MetricsService } from './observability/metrics';
+import { PLATFORM_OPTIONS, PlatformModuleOptions } from './platform.module';
 
 export interface CreateAppOptions {
   title: string;
@@ -38,7 +40,9 @@ export async function createApp(rootModule: Type<unknown> | ReturnType<() => obj
   app.useLogger(new PinoNestLogger(logger));
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
   app.disable('x-powered-by');
-  for (const mw of httpContextMiddlewares(logger)) app.use(mw);
+  const platform = app.get<PlatformModuleOptions>(PLATFORM_OPTIONS);
+  const httpMetrics = platform.httpMetrics === 'access-log' ? app.get(MetricsService) : undefined;
+  for (const mw of httpContextMiddlewares(logger, httpMetrics)) app.use(mw);
   app.useBodyParser('json', { limit: '1mb' });
   app.use(bodyParserErrors);
   options.configure?.(app);
@@ -51,7 +55,11 @@ export async function createApp(rootModule: Type<unknown> | ReturnType<() => obj
   });
   if (config.SWAGGER_ENABLED) setupOpenApi(app, options.title);
   if (options.rpcQueue) {
-    app.connectMicroservice(natsMicroserviceOptions(config, options.rpcQueue), { inheritAppConfig: true });
+    const nats =
+      platform.rpcContext === 'server'
+        ? natsMicroserviceStrategy(config, options.rpcQueue) // handlers run in the caller's context
+        : natsMicroserviceOptions(config, options.rpcQueue); // RpcContextInterceptor does that
+    app.connectMicroservice(nats, { inheritAppConfig: true });
     await app.startAllMicroservices();
   }
   app.enableShutdownHooks();

@@ -36,7 +36,24 @@ export const PLATFORM_ENV = Symbol('PLATFORM_ENV');
 export interface PlatformModuleOptions {
   /** Defaults to process.env; tests pass their own. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Where NATS handlers get their request context. 'interceptor' (default): a global Nest
+   * interceptor, which also puts every HTTP route on Nest's interceptor path (an rxjs pipeline per
+   * request). 'server': `createApp` connects ContextServerNats, which sets it for every message,
+   * and HTTP routes have no global interceptor. Only for applications made by `createApp`.
+   */
+  rpcContext?: 'interceptor' | 'server';
+  /**
+   * How `http_server_request_duration_seconds` is recorded. 'middleware' (default): a Nest
+   * middleware on every route. 'access-log': `createApp`'s access-log middleware records it when
+   * the response is done (same metric and labels; also counts requests refused by the body parser;
+   * no extra router layers). Only for applications made by `createApp`.
+   */
+  httpMetrics?: 'middleware' | 'access-log';
 }
+
+/** The PlatformModuleOptions in effect (`createApp` reads them). */
+export const PLATFORM_OPTIONS = Symbol('PLATFORM_OPTIONS');
 
 /**
  * Everything a service stands on, once per process: configuration, logging, Redis, NATS +
@@ -50,6 +67,7 @@ export class PlatformModule implements NestModule, OnModuleInit, OnApplicationSh
     private readonly health: HealthRegistry,
     private readonly redis: RedisService,
     @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
+    @Inject(PLATFORM_OPTIONS) private readonly options: PlatformModuleOptions,
   ) {}
 
   static forRoot(options: PlatformModuleOptions = {}): DynamicModule {
@@ -57,6 +75,7 @@ export class PlatformModule implements NestModule, OnModuleInit, OnApplicationSh
     const config = loadPlatformConfig(env);
     const shared = [
       { provide: PLATFORM_ENV, useValue: env },
+      { provide: PLATFORM_OPTIONS, useValue: { ...options, env } },
       { provide: PLATFORM_CONFIG, useValue: config },
       {
         provide: ROOT_LOGGER,
@@ -81,7 +100,7 @@ export class PlatformModule implements NestModule, OnModuleInit, OnApplicationSh
         ...shared,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
-        { provide: APP_INTERCEPTOR, useClass: RpcContextInterceptor },
+        ...(options.rpcContext === 'server' ? [] : [{ provide: APP_INTERCEPTOR, useClass: RpcContextInterceptor }]),
       ],
       exports: [...shared.map((p) => ('provide' in p ? p.provide : p)), DatabaseHost],
     };
@@ -101,6 +120,6 @@ export class PlatformModule implements NestModule, OnModuleInit, OnApplicationSh
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
+    if (this.options.httpMetrics !== 'access-log') consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
   }
 }

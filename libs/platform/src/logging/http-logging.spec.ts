@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { RequestContext } from '../context/request-context';
+import { MetricsService } from '../observability/metrics';
 import { httpContextMiddlewares } from './http-logging';
 import { createRootLogger } from './logger';
 
@@ -10,6 +11,7 @@ describe('http context and access log', () => {
   const lines: Record<string, unknown>[] = [];
   let server: Server;
   let base: string;
+  const metrics = new MetricsService();
 
   beforeAll(async () => {
     const destination = new Writable({
@@ -20,7 +22,7 @@ describe('http context and access log', () => {
     });
     const logger = createRootLogger({ destination, service: 'test' });
     const app = express();
-    for (const mw of httpContextMiddlewares(logger)) app.use(mw);
+    for (const mw of httpContextMiddlewares(logger, metrics)) app.use(mw);
     app.get('/me', (req, res) => {
       // what the guard does once the token is verified
       (req as unknown as { principal: object }).principal = { userId: 'u-1', workspaceId: 'ws-1' };
@@ -79,5 +81,16 @@ describe('http context and access log', () => {
     await fetch(`${base}/health/live`);
     await settle();
     expect(lines).toHaveLength(0);
+  });
+
+  it('records request durations by method, route pattern and status, probes included', async () => {
+    await fetch(`${base}/me?x=2`);
+    await fetch(`${base}/health/live`);
+    await fetch(`${base}/nowhere/123`);
+    await settle();
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/http_server_request_duration_seconds_count\{method="GET",route="\/me",status="200"\} [1-9]/);
+    expect(text).toMatch(/http_server_request_duration_seconds_count\{method="GET",route="\/health\/live",status="200"\} [1-9]/);
+    expect(text).toMatch(/http_server_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\} 1/);
   });
 });

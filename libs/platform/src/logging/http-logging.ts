@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { ContextHeaders, RequestContext, RequestContextData } from '../context/request-context';
+import type { MetricsService } from '../observability/metrics';
 import { writeInfoLine } from './logger';
 
 const QUIET = /^\/(health|metrics)(\/|$)/;
@@ -24,8 +25,12 @@ function headerValue(v: string | string[] | undefined): string | undefined {
  * error for 5xx. (pino-http did the same with three child loggers per request; this line is
  * serialised here, in the root logger's format — see `writeInfoLine`.) Health probes and metric
  * scrapes are not logged.
+ *
+ * With `metrics` (PlatformModule `httpMetrics: 'access-log'`), the same hook records
+ * `http_server_request_duration_seconds` for every request, probes and scrapes included, by method,
+ * matched route pattern and status (what HttpMetricsMiddleware records otherwise).
  */
-export function httpContextMiddlewares(logger: Logger): RequestHandler[] {
+export function httpContextMiddlewares(logger: Logger, metrics?: MetricsService): RequestHandler[] {
   // The access line's shape is fixed here (method, url, status, timing, ids; no headers, no bodies),
   // so the root logger's redaction paths can never match it: skip that per-line work. Lines with an
   // error object still go through the root logger and its redaction.
@@ -43,7 +48,8 @@ export function httpContextMiddlewares(logger: Logger): RequestHandler[] {
   const access: RequestHandler = (req: LoggedRequest, res: Response, next: NextFunction) => {
     const ctx: RequestContextData | undefined = RequestContext.get();
     const requestId = ctx?.requestId ?? randomUUID();
-    if (QUIET.test(req.url ?? '')) return next();
+    const quiet = QUIET.test(req.url ?? '');
+    if (quiet && !metrics) return next();
     const started = performance.now();
     const method = req.method;
     const url = req.originalUrl ?? req.url;
@@ -52,6 +58,15 @@ export function httpContextMiddlewares(logger: Logger): RequestHandler[] {
       if (done) return;
       done = true;
       const ms = performance.now() - started;
+      if (metrics) {
+        // the matched route pattern, never the raw URL (ids would explode the label set)
+        const route = (req.route as { path?: string } | undefined)?.path;
+        metrics.httpDuration.observe(
+          { method, route: route === undefined ? 'unmatched' : `${req.baseUrl ?? ''}${route}`, status: String(res.statusCode) },
+          ms / 1000,
+        );
+      }
+      if (quiet) return;
       const principal = req.principal;
       const workspaceId = principal?.workspaceId ?? ctx?.workspaceId;
       const userId = principal?.userId ?? ctx?.userId;

@@ -7,7 +7,7 @@ import {
   NestInterceptor,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { ClientNats, NatsContext, NatsOptions, NatsRecordBuilder, Transport } from '@nestjs/microservices';
+import { ClientNats, CustomStrategy, NatsContext, NatsOptions, NatsRecordBuilder, ServerNats, Transport } from '@nestjs/microservices';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -171,6 +171,26 @@ export function natsMicroserviceOptions(config: PlatformConfig, queue: string): 
   return { transport: Transport.NATS, options: { servers: [config.NATS_URL], queue, name: `${config.SERVICE_NAME}-rpc` } };
 }
 
+/**
+ * A NATS request/reply (and event) server that handles every message inside the caller's request
+ * context (request id, workspace id, … from its headers), as RpcContextInterceptor does. `createApp`
+ * connects it for applications whose PlatformModule says `rpcContext: 'server'`: establishing the
+ * context here, around Nest's RPC pipeline, instead of in a global interceptor keeps every HTTP
+ * request off Nest's interceptor path (an rxjs pipeline per request).
+ */
+export class ContextServerNats extends ServerNats {
+  override handleMessage(channel: string, natsMsg: { headers?: Pick<MsgHdrs, 'get'> }): Promise<unknown> {
+    const h = natsMsg.headers;
+    const ctx = contextFromHeaders((n) => h?.get(n) || undefined, randomUUID);
+    return RequestContext.run(ctx, () => super.handleMessage(channel, natsMsg));
+  }
+}
+
+/** `natsMicroserviceOptions` as a ContextServerNats strategy, for `app.connectMicroservice`. */
+export function natsMicroserviceStrategy(config: PlatformConfig, queue: string): CustomStrategy {
+  return { strategy: new ContextServerNats(natsMicroserviceOptions(config, queue).options ?? {}) };
+}
+
 /** NATS request/reply through @nestjs/microservices, with context headers and a validated answer. */
 @Injectable()
 export class NatsRpcClient implements OnApplicationShutdown {
@@ -193,7 +213,11 @@ export class NatsRpcClient implements OnApplicationShutdown {
   }
 }
 
-/** Runs NATS request handlers inside the caller's request context (request id, workspace id). */
+/**
+ * Runs NATS request handlers inside the caller's request context (request id, workspace id).
+ * Registered globally by PlatformModule unless it is given `rpcContext: 'server'` (then createApp's
+ * ContextServerNats does the same).
+ */
 @Injectable()
 export class RpcContextInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
