@@ -7,6 +7,11 @@
  *     flow of its agent calls, the worker and the completion back), the human-approval wait
  *     excepted. Baseline: a bare BullMQ round trip (add → worker → `completed` event) on the same
  *     Redis, measured in the same run.
+ *     Then (a) again with orchestration on a real PostgreSQL server (a throw-away cluster of the
+ *     newest installed server binaries, default durability; identity and content stay on the
+ *     embedded Postgres, which holds pgvector) and BullMQ measured again: the embedded server runs
+ *     every statement of every connection in one WASM session, production runs PostgreSQL ≥ 15.
+ *     Skipped, with the reason printed, when no server binaries are installed.
  * (b) Throughput: 1,000 concurrent runs with 200 ms simulated agents, approved as soon as they ask:
  *     completed runs per second, and the peak resident memory (VmHWM) of every process.
  *
@@ -22,8 +27,10 @@ import {
 } from '@postmagiq/contracts';
 import { redisConnectionOptions } from '@postmagiq/platform';
 import { Queue, QueueEvents, Worker } from 'bullmq';
+import { Client } from 'pg';
 // The process-stack kit is shared with tools/chaos: both drive the same distributed stack.
 import { peakRssMb, Stack, waitUntil, type DemoAccount } from '@postmagiq/chaos';
+import { startPostgresServer, type PostgresServer } from './postgres-server';
 
 const TRANSITION_RUNS = Number(process.env['BENCH_TRANSITION_RUNS'] ?? 30);
 const ROUNDTRIPS = Number(process.env['BENCH_BULLMQ_ROUNDTRIPS'] ?? 500);
@@ -230,6 +237,131 @@ async function bullmqRoundTrips(redisUrl: string, count: number): Promise<number
   }
 }
 
+/** Part (a) on the stack as it is: transition gaps, their breakdown, bare BullMQ round trips. */
+interface TransitionFigures {
+  gaps: Array<{ type: string; ms: number }>;
+  parts: Breakdown[];
+  bullmqMs: number[];
+}
+
+async function measureTransitions(
+  stack: Stack,
+  account: DemoAccount,
+  watcher: RunWatcher,
+  label: string,
+): Promise<TransitionFigures> {
+  log(
+    `(a) ${label}: ${TRANSITION_RUNS} runs one at a time with zero-latency simulated agents (after 3 warm-up runs)`,
+  );
+  for (let i = 0; i < 3; i++) await timedRun(stack, account, watcher);
+  const gaps: Array<{ type: string; ms: number }> = [];
+  const parts: Breakdown[] = [];
+  for (let i = 0; i < TRANSITION_RUNS; i++)
+    gaps.push(...(await timedRun(stack, account, watcher, parts)));
+  log(`(a) ${label}: bare BullMQ, ${ROUNDTRIPS} round trips on the same Redis`);
+  const bullmqMs = await bullmqRoundTrips(stack.redisUrl, ROUNDTRIPS);
+  return { gaps, parts, bullmqMs };
+}
+
+/** The JSON figures of part (a). */
+function summary(f: TransitionFigures) {
+  const transitionMs = f.gaps.map((g) => g.ms);
+  const transitionP50Ms = round(percentile(transitionMs, 50));
+  const bullmqP50Ms = round(percentile(f.bullmqMs, 50), 2);
+  return {
+    transitionP50Ms,
+    transitionP99Ms: round(percentile(transitionMs, 99)),
+    bullmqP50Ms,
+    bullmqP99Ms: round(percentile(f.bullmqMs, 99), 2),
+    ratio: round(transitionP50Ms / bullmqP50Ms, 2),
+  };
+}
+
+/** The table rows of part (a). */
+function transitionRows(title: string, f: TransitionFigures): [string, string][] {
+  const s = summary(f);
+  const byType = new Map<string, number[]>();
+  for (const g of f.gaps) byType.set(g.type, [...(byType.get(g.type) ?? []), g.ms]);
+  return [
+    [title, `${f.gaps.length} transitions over ${TRANSITION_RUNS} runs (zero-latency agents)`],
+    ['    transition p50 / p99', `${s.transitionP50Ms} / ${s.transitionP99Ms} ms`],
+    ...[...byType].map(([type, ms]): [string, string] => [
+      `      leaving a ${type} state, p50`,
+      `${round(percentile(ms, 50))} ms (${ms.length})`,
+    ]),
+    ...(['dispatch', 'queueWait', 'worker', 'parentWake', 'step'] as const).map(
+      (k): [string, string] => [
+        `      in an agent state: ${k}, p50`,
+        `${round(
+          percentile(
+            f.parts.map((p) => p[k]),
+            50,
+          ),
+        )} ms`,
+      ],
+    ),
+    [
+      '    bare BullMQ round trip p50 / p99',
+      `${s.bullmqP50Ms} / ${s.bullmqP99Ms} ms (${f.bullmqMs.length})`,
+    ],
+    ['    ratio transition p50 / BullMQ p50', `${s.ratio} (target ≤ 3)`],
+  ];
+}
+
+/** Rows of orchestration's runs table (its schema is `orchestration`) in the database at `url`. */
+async function countRuns(url: string): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM orchestration.runs',
+    );
+    return rows[0]?.n ?? 0;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Part (a) again with orchestration on a throw-away PostgreSQL server, then orchestration back on
+ * the embedded Postgres and the server gone; the reason instead when no server could be started.
+ */
+async function measureOnServerPostgres(
+  stack: Stack,
+  account: DemoAccount,
+  watcher: RunWatcher,
+): Promise<{ figures: TransitionFigures; version: string } | { skipped: string }> {
+  let server: PostgresServer;
+  try {
+    log('(a) starting a throw-away PostgreSQL server');
+    server = await startPostgresServer();
+  } catch (e) {
+    const skipped = (e as Error).message;
+    log(`(a) server-Postgres measurement SKIPPED: ${skipped}`);
+    return { skipped: skipped.split('\n')[0] ?? skipped };
+  }
+  try {
+    log(`(a) restarting orchestration on ${server.version}`);
+    await stack.setOrchestrationDatabase(server.url);
+    try {
+      const figures = await measureTransitions(stack, account, watcher, 'server PostgreSQL');
+      // the runs must be in the server's database, not the embedded one
+      const runs = await countRuns(server.url);
+      if (runs < TRANSITION_RUNS + 3)
+        throw new Error(
+          `orchestration wrote ${runs} runs to the PostgreSQL server, not ${TRANSITION_RUNS + 3}`,
+        );
+      log(`(a) server PostgreSQL: ${runs} runs in its orchestration.runs`);
+      return { figures, version: server.version };
+    } finally {
+      log('(a) restarting orchestration on the embedded Postgres');
+      await stack.setOrchestrationDatabase(undefined);
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const stack = await Stack.start(
     {
@@ -248,18 +380,9 @@ async function main(): Promise<void> {
     const worker = stack.workers[0];
     if (!orchestration || !worker) throw new Error('stack without orchestration or worker');
 
-    // ---- (a) transitions, one run at a time, zero-latency agents
-    log(
-      `(a) ${TRANSITION_RUNS} runs one at a time with zero-latency simulated agents (after 3 warm-up runs)`,
-    );
-    for (let i = 0; i < 3; i++) await timedRun(stack, account, watcher);
-    const gaps: Array<{ type: string; ms: number }> = [];
-    const parts: Breakdown[] = [];
-    for (let i = 0; i < TRANSITION_RUNS; i++)
-      gaps.push(...(await timedRun(stack, account, watcher, parts)));
-    const transitionMs = gaps.map((g) => g.ms);
-    log(`(a) bare BullMQ: ${ROUNDTRIPS} round trips on the same Redis`);
-    const bullmqMs = await bullmqRoundTrips(stack.redisUrl, ROUNDTRIPS);
+    // ---- (a) transitions, one run at a time, zero-latency agents: embedded, then server Postgres
+    const embedded = await measureTransitions(stack, account, watcher, 'embedded Postgres');
+    const server = await measureOnServerPostgres(stack, account, watcher);
 
     // ---- (b) throughput: N concurrent runs, 200 ms agents, approved when they ask
     log(`(b) ${CONCURRENT_RUNS} concurrent runs with ${AGENT_LATENCY_MS} ms simulated agents`);
@@ -319,41 +442,25 @@ async function main(): Promise<void> {
     ];
     const peakRssMbByProcess = Object.fromEntries(processes.map((p) => [p.name, p.rss]));
 
-    const transitionP50Ms = round(percentile(transitionMs, 50));
-    const transitionP99Ms = round(percentile(transitionMs, 99));
-    const bullmqP50Ms = round(percentile(bullmqMs, 50), 2);
-    const bullmqP99Ms = round(percentile(bullmqMs, 99), 2);
-    const byType = new Map<string, number[]>();
-    for (const g of gaps) byType.set(g.type, [...(byType.get(g.type) ?? []), g.ms]);
-
+    const e = summary(embedded);
+    const s = 'figures' in server ? summary(server.figures) : undefined;
+    const skipReason = 'skipped' in server ? server.skipped : '';
+    const serverRows: [string, string][] =
+      'figures' in server
+        ? transitionRows(
+            `(a) orchestration on ${server.version.replace(/ \(.*$/, '')}`,
+            server.figures,
+          )
+        : [['(a) orchestration on a PostgreSQL server', `skipped: ${server.skipped}`]];
     const rows: [string, string][] = [
+      ...transitionRows('(a) embedded Postgres (PGlite), every service', embedded),
+      ...serverRows,
       [
-        '(a) transitions measured',
-        `${transitionMs.length} over ${TRANSITION_RUNS} runs (zero-latency agents)`,
-      ],
-      ['    transition p50 / p99', `${transitionP50Ms} / ${transitionP99Ms} ms`],
-      ...[...byType].map(([type, ms]): [string, string] => [
-        `      leaving a ${type} state, p50`,
-        `${round(percentile(ms, 50))} ms (${ms.length})`,
-      ]),
-      ...(['dispatch', 'queueWait', 'worker', 'parentWake', 'step'] as const).map(
-        (k): [string, string] => [
-          `      in an agent state: ${k}, p50`,
-          `${round(
-            percentile(
-              parts.map((p) => p[k]),
-              50,
-            ),
-          )} ms`,
-        ],
-      ),
-      [
-        '    bare BullMQ round trip p50 / p99',
-        `${bullmqP50Ms} / ${bullmqP99Ms} ms (${bullmqMs.length})`,
-      ],
-      [
-        '    ratio transition p50 / BullMQ p50',
-        `${round(transitionP50Ms / bullmqP50Ms, 2)} (target ≤ 3)`,
+        '(a) transition p50 / p99, side by side',
+        `embedded ${e.transitionP50Ms} / ${e.transitionP99Ms} ms` +
+          (s
+            ? `, server PostgreSQL ${s.transitionP50Ms} / ${s.transitionP99Ms} ms (BullMQ p50 ${e.bullmqP50Ms} / ${s.bullmqP50Ms} ms)`
+            : ', server PostgreSQL skipped'),
       ],
       [
         '(b) concurrent runs',
@@ -373,12 +480,20 @@ async function main(): Promise<void> {
     for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
     console.log(
       JSON.stringify({
-        transitionP50Ms,
-        transitionP99Ms,
-        bullmqP50Ms,
-        ratio: round(transitionP50Ms / bullmqP50Ms, 2),
+        transitionP50Ms: e.transitionP50Ms,
+        transitionP99Ms: e.transitionP99Ms,
+        bullmqP50Ms: e.bullmqP50Ms,
+        ratio: e.ratio,
         runsPerSec,
         peakRssMb: peakRssMbByProcess,
+        serverPostgres: s
+          ? {
+              transitionP50Ms: s.transitionP50Ms,
+              transitionP99Ms: s.transitionP99Ms,
+              bullmqP50Ms: s.bullmqP50Ms,
+              ratio: s.ratio,
+            }
+          : { skipped: skipReason },
       }),
     );
   } finally {

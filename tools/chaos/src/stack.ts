@@ -207,6 +207,11 @@ export interface StackOptions {
   /** Extra environment for orchestration and worker processes (lock and sweep timings). */
   orchestrationEnv?: Record<string, string>;
   workerEnv?: Record<string, string>;
+  /**
+   * DATABASE_URL of the orchestration processes only (e.g. a real PostgreSQL server); unset, they
+   * share the embedded Postgres with identity and content.
+   */
+  orchestrationDatabaseUrl?: string;
 }
 
 export interface DemoAccount {
@@ -225,6 +230,8 @@ export class Stack {
   content!: ServiceProcess;
   /** The embedded Postgres process (for its peak memory). */
   postgresPid: number | undefined;
+  /** The embedded Postgres (identity, content, and orchestration unless told otherwise). */
+  postgresUrl = '';
   private infra: Managed[] = [];
   private readonly dir = mkdtempSync(join(tmpdir(), 'pmq-stack-'));
   private tokens?: TokenPair;
@@ -269,6 +276,7 @@ export class Stack {
     const [redis, nats, pg] = this.infra as [Managed, Managed, Managed];
     this.postgresPid = childPid('embedded-postgres.main.ts');
     this.redisUrl = redis.url;
+    this.postgresUrl = pg.url;
     this.nc = await connectNats({ servers: nats.url, name: 'stack-driver' });
     const common = {
       REDIS_URL: redis.url,
@@ -290,7 +298,12 @@ export class Stack {
     say('starting content');
     await this.content.start();
 
-    const orchestrationEnv = { ...common, IDENTITY_JWKS_URL: jwks, ...options.orchestrationEnv };
+    const orchestrationEnv = {
+      ...common,
+      DATABASE_URL: options.orchestrationDatabaseUrl ?? pg.url,
+      IDENTITY_JWKS_URL: jwks,
+      ...options.orchestrationEnv,
+    };
     for (let i = 0; i < options.orchestrationReplicas; i++) {
       this.orchestration.push(
         await this.add(
@@ -335,6 +348,20 @@ export class Stack {
     const p = new ServiceProcess(name, kind, entry, env, await freePort(), this.dir);
     this.processes.push(p);
     return p;
+  }
+
+  /**
+   * Moves orchestration to another database: every replica is stopped first (so no two replicas
+   * work on different databases), then each is started again, one at a time, with `databaseUrl`
+   * as its DATABASE_URL (the embedded Postgres when undefined); a fresh database gets its schema
+   * from the first replica's migrations. Runs in flight stay behind in the old database.
+   */
+  async setOrchestrationDatabase(databaseUrl?: string): Promise<void> {
+    await Promise.all(this.orchestration.map((p) => p.stop()));
+    for (const p of this.orchestration) {
+      p.setEnv({ DATABASE_URL: databaseUrl ?? this.postgresUrl });
+      await p.start();
+    }
   }
 
   /** A registered demo user (owner of its workspace) and one story entry to run workflows for. */
