@@ -52,8 +52,8 @@ export class AgentDispatcher implements OnApplicationShutdown {
   }
 
   /**
-   * Enqueues the calls of (run, seq) and records that they are on their queues. `known` are the
-   * rows the step just wrote (saves a read); the sweep passes none and reads them.
+   * Enqueues the calls of (run, seq). `known` are the rows the step just wrote (saves a read); the
+   * sweep passes none and reads them.
    */
   async dispatch(runId: string, seq: number, known?: readonly AgentCallEntity[]): Promise<void> {
     const calls =
@@ -82,6 +82,14 @@ export class AgentDispatcher implements OnApplicationShutdown {
       await marks.exec();
     }
     await this.flows.add(flow);
+  }
+
+  /**
+   * Records that (run, seq) is on its queues. Not part of `dispatch`: the step that settles the
+   * visit records it in its own write (RunStep.noteDispatched); the recovery sweep calls this for
+   * visits that outlast its grace period, after checking or re-adding their jobs.
+   */
+  async markDispatched(runId: string, seq: number): Promise<void> {
     await this.ds
       .createQueryBuilder()
       .update(RunEntity)

@@ -19,7 +19,8 @@ import { StepProcessor } from './step.processor';
 /**
  * Finishes what a crash left between two steps, at boot and then every ORCHESTRATION_SWEEP_INTERVAL_MS
  * on every replica (everything it does is idempotent):
- *  1. a committed visit whose jobs were never enqueued (`dispatched_seq < seq`) is dispatched;
+ *  1. a visit not yet known to be dispatched (`dispatched_seq < seq`: steps record it lazily, see
+ *     RunStep.noteDispatched) is dispatched unless its step job exists, then marked;
  *  2. a visit whose calls are all recorded but which nobody decided is settled;
  *  3. a visit whose step job is gone or failed for good gets it back (re-added or retried).
  */
@@ -71,8 +72,12 @@ export class RecoveryService implements OnApplicationBootstrap, OnModuleDestroy 
     );
     for (const run of undispatched) {
       if (this.stopped) return;
-      this.logger.warn(`run ${run.id}: seq ${run.seq} was never dispatched; dispatching now`);
-      await this.dispatcher.dispatch(run.id, run.seq);
+      // a visit still waiting for its calls has its step job (steps record dispatch lazily)
+      if (!(await this.dispatcher.steps.getJob(stepJobId(run.id, run.seq)))) {
+        this.logger.warn(`run ${run.id}: seq ${run.seq} was never dispatched; dispatching now`);
+        await this.dispatcher.dispatch(run.id, run.seq);
+      }
+      await this.dispatcher.markDispatched(run.id, run.seq);
     }
 
     const waiting: Array<{ id: string; seq: number; queued: number }> = await this.ds.query(

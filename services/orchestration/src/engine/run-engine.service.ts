@@ -117,13 +117,10 @@ export class RunEngine {
       startedBy: p.userId,
       at: now.toISOString(),
     };
-    const step = await this.ds.transaction(async (m) => {
-      await m.insert(RunEntity, run as never);
-      const s = new RunStep(m, run, this.deps());
-      await s.begin(started);
-      await s.flush();
-      return s;
-    });
+    // one statement inserts the run with its first steps: atomic without a transaction
+    const step = new RunStep(this.ds.manager, run, this.deps(), true);
+    await step.begin(started);
+    await step.flush();
     await this.afterCommit(step);
     return step.run;
   }
@@ -136,6 +133,7 @@ export class RunEngine {
     failures: Record<string, string>,
   ): Promise<void> {
     await this.step(runId, null, async (step, m) => {
+      step.noteDispatched(seq);
       const calls = await this.callsOf(m, runId, seq);
       for (const call of calls) {
         if (call.status !== 'queued') continue;
@@ -158,6 +156,7 @@ export class RunEngine {
     });
     if (!row || !row.early || row.status !== 'queued') return;
     await this.step(row.runId, null, async (step, m) => {
+      step.noteDispatched(row.seq);
       const calls = await this.callsOf(m, row.runId, row.seq);
       const call = calls.find((c) => c.callId === callId);
       if (call) await step.recordCall(call, outcome);
@@ -167,9 +166,10 @@ export class RunEngine {
 
   /** Settles a visit whose calls are all recorded but which nobody decided (a step job lost in a crash). */
   async resettle(runId: string, seq: number): Promise<void> {
-    await this.step(runId, null, async (step, m) =>
-      step.settle(seq, await this.callsOf(m, runId, seq)),
-    );
+    await this.step(runId, null, async (step, m) => {
+      step.noteDispatched(seq);
+      await step.settle(seq, await this.callsOf(m, runId, seq));
+    });
   }
 
   async decide(p: Principal, runId: string, response: ApprovalResponse): Promise<RunEntity> {

@@ -43,7 +43,6 @@ import {
 } from '@postmagiq/workflow-engine';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import {
   BreakerRunMissingError,
   RedisBreakerCounterStore,
@@ -57,6 +56,7 @@ import {
   RunEventEntity,
   TransitionEntity,
 } from '../entities';
+import { StepWrites } from './step-writes';
 
 /** What a step needs besides the database: the breaker, the gates, which backends have keys, a clock. */
 export interface StepDeps {
@@ -88,14 +88,21 @@ export class RunStep {
   dispatchSeq: number | null = null;
   private readonly transitionRows: TransitionEntity[] = [];
   private readonly callRows: AgentCallEntity[] = [];
+  /** Calls of earlier steps this one recorded (updated in `flush`). */
+  private readonly recordedCalls: AgentCallEntity[] = [];
   private readonly approvalRows: ApprovalEntity[] = [];
   private readonly outboxRows: OutboxEntity[] = [];
   private readonly limits: ResolvedLimits;
 
+  /**
+   * @param isNew the run row does not exist yet: `flush` inserts it (with everything else) instead
+   *   of updating it, so starting a run is one statement and needs no transaction.
+   */
   constructor(
     private readonly m: EntityManager,
     readonly run: RunEntity,
     private readonly deps: StepDeps,
+    private readonly isNew = false,
   ) {
     this.limits = resolveLimits(run.definition.limits);
   }
@@ -118,7 +125,7 @@ export class RunStep {
 
   /** Records a finished agent call once; its cost goes to the breaker (keyed by call id) and the totals. */
   async recordCall(call: AgentCallEntity, outcome: CallOutcome): Promise<boolean> {
-    if (call.status !== 'queued') return false;
+    if (call.status !== 'queued' || this.recordedCalls.includes(call)) return false;
     const result = this.checkedResult(call, outcome);
     call.status = result.error === null ? 'succeeded' : 'failed';
     call.backend = result.backend;
@@ -133,27 +140,8 @@ export class RunStep {
     call.error = result.error;
     call.promptHash = 'promptHash' in result ? result.promptHash : null;
     call.finishedAt = new Date(this.deps.now());
-    const updated = await this.m
-      .createQueryBuilder()
-      .update(AgentCallEntity)
-      .set({
-        status: call.status,
-        backend: call.backend,
-        model: call.model,
-        tokensIn: call.tokensIn,
-        tokensOut: call.tokensOut,
-        cachedTokensIn: call.cachedTokensIn,
-        costUsd: call.costUsd,
-        durationMs: call.durationMs,
-        simulated: call.simulated,
-        output: call.output,
-        error: call.error,
-        promptHash: call.promptHash,
-        finishedAt: call.finishedAt,
-      })
-      .where('call_id = :id AND status = :queued', { id: call.callId, queued: 'queued' })
-      .execute();
-    if (!updated.affected) return false;
+    // read under the run's row lock, so still queued when the step writes
+    this.recordedCalls.push(call);
     this.run.tokensIn += result.tokensIn;
     this.run.tokensOut += result.tokensOut;
     this.run.cachedTokensIn += result.cachedTokensIn;
@@ -292,41 +280,85 @@ export class RunStep {
     await this.finish({ status: 'cancelled', reason });
   }
 
-  /** Writes what the step produced; the caller commits. */
+  /**
+   * The jobs of `seq` were on their queues (a step job of that visit is being processed), so the
+   * run's `dispatched_seq` can say so in this step's write instead of a statement of its own
+   * after every dispatch. The recovery sweep marks visits that take longer than its grace period.
+   */
+  noteDispatched(seq: number): void {
+    if (seq > this.run.dispatchedSeq && seq <= this.run.seq) this.run.dispatchedSeq = seq;
+  }
+
+  /** Writes what the step produced, in one statement (see StepWrites); the caller commits. */
   async flush(): Promise<void> {
     const { run } = this;
-    const patch: Partial<RunEntity> = {
-      status: run.status,
-      currentState: run.currentState,
-      seq: run.seq,
-      eventSeq: run.eventSeq,
-      context: run.context,
-      pendingResult: run.pendingResult,
-      haltKind: run.haltKind,
-      reason: run.reason,
-      finalPost: run.finalPost,
-      tokensIn: run.tokensIn,
-      tokensOut: run.tokensOut,
-      cachedTokensIn: run.cachedTokensIn,
-      costUsd: run.costUsd,
-      pausedMs: run.pausedMs,
-      awaitingSince: run.awaitingSince,
-      finishCount: run.finishCount,
-      finishedAt: run.finishedAt,
-    };
-    // TypeORM's deep-partial type cannot follow the JSON columns' readonly records; the values are plain JSON
-    await this.m.update(RunEntity, { id: run.id }, patch as QueryDeepPartialEntity<RunEntity>);
-    if (this.transitionRows.length) await this.m.insert(TransitionEntity, this.transitionRows);
-    if (this.approvalRows.length) await this.m.insert(ApprovalEntity, this.approvalRows);
-    if (this.callRows.length) await this.m.insert(AgentCallEntity, this.callRows);
-    if (this.events.length) {
-      await this.m.insert(
-        RunEventEntity,
-        this.events.map((event) => ({ runId: run.id, seq: event.seq, type: event.type, event })),
+    const writes = new StepWrites(this.m);
+    if (this.isNew) {
+      writes.insert(RunEntity, [run]);
+    } else {
+      writes.update(
+        RunEntity,
+        {
+          status: run.status,
+          currentState: run.currentState,
+          seq: run.seq,
+          dispatchedSeq: run.dispatchedSeq,
+          eventSeq: run.eventSeq,
+          context: run.context,
+          pendingResult: run.pendingResult,
+          haltKind: run.haltKind,
+          reason: run.reason,
+          finalPost: run.finalPost,
+          tokensIn: run.tokensIn,
+          tokensOut: run.tokensOut,
+          cachedTokensIn: run.cachedTokensIn,
+          costUsd: run.costUsd,
+          pausedMs: run.pausedMs,
+          awaitingSince: run.awaitingSince,
+          finishCount: run.finishCount,
+          finishedAt: run.finishedAt,
+        },
+        { id: run.id },
       );
     }
-    if (this.outboxRows.length)
-      await this.m.insert(OutboxEntity, this.outboxRows as QueryDeepPartialEntity<OutboxEntity>[]);
+    for (const call of this.recordedCalls) {
+      writes.update(
+        AgentCallEntity,
+        {
+          status: call.status,
+          backend: call.backend,
+          model: call.model,
+          tokensIn: call.tokensIn,
+          tokensOut: call.tokensOut,
+          cachedTokensIn: call.cachedTokensIn,
+          costUsd: call.costUsd,
+          durationMs: call.durationMs,
+          simulated: call.simulated,
+          output: call.output,
+          error: call.error,
+          promptHash: call.promptHash,
+          finishedAt: call.finishedAt,
+        },
+        { callId: call.callId, status: 'queued' },
+      );
+    }
+    writes
+      .insert(TransitionEntity, this.transitionRows)
+      .insert(ApprovalEntity, this.approvalRows)
+      .insert(AgentCallEntity, this.callRows)
+      .insert(
+        RunEventEntity,
+        this.events.map((event) =>
+          Object.assign(new RunEventEntity(), {
+            runId: run.id,
+            seq: event.seq,
+            type: event.type,
+            event,
+          }),
+        ),
+      )
+      .insert(OutboxEntity, this.outboxRows);
+    await writes.execute();
   }
 
   /** The agent calls this step queued (dispatched after the commit). */
