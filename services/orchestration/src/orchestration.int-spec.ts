@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import {
+  AGENT_QUEUES,
   ORCHESTRATION_STREAM,
   RUN_FINISHED_SUBJECT,
   RUN_STARTED_SUBJECT,
@@ -12,7 +13,12 @@ import {
   RunSummary,
   WorkflowDefinitionSummary,
 } from '@postmagiq/contracts';
-import { createApp, listRoutes, pendingSchemaChanges } from '@postmagiq/platform';
+import {
+  createApp,
+  listRoutes,
+  pendingSchemaChanges,
+  redisConnectionOptions,
+} from '@postmagiq/platform';
 import {
   apiClient,
   freePort,
@@ -24,6 +30,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { mainJobOptions, runMainJob } from './demo/main-job';
 import { StepProcessor } from './engine/step.processor';
@@ -620,6 +627,66 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     ).toBe(409);
     const events = await allEvents(run.id);
     expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'cancelled' });
+  });
+
+  it('cancelling withdraws the calls no worker has started, and the run stays cancelled', async () => {
+    // the writers go to agents.openai, which nobody consumes here: their three jobs wait
+    const run = await startRun(owner, {
+      workflow: 'linkedin_post',
+      storyEntryId: story,
+      backends: { writer: 'openai' },
+    });
+    const queue = new Queue(AGENT_QUEUES.openai, {
+      connection: { ...redisConnectionOptions(infra.redisUrl), maxRetriesPerRequest: null },
+      prefix: 'pmq',
+    });
+    try {
+      const drafts = await waitFor(
+        async () => {
+          const calls = (await detail(run.id)).agentCalls.filter((c) => c.state === 'draft');
+          return calls.length === 3 ? calls : null;
+        },
+        20_000,
+        'the draft calls',
+      );
+      const ids = drafts.map((c) => c.callId);
+      const states = () => Promise.all(ids.map(async (id) => (await queue.getJob(id))?.getState()));
+      await waitFor(
+        async () => (await states()).every((s) => s === 'waiting'),
+        10_000,
+        'jobs queued',
+      );
+
+      const cancelled = await B().api<RunSummary>('POST', `/api/workflows/runs/${run.id}/cancel`, {
+        token: owner.token,
+        ip: ip(),
+      });
+      expect(cancelled.body).toMatchObject({ status: 'cancelled', reason: 'cancelled by a user' });
+      expect(await states()).toEqual([undefined, undefined, undefined]);
+
+      // the step job, released by the last removal, records the calls as withdrawn
+      const settled = await waitFor(
+        async () => {
+          const d = await detail(run.id);
+          const calls = d.agentCalls.filter((c) => c.state === 'draft');
+          return calls.every((c) => c.status === 'failed') ? d : null;
+        },
+        20_000,
+        'the withdrawn calls recorded',
+      );
+      expect(settled.status).toBe('cancelled');
+      for (const call of settled.agentCalls.filter((c) => c.state === 'draft')) {
+        expect(call).toMatchObject({ tokensIn: 0, tokensOut: 0, costUsd: 0 });
+        expect(call.error).toMatch(
+          /withdrawn: the run was cancelled before a worker took the call/,
+        );
+      }
+      const events = await allEvents(run.id);
+      expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'cancelled' });
+      expect(events.filter((e) => e.type === 'agent.finished')).toHaveLength(0);
+    } finally {
+      await queue.close();
+    }
   });
 
   it('lists runs with filters (status, workflow, date) and pages them', async () => {

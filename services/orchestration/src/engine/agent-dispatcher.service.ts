@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AGENT_QUEUES, AgentJobSchema } from '@postmagiq/contracts';
+import { AGENT_QUEUES, AgentBackend, AgentJobSchema } from '@postmagiq/contracts';
 import { PLATFORM_CONFIG, PlatformConfig, RedisService } from '@postmagiq/platform';
 import { FlowJob, FlowProducer, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -41,9 +41,10 @@ const AGENT_JOB_OPTIONS = {
 export class AgentDispatcher implements OnApplicationShutdown {
   private readonly flows: FlowProducer;
   readonly steps: Queue;
+  private readonly agentQueues = new Map<AgentBackend, Queue>();
 
   constructor(
-    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @InjectDataSource(ORCHESTRATION_DB) private readonly ds: DataSource,
     private readonly redis: RedisService,
   ) {
@@ -99,6 +100,36 @@ export class AgentDispatcher implements OnApplicationShutdown {
   }
 
   /**
+   * Takes the calls of a cancelled visit that no worker has started off their queues: they would
+   * spend tokens for a run nobody wants. A call a worker already holds runs on and is recorded
+   * (its usage is real). Removing a flow's last waiting child releases the step job, which records
+   * the withdrawn calls as failed. Returns the ids withdrawn.
+   */
+  async withdraw(calls: readonly AgentCallEntity[]): Promise<string[]> {
+    const withdrawn: string[] = [];
+    for (const call of calls) {
+      const job = await this.agentQueue(call.queueBackend).getJob(call.callId);
+      if (!job || !WITHDRAWABLE.has(await job.getState())) continue;
+      // a worker may take it in between: then removal is refused (the job is locked) and it runs
+      const removed = await job.remove().then(
+        () => true,
+        () => false,
+      );
+      if (removed) withdrawn.push(call.callId);
+    }
+    return withdrawn;
+  }
+
+  private agentQueue(backend: AgentBackend): Queue {
+    let queue = this.agentQueues.get(backend);
+    if (!queue) {
+      queue = new Queue(AGENT_QUEUES[backend], bullConnection(this.config));
+      this.agentQueues.set(backend, queue);
+    }
+    return queue;
+  }
+
+  /**
    * Whether a finished job is a call whose state decides before all its calls are back. A Redis
    * mark set at dispatch, so the listener of every agent queue skips the others without asking
    * the database.
@@ -108,9 +139,16 @@ export class AgentDispatcher implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([this.flows.close(), this.steps.close()]);
+    await Promise.allSettled([
+      this.flows.close(),
+      this.steps.close(),
+      ...[...this.agentQueues.values()].map((q) => q.close()),
+    ]);
   }
 }
+
+/** Job states in which no worker holds an agent job yet. */
+const WITHDRAWABLE = new Set(['waiting', 'delayed', 'prioritized']);
 
 function earlyKey(callId: string): string {
   return `pmq:orchestration:early:${callId}`;

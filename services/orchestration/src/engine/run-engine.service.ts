@@ -140,7 +140,13 @@ export class RunEngine {
         const outcome: CallOutcome =
           call.callId in values
             ? { result: values[call.callId] }
-            : { failure: failures[call.callId] ?? 'the job finished without a result' };
+            : {
+                failure:
+                  failures[call.callId] ??
+                  (step.run.status === 'cancelled'
+                    ? 'withdrawn: the run was cancelled before a worker took the call'
+                    : 'the job finished without a result'),
+              };
         await step.recordCall(call, outcome);
       }
       await step.settle(seq, calls);
@@ -176,10 +182,24 @@ export class RunEngine {
     return this.act(p, runId, (step) => step.decide(response, p.userId));
   }
 
+  /** Ends the run, then withdraws the current visit's calls that no worker has started. */
   async cancel(p: Principal, runId: string, reason?: string): Promise<RunEntity> {
-    return this.act(p, runId, (step) =>
-      step.cancel(reason ? `cancelled: ${reason}` : 'cancelled by a user'),
-    );
+    let unstarted: AgentCallEntity[] = [];
+    const run = await this.act(p, runId, async (step, m) => {
+      await step.cancel(reason ? `cancelled: ${reason}` : 'cancelled by a user');
+      unstarted = (await this.callsOf(m, runId, step.run.seq)).filter((c) => c.status === 'queued');
+    });
+    if (unstarted.length > 0) {
+      const withdrawn = await this.dispatcher.withdraw(unstarted).catch((e: Error) => {
+        this.logger.warn(
+          `run ${runId}: withdrawing its queued calls failed, they run: ${e.message}`,
+        );
+        return [];
+      });
+      if (withdrawn.length > 0)
+        this.logger.log(`run ${runId}: ${withdrawn.length} queued call(s) withdrawn on cancel`);
+    }
+    return run;
   }
 
   async resume(p: Principal, runId: string): Promise<RunEntity> {
@@ -193,11 +213,11 @@ export class RunEngine {
   private async act(
     p: Principal,
     runId: string,
-    fn: (step: RunStep) => Promise<void>,
+    fn: (step: RunStep, m: EntityManager) => Promise<void>,
   ): Promise<RunEntity> {
     RequestContext.set({ runId });
     try {
-      const step = await this.step(runId, p.workspaceId, (s) => fn(s));
+      const step = await this.step(runId, p.workspaceId, fn);
       if (!step) throw Problems.notFound('run');
       return step.run;
     } catch (error) {
