@@ -629,6 +629,46 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'cancelled' });
   });
 
+  it('a start retried with its Idempotency-Key gets the first run, never a second one', async () => {
+    const key = `retry-${randomUUID()}`;
+    const body = { workflow: 'linkedin_post', storyEntryId: story };
+    const send = (replica: Replica, b: Record<string, unknown>, k = key) =>
+      replica.api<RunSummary>('POST', '/api/workflows/runs', {
+        token: owner.token,
+        body: b,
+        ip: ip(),
+        headers: { 'idempotency-key': k },
+      });
+    // two replicas at once: both miss the lookup, the index lets one insert, the other answers with it
+    const [first, second] = await Promise.all([send(A(), body), send(B(), body)]);
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(second.body.id).toBe(first.body.id);
+    const later = await send(A(), { storyEntryId: story, workflow: 'linkedin_post' });
+    expect(later.status).toBe(201);
+    expect(later.body.id).toBe(first.body.id);
+    expect(later.headers.get('idempotent-replayed')).toBe('true');
+
+    const other = await send(B(), { ...body, backends: { writer: 'openai' } });
+    expect(other.status).toBe(422);
+    expect(JSON.stringify(other.body)).toMatch(
+      /Idempotency-Key: this key was used for a different/,
+    );
+    const bad = await send(A(), body, 'has spaces in it');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toMatch(/Idempotency-Key/);
+
+    const ds = A().app.get<DataSource>(getDataSourceToken('orchestration'));
+    const [{ n }] = await ds.query(
+      `SELECT count(*)::int AS n FROM "orchestration"."runs" WHERE "idempotency_key" = $1`,
+      [key],
+    );
+    expect(n).toBe(1);
+    await A().api('POST', `/api/workflows/runs/${first.body.id}/cancel`, {
+      token: owner.token,
+      ip: ip(),
+    });
+  });
+
   it('cancelling withdraws the calls no worker has started, and the run stays cancelled', async () => {
     // the writers go to agents.openai, which nobody consumes here: their three jobs wait
     const run = await startRun(owner, {

@@ -19,6 +19,7 @@ export const ProblemTypes = {
   notFound: `${PROBLEM_BASE}not-found`,
   conflict: `${PROBLEM_BASE}conflict`,
   gone: `${PROBLEM_BASE}gone`,
+  unprocessable: `${PROBLEM_BASE}unprocessable`,
   rateLimited: `${PROBLEM_BASE}rate-limited`,
   invalidCredentials: `${PROBLEM_BASE}invalid-credentials`,
   accountDisabled: `${PROBLEM_BASE}account-disabled`,
@@ -64,12 +65,18 @@ const titles: Record<number, string> = {
   409: 'Conflict',
   410: 'Gone',
   413: 'Payload Too Large',
+  422: 'Unprocessable Content',
   429: 'Too Many Requests',
   503: 'Service Unavailable',
 };
 
 function make(status: number, type: string, detail?: string, title?: string): ProblemException {
-  return new ProblemException({ type, status, title: title ?? titles[status] ?? 'Error', ...(detail ? { detail } : {}) });
+  return new ProblemException({
+    type,
+    status,
+    title: title ?? titles[status] ?? 'Error',
+    ...(detail ? { detail } : {}),
+  });
 }
 
 /** Shorthands so services throw problems, not bare HttpExceptions. */
@@ -88,16 +95,26 @@ export const Problems = {
   notFound: (what = 'resource') => make(404, ProblemTypes.notFound, `${what} not found`),
   conflict: (detail: string, type: string = ProblemTypes.conflict) => make(409, type, detail),
   gone: (detail: string) => make(410, ProblemTypes.gone, detail),
+  /** A well-formed request the resource cannot take as it is (e.g. an idempotency key reused for another request). */
+  unprocessable: (detail: string) => make(422, ProblemTypes.unprocessable, detail),
   rateLimited: (retryAfterSeconds: number) =>
     new ProblemException(
-      { type: ProblemTypes.rateLimited, status: 429, title: 'Too Many Requests', detail: `retry in ${retryAfterSeconds}s` },
+      {
+        type: ProblemTypes.rateLimited,
+        status: 429,
+        title: 'Too Many Requests',
+        detail: `retry in ${retryAfterSeconds}s`,
+      },
       { 'Retry-After': String(retryAfterSeconds) },
     ),
   unavailable: (detail: string) => make(503, ProblemTypes.unavailable, detail),
 };
 
 /** Converts anything thrown into problem+json; 5xx details are logged, never sent. */
-export function toProblem(exception: unknown): { problem: ProblemDetails; headers: Record<string, string> } {
+export function toProblem(exception: unknown): {
+  problem: ProblemDetails;
+  headers: Record<string, string>;
+} {
   if (exception instanceof ProblemException) {
     return { problem: { ...exception.problem }, headers: exception.headers };
   }
@@ -108,7 +125,7 @@ export function toProblem(exception: unknown): { problem: ProblemDetails; header
       typeof body === 'string'
         ? body
         : typeof (body as { message?: unknown }).message === 'string'
-          ? ((body as { message: string }).message)
+          ? (body as { message: string }).message
           : exception.message;
     const type =
       status === 404
@@ -118,10 +135,19 @@ export function toProblem(exception: unknown): { problem: ProblemDetails; header
           : status === 400
             ? ProblemTypes.validation
             : ProblemTypes.http;
-    return { problem: { type, status, title: titles[status] ?? 'Error', detail: message }, headers: {} };
+    return {
+      problem: { type, status, title: titles[status] ?? 'Error', detail: message },
+      headers: {},
+    };
   }
   // body-parser errors (malformed JSON, too large) carry a status and expose=true
-  const err = exception as { status?: number; statusCode?: number; expose?: boolean; message?: string; type?: string };
+  const err = exception as {
+    status?: number;
+    statusCode?: number;
+    expose?: boolean;
+    message?: string;
+    type?: string;
+  };
   const status = err?.status ?? err?.statusCode;
   if (status && status >= 400 && status < 500 && err.expose) {
     const isJson = err.type === 'entity.parse.failed';
@@ -137,7 +163,11 @@ export function toProblem(exception: unknown): { problem: ProblemDetails; header
     };
   }
   return {
-    problem: { type: ProblemTypes.internal, status: HttpStatus.INTERNAL_SERVER_ERROR, title: 'Internal Server Error' },
+    problem: {
+      type: ProblemTypes.internal,
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      title: 'Internal Server Error',
+    },
     headers: {},
   };
 }
@@ -152,7 +182,8 @@ export class ProblemFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     const { problem, headers } = toProblem(exception);
-    if (problem.status >= 500) this.logger.error(exception instanceof Error ? exception : String(exception));
+    if (problem.status >= 500)
+      this.logger.error(exception instanceof Error ? exception : String(exception));
     problem.instance = req.originalUrl ?? req.url;
     const requestId = RequestContext.get()?.requestId;
     if (requestId) problem.requestId = requestId;

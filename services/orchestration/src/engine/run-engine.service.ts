@@ -16,7 +16,7 @@ import {
   QualityGate,
   WorkflowDefinition,
 } from '@postmagiq/workflow-engine';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { RedisBreakerCounterStore } from '../breaker/redis-breaker-counter-store';
 import { ORCHESTRATION_CONFIG, OrchestrationConfig } from '../config/orchestration.config';
@@ -61,8 +61,21 @@ export class RunEngine {
     this.configuredBackends = new Set(resolveBackends(env));
   }
 
-  /** Starts a run of `workflow` for a story entry of the caller's workspace. */
-  async start(p: Principal, body: StartRunRequest): Promise<RunEntity> {
+  /**
+   * Starts a run of `workflow` for a story entry of the caller's workspace. With an idempotency
+   * key, a repeated request (a client retrying after a timeout) gets the run the first one started
+   * (`replayed`), never a second run; the key reused for another request is refused (422).
+   */
+  async start(
+    p: Principal,
+    body: StartRunRequest,
+    idempotencyKey?: string,
+  ): Promise<{ run: RunEntity; replayed: boolean }> {
+    const requestHash = idempotencyKey ? startRequestHash(body) : null;
+    if (idempotencyKey) {
+      const earlier = await this.byIdempotencyKey(p.workspaceId, idempotencyKey, requestHash);
+      if (earlier) return { run: earlier, replayed: true };
+    }
     const resolved = await this.catalog.resolve(p.workspaceId, body.workflow);
     if (!resolved)
       throw Problems.validation([
@@ -81,6 +94,8 @@ export class RunEngine {
       workspaceId: p.workspaceId,
       storyEntryId: body.storyEntryId,
       workflow: resolved.definition.name,
+      idempotencyKey: idempotencyKey ?? null,
+      requestHash,
       definition: resolved.definition,
       input: { story: context.story, voice: context.voice },
       personaOverrides: context.personaOverrides,
@@ -120,9 +135,35 @@ export class RunEngine {
     // one statement inserts the run with its first steps: atomic without a transaction
     const step = new RunStep(this.ds.manager, run, this.deps(), true);
     await step.begin(started);
-    await step.flush();
+    try {
+      await step.flush();
+    } catch (error) {
+      // the same key raced in from another request: that one's run is the answer
+      if (idempotencyKey && isUniqueViolation(error, IDEMPOTENCY_INDEX)) {
+        const winner = await this.byIdempotencyKey(p.workspaceId, idempotencyKey, requestHash);
+        if (winner) return { run: winner, replayed: true };
+      }
+      throw error;
+    }
     await this.afterCommit(step);
-    return step.run;
+    return { run: step.run, replayed: false };
+  }
+
+  private async byIdempotencyKey(
+    workspaceId: string,
+    idempotencyKey: string,
+    requestHash: string | null,
+  ): Promise<RunEntity | null> {
+    const run = await this.ds
+      .getRepository(RunEntity)
+      .findOne({ where: { workspaceId, idempotencyKey }, select: { id: true, requestHash: true } });
+    if (!run) return null;
+    if (run.requestHash !== requestHash) {
+      throw Problems.unprocessable(
+        'Idempotency-Key: this key was used for a different start request; use a new key for a new run',
+      );
+    }
+    return run;
   }
 
   /** The parent job of a visit: every call of (run, seq) is back (or failed for good). */
@@ -294,6 +335,28 @@ export class RunEngine {
       process.kill(process.pid, 'SIGKILL');
     }
   }
+}
+
+const IDEMPOTENCY_INDEX = 'runs_workspace_idempotency_key';
+
+/** SHA-256 of a start request, its keys sorted, so the same request always hashes the same. */
+function startRequestHash(body: StartRunRequest): string {
+  const canonical = JSON.stringify(body, (_key, value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)))
+      : value,
+  );
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const e = error as {
+    code?: string;
+    constraint?: string;
+    driverError?: { code?: string; constraint?: string };
+  };
+  const driver = e?.driverError ?? e;
+  return driver?.code === '23505' && driver.constraint === constraint;
 }
 
 /** `backends` keys must name an agent or a persona of the workflow (400 listing the others). */

@@ -13,6 +13,10 @@ export type HaltKind = 'soft_breaker' | 'hard_breaker' | 'terminal';
 @Entity({ name: 'runs' })
 @Index('runs_workspace_created_idx', ['workspaceId', 'createdAt'])
 @Index('runs_status_updated_idx', ['status', 'updatedAt'])
+@Index('runs_workspace_idempotency_key', ['workspaceId', 'idempotencyKey'], {
+  unique: true,
+  where: '"idempotency_key" IS NOT NULL',
+})
 export class RunEntity {
   @PrimaryColumn('uuid')
   id!: string;
@@ -25,6 +29,14 @@ export class RunEntity {
 
   @Column('varchar', { length: 100 })
   workflow!: string;
+
+  /** The client's `Idempotency-Key` of the start request: one run per key and workspace. */
+  @Column('varchar', { name: 'idempotency_key', length: 255, nullable: true })
+  idempotencyKey!: string | null;
+
+  /** SHA-256 of the start request the key came with (a reuse with another request is refused). */
+  @Column('char', { name: 'request_hash', length: 64, nullable: true })
+  requestHash!: string | null;
 
   /** The validated definition as it was when the run started (editing the workflow later changes nothing here). */
   @Column('jsonb')

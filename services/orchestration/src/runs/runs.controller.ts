@@ -1,5 +1,15 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Res,
+} from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import {
   CancelRunRequest,
   CancelRunRequestSchema,
@@ -29,6 +39,9 @@ import {
 import { RunEngine } from '../engine/run-engine.service';
 import { RunViewsService, toSummary } from './run-views.service';
 
+/** What an `Idempotency-Key` header may hold. */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
 /** A malformed id is a 404 like any unknown one. */
 const RunId = new ParseUUIDPipe({ exceptionFactory: () => Problems.notFound('run') });
 
@@ -46,11 +59,26 @@ export class RunsController {
     summary:
       'Start a run of a workflow for a story entry (context fetched from content); live at /api/workflows/runs/:id/stream',
   })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Up to 255 visible ASCII characters. A retried request with the same key and body gets the run the first one started (Idempotent-Replayed: true); the key with another body answers 422.',
+  })
   async start(
     @CurrentPrincipal() p: Principal,
     @ZodBody(StartRunRequestSchema) body: StartRunRequest,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<RunSummary> {
-    return this.summary(p, (await this.engine.start(p, body)).id);
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw Problems.validation([
+        { field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' },
+      ]);
+    }
+    const { run, replayed } = await this.engine.start(p, body, idempotencyKey);
+    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return this.summary(p, run.id);
   }
 
   @Get()
