@@ -7,7 +7,7 @@ import { ClaudeAdapter } from './claude.adapter';
 const MODEL = 'claude-sonnet-5-5';
 const create = (server: FakeAnthropicServer, credentials: 'right' | 'wrong' = 'right') =>
   new ClaudeAdapter({
-    apiKey: credentials === 'right' ? (server.apiKey ?? '') : 'sk-ant-wrong',
+    apiKey: credentials === 'right' ? (server.apiKey ?? '') : 'wrong-anthropic-test-key',
     baseURL: server.url,
     retry: CONFORMANCE_RETRY,
   });

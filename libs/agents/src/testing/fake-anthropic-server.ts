@@ -14,7 +14,7 @@ const ERROR_TYPES: Record<number, string> = {
 
 /** Anthropic Messages API: POST /v1/messages, SSE with named `event:` lines. */
 export class FakeAnthropicServer extends FakeVendorServer {
-  constructor(apiKey = 'sk-ant-fake') {
+  constructor(apiKey = 'fake-anthropic-test-key') {
     super(apiKey);
   }
 
