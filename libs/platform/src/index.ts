@@ -9,6 +9,7 @@ export * from './config/config';
 export * from './context/request-context';
 export * from './database/database';
 export * from './database/embedded-postgres';
+export * from './database/migration-generator';
 export * from './errors/problem';
 export * from './logging/http-logging';
 export * from './logging/logger';
