@@ -16,12 +16,12 @@ describe('several pools in one process (the one-machine topology)', () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    anthropic = await new FakeAnthropicServer('sk-ant-one-machine').start();
+    anthropic = await new FakeAnthropicServer('anthropic-test-key-one-machine').start();
     const env = {
       REDIS_URL: h.redisUrl,
       NATS_URL: h.natsUrl,
       LOG_LEVEL: 'fatal',
-      ANTHROPIC_API_KEY: 'sk-ant-one-machine',
+      ANTHROPIC_API_KEY: 'anthropic-test-key-one-machine',
       ANTHROPIC_BASE_URL: anthropic.url,
     };
     app = await NestFactory.createApplicationContext(
