@@ -52,6 +52,7 @@ export { BACKEND_ENV_VARS, resolveBackends, type Env } from './invoker/backend-e
 export { createAdaptersFromEnv, type AdapterMap } from './invoker/create-adapters-from-env';
 export {
   createAgentInvoker,
+  type AgentInvokeInputs,
   type AgentInvoker,
   type AgentInvokerOptions,
 } from './invoker/create-agent-invoker';

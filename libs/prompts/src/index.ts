@@ -6,4 +6,4 @@ export * from './composition/voice-layer';
 export * from './lint/lint-options';
 export * from './lint/lint-post';
 export type { LintRule } from './lint/lint-rule';
-export { analysePostText, type PostText, type Span } from './lint/post-text';
+export { analysePostText, countWords, type PostText, type Span } from './lint/post-text';

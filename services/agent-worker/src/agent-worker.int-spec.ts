@@ -219,6 +219,14 @@ describe('agent worker on agents.simulated (real Redis and NATS)', () => {
     expect(custom.promptHash).not.toBe(plain.promptHash);
     const bad = makeAgentJob({ personaOverrides: { writer: 'Hello {{no_such_placeholder}}' } });
     await expect(run(bad)).rejects.toThrow(/personaOverrides: .*no_such_placeholder/);
+    // a finished call answers its redelivery even if its override no longer fits (the prompts
+    // changed in between): the override matters only to a call that has to be made
+    await h.queue('simulated').remove(custom.callId);
+    const stale = await run({
+      ...makeAgentJob({ personaOverrides: { writer: 'Hello {{no_such_placeholder}}' } }),
+      callId: custom.callId,
+    });
+    expect(stale).toEqual(custom);
   });
 
   it('serves health and metrics with jobs, tokens and cost per backend', async () => {

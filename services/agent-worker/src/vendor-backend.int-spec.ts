@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { AgentJobResultSchema, type AgentJobResult } from '@postmagiq/contracts';
 import { CLAUDE_DEFAULT_MODEL } from '@postmagiq/agents';
 import { FakeAnthropicServer } from '@postmagiq/agents/testing';
+import { createHash } from 'node:crypto';
 import { bootWorker } from './bootstrap-worker';
 import {
   collectTokens,
@@ -78,6 +79,13 @@ describe('agent worker on agents.claude against a fake Anthropic API (real SDK, 
     expect(body['stream']).toBe(true);
     // the stable prefix goes as a cacheable system block
     expect(JSON.stringify(body['system'])).toContain('"cache_control":{"type":"ephemeral"}');
+    // the prompt is composed once: the result's hash is the hash of exactly what the vendor got
+    const [prefix, persona] = (body['system'] as { text: string }[]).map((b) => b.text);
+    const user = (body['messages'] as { content: string }[]).at(-1)?.content;
+    const sent = createHash('sha256')
+      .update(`${prefix}\u0000${persona}\u0000${user}`)
+      .digest('hex');
+    expect(result.promptHash).toBe(sent);
     await h.nc.flush();
     const streamed = () => tokens.chunks.map((c) => c.text).join('');
     await waitFor(() => streamed() === result.content, 5000, 'the whole text as tokens');

@@ -158,6 +158,56 @@ describe('createAgentInvoker with a configured backend and sessions', () => {
     ]);
   });
 
+  it('sends a prompt the caller composed as it is, without composing it again', async () => {
+    const task = makeAgentTask({ agent: agent('writer_claude', 'writer') });
+    const prompt = composePrompt(library, task);
+    const given = { ...prompt, persona: `${prompt.persona} (composed by the caller)` };
+    const result = await invoke(task, undefined, undefined, { prompt: given });
+    expect(result.error).toBeNull();
+    expect(server.bodyOf(0)['system']).toEqual([
+      { type: 'text', text: prompt.stablePrefix, cache_control: { type: 'ephemeral' } },
+      { type: 'text', text: given.persona },
+    ]);
+  });
+
+  it('records the given prompt in the session of a sessionKey task', async () => {
+    server.enqueue({ kind: 'stream', chunks: ['final post'] });
+    const task = synthTask(1);
+    const prompt = composePrompt(library, task);
+    await invoke(task, undefined, undefined, {
+      prompt: { ...prompt, user: `${prompt.user}\n(given)` },
+    });
+    expect((await sessions.load(sessionKey)).map((t) => t.content)).toEqual([
+      `${prompt.user}\n(given)`,
+      'final post',
+    ]);
+  });
+
+  it('continues from a session the caller started loading, still leaving out its own turns', async () => {
+    server.enqueue(
+      { kind: 'stream', chunks: ['first final post'] },
+      { kind: 'stream', chunks: ['second final post'] },
+    );
+    await invoke(synthTask(1));
+    const held = await sessions.load(sessionKey);
+    // a redelivery of visit 1 given the session as loaded: its own earlier exchange is not history
+    await invoke(synthTask(1), undefined, undefined, { session: sessions.load(sessionKey) });
+    expect(server.bodyOf(1)['messages']).toHaveLength(1);
+    // visit 2 given a session load that the caller made: sent as history
+    server.enqueue({ kind: 'stream', chunks: ['third'] });
+    await invoke(synthTask(2), undefined, undefined, { session: Promise.resolve(held) });
+    const messages = server.bodyOf(2)['messages'] as { content: string }[];
+    expect(messages.map((m) => m.content).slice(0, 2)).toEqual(held.map((t) => t.content));
+  });
+
+  it('ignores a given session for a task without a sessionKey', async () => {
+    const task = makeAgentTask({ agent: agent('writer_claude', 'writer') });
+    await invoke(task, undefined, undefined, {
+      session: Promise.resolve([{ role: 'user', content: 'not this', callId: 'x' }]),
+    });
+    expect(server.bodyOf(0)['messages']).toHaveLength(1);
+  });
+
   it("uses the agent's own model when the definition names one", async () => {
     await invoke(
       makeAgentTask({ agent: { ...agent('writer_claude', 'writer'), model: 'claude-haiku-4-5' } }),

@@ -13,7 +13,23 @@ export type AgentInvoker = (
   task: AgentTask,
   onToken?: (text: string) => void,
   signal?: AbortSignal,
+  given?: AgentInvokeInputs,
 ) => Promise<AgentResult>;
+
+/**
+ * What the caller already has of a call's inputs (an agent worker composes the prompt anyway for
+ * its hash, and starts reading the session alongside its other reads). Each is used as given;
+ * whatever is missing the invoker makes itself.
+ */
+export interface AgentInvokeInputs {
+  /** The task's prompt: `composePrompt(library, task)` with the invoker's own library. */
+  prompt?: ComposedPrompt;
+  /**
+   * The session of the task's `sessionKey` as the invoker's session store loads it
+   * (`sessions.load(task.sessionKey)`), already on its way. Ignored for a task without a session.
+   */
+  session?: Promise<ConversationTurn[]>;
+}
 
 export interface AgentInvokerOptions {
   adapters: AdapterMap;
@@ -28,8 +44,9 @@ export interface AgentInvokerOptions {
 }
 
 /**
- * Composes the prompt, picks the adapter (or the simulated stand-in), continues the agent's
- * session when the task has one, and records the new exchange only when the call succeeded.
+ * Composes the prompt (unless the caller gives it), picks the adapter (or the simulated stand-in),
+ * continues the agent's session when the task has one, and records the new exchange only when the
+ * call succeeded.
  * Vendor failures come back as `error` in the result; only the session store can throw, so that
  * an infrastructure outage fails the job and the queue retries it.
  */
@@ -38,7 +55,7 @@ export function createAgentInvoker(options: AgentInvokerOptions): AgentInvoker {
   const fallback = options.fallback ?? 'simulated';
   let simulated: BackendAdapter | undefined = options.adapters.simulated;
 
-  return async (task, onToken, signal) => {
+  return async (task, onToken, signal, given = {}) => {
     const wanted = task.agent.backend;
     let adapter = options.adapters[wanted];
     if (!adapter && fallback === 'simulated') adapter = simulated ??= new SimulatedAdapter();
@@ -56,7 +73,7 @@ export function createAgentInvoker(options: AgentInvokerOptions): AgentInvoker {
 
     let prompt: ComposedPrompt;
     try {
-      prompt = composePrompt(options.library, task);
+      prompt = given.prompt ?? composePrompt(options.library, task);
     } catch (err) {
       return failed(
         adapter.backend,
@@ -69,7 +86,9 @@ export function createAgentInvoker(options: AgentInvokerOptions): AgentInvoker {
     const callId = `${task.runId}:${task.state}:${task.visit}:${task.agent.name}`;
     const key = task.sessionKey;
     // A redelivered call must not see its own earlier answer as history.
-    const history = key ? (await sessions.load(key)).filter((turn) => turn.callId !== callId) : [];
+    const history = key
+      ? (await (given.session ?? sessions.load(key))).filter((turn) => turn.callId !== callId)
+      : [];
     const result = await adapter.complete({ task, prompt, model, history }, { onToken, signal });
     if (key && result.error === null) {
       const turns: ConversationTurn[] = [

@@ -2,9 +2,22 @@
 const normalise = (text: string) => text.toLowerCase().replace(/[’‘]/g, "'");
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** Compiled patterns by phrase: a voice's few phrases are tested against every candidate line. */
+const patterns = new Map<string, RegExp | null>();
+const MAX_PATTERNS = 512;
+
 function patternFor(phrase: string): RegExp | null {
-  const needle = normalise(phrase.trim());
-  return needle ? new RegExp(`(?<![\\p{L}\\p{N}])${escape(needle)}(?![\\p{L}\\p{N}])`, 'u') : null;
+  let pattern = patterns.get(phrase);
+  if (pattern === undefined) {
+    const needle = normalise(phrase.trim());
+    // not global: `test` keeps no state, so one instance serves every caller
+    pattern = needle
+      ? new RegExp(`(?<![\\p{L}\\p{N}])${escape(needle)}(?![\\p{L}\\p{N}])`, 'u')
+      : null;
+    if (patterns.size >= MAX_PATTERNS) patterns.clear();
+    patterns.set(phrase, pattern);
+  }
+  return pattern;
 }
 
 /** True when the text uses any phrase of the voice's avoid list. */

@@ -1,5 +1,5 @@
 import type { StoryEntry, VoiceProfile } from '@postmagiq/contracts';
-import { analysePostText, DEFAULT_LINT_OPTIONS } from '@postmagiq/prompts';
+import { countWords, DEFAULT_LINT_OPTIONS } from '@postmagiq/prompts';
 import { scrubBannedPhrases, usesBannedPhrase } from './banned-phrases';
 import {
   CLOSING_QUESTIONS,
@@ -32,11 +32,28 @@ const SHORT_HOOK_CHARS = 160;
 const PARAGRAPH_WORDS = 45;
 const SENTENCE_WORDS = 60;
 
-const wordCount = (text: string) => analysePostText(text).words.length;
+/**
+ * Word counts of the pieces a post is assembled from, each counted once: the writer re-measures
+ * its post many times while it assembles it. Pieces joined by whitespace have exactly the sum of
+ * their words (a word never spans whitespace), so the sum stands for the joined text.
+ */
+function wordCounter(): (pieces: readonly string[]) => number {
+  const counted = new Map<string, number>();
+  return (pieces) => {
+    let total = 0;
+    for (const piece of pieces) {
+      let n = counted.get(piece);
+      if (n === undefined) counted.set(piece, (n = countWords(piece)));
+      total += n;
+    }
+    return total;
+  };
+}
 
 /** Writes a complete LinkedIn post from the story and voice alone: deterministic, offline. */
 export function writePost(brief: PostBrief): string {
   const { story, voice, seed } = brief;
+  const wordsIn = wordCounter();
   const avoid = voice.avoid;
   const usable = (line: string) => !usesBannedPhrase(line, avoid);
   // A topic that only repeats the title reads badly inside a sentence ("what I know about The week…").
@@ -92,15 +109,16 @@ export function writePost(brief: PostBrief): string {
 
   const desired = desiredWords(brief);
   const fixed = [hook, signature, toneLine, closing].filter((p): p is string => !!p);
-  const storyBudget = desired - fixed.reduce((n, p) => n + wordCount(p), 0) - 45;
-  let storyParagraphs = paragraphs(sentences.slice(cursor));
+  const storyBudget = desired - wordsIn(fixed) - 45;
+  let storyParagraphs = paragraphs(sentences.slice(cursor), wordsIn);
   const kept: string[] = [];
   for (const paragraph of storyParagraphs) {
-    if (kept.length > 0 && wordCount([...kept, paragraph].join(' ')) > storyBudget) break;
+    if (kept.length > 0 && wordsIn([...kept, paragraph]) > storyBudget) break;
     kept.push(paragraph);
   }
   storyParagraphs = kept;
 
+  /** The post's paragraphs, its text and its word count. */
   const assemble = (story: string[], reflectionCount: number) => {
     const [first, ...rest] = reflections.slice(0, reflectionCount);
     const parts = [
@@ -115,28 +133,29 @@ export function writePost(brief: PostBrief): string {
       closing,
       hashtags,
     ];
-    return parts.filter((p): p is string => !!p).join('\n\n');
+    const present = parts.filter((p): p is string => !!p);
+    return { text: present.join('\n\n'), words: wordsIn(present) };
   };
   let count = 0;
   let post = assemble(storyParagraphs, count);
-  while (wordCount(post) < desired && count < reflections.length) {
+  while (post.words < desired && count < reflections.length) {
     const next = assemble(storyParagraphs, count + 1);
-    if (wordCount(next) > maxWords - 10) break;
+    if (next.words > maxWords - 10) break;
     count++;
     post = next;
   }
   // Over the limits only with a very long story: drop its later paragraphs, then reflections.
   while (
-    (wordCount(post) > maxWords - 10 || post.length > maxChars - 100) &&
+    (post.words > maxWords - 10 || post.text.length > maxChars - 100) &&
     storyParagraphs.length > 1
   ) {
     storyParagraphs = storyParagraphs.slice(0, -1);
     post = assemble(storyParagraphs, count);
   }
-  while ((wordCount(post) > maxWords - 10 || post.length > maxChars - 100) && count > 0) {
+  while ((post.words > maxWords - 10 || post.text.length > maxChars - 100) && count > 0) {
     post = assemble(storyParagraphs, --count);
   }
-  return post;
+  return post.text;
 }
 
 function desiredWords(brief: PostBrief): number {
@@ -161,15 +180,15 @@ function capSentence(sentence: string): string {
 }
 
 /** Short paragraphs of one or two sentences, as phones show them best. */
-function paragraphs(sentences: readonly string[]): string[] {
+function paragraphs(
+  sentences: readonly string[],
+  wordsIn: (pieces: readonly string[]) => number,
+): string[] {
   const out: string[] = [];
   let current: string[] = [];
   for (const sentence of sentences) {
     const candidate = [...current, sentence];
-    if (
-      current.length >= 2 ||
-      (current.length > 0 && wordCount(candidate.join(' ')) > PARAGRAPH_WORDS)
-    ) {
+    if (current.length >= 2 || (current.length > 0 && wordsIn(candidate) > PARAGRAPH_WORDS)) {
       out.push(current.join(' '));
       current = [sentence];
     } else {

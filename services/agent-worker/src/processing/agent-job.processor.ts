@@ -1,17 +1,28 @@
 import { Logger } from '@nestjs/common';
 import {
   AGENT_USAGE_SUBJECT,
-  AgentJobResultSchema,
   AgentJobSchema,
   agentTokensSubject,
   type AgentBackend,
   type AgentJob,
   type AgentJobResult,
+  type AgentResult,
   type AgentTokenChunk,
   type AgentUsageEvent,
 } from '@postmagiq/contracts';
-import { createAgentInvoker, type BackendAdapter, type SessionStore } from '@postmagiq/agents';
-import { composePrompt, withPersonaOverrides, type PromptLibrary } from '@postmagiq/prompts';
+import {
+  createAgentInvoker,
+  type AgentInvoker,
+  type BackendAdapter,
+  type ConversationTurn,
+  type SessionStore,
+} from '@postmagiq/agents';
+import {
+  composePrompt,
+  withPersonaOverrides,
+  type ComposedPrompt,
+  type PromptLibrary,
+} from '@postmagiq/prompts';
 import { RequestContext } from '@postmagiq/platform';
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import { randomUUID } from 'node:crypto';
@@ -42,6 +53,18 @@ interface JobEnvelope {
   _ctx?: { requestId?: string; workspaceId?: string; runId?: string };
 }
 
+/** What a job needs to call its agent, made while its stored result is being looked up. */
+interface PreparedCall {
+  invoke: AgentInvoker;
+  /** The prompt, composed once: its hash goes in the result, the invoker sends it as is. */
+  prompt?: ComposedPrompt;
+  promptHash: string;
+  /** The conversation of an orchestrator-task call, read alongside the stored-result lookup. */
+  session?: Promise<ConversationTurn[]>;
+  /** An invalid persona override: thrown only if the call has to be made (no stored result). */
+  invalid?: UnrecoverableError;
+}
+
 /**
  * One agent job, start to finish: validate the payload, return the stored result of a call that
  * already finished (a redelivery), else compose the prompt, call the backend with tokens streamed
@@ -54,12 +77,27 @@ interface JobEnvelope {
  */
 export class AgentJobProcessor {
   private readonly logger = new Logger('AgentWorker');
+  /** The invoker of the pool's prompt library; a job with persona overrides gets its own. */
+  private readonly invoke: AgentInvoker;
+  private readonly signals: CallSignals;
 
-  constructor(private readonly deps: AgentJobProcessorDeps) {}
+  constructor(private readonly deps: AgentJobProcessorDeps) {
+    this.invoke = this.invokerFor(deps.library);
+    this.signals = new CallSignals(deps.shutdown);
+  }
 
   /** BullMQ's processor signature; the third parameter makes BullMQ pass its cancel signal. */
   readonly process = (job: Job, token?: string, signal?: AbortSignal): Promise<AgentJobResult> =>
     this.handle(job, token, signal);
+
+  private invokerFor(library: PromptLibrary): AgentInvoker {
+    return createAgentInvoker({
+      adapters: { [this.deps.adapter.backend]: this.deps.adapter },
+      library,
+      sessions: this.deps.sessions,
+      fallback: this.deps.backend === 'simulated' ? 'simulated' : 'none',
+    });
+  }
 
   private async handle(
     job: Job,
@@ -70,6 +108,9 @@ export class AgentJobProcessor {
     metrics.started(backend);
     let outcome: 'completed' | 'replayed' | 'invalid' | 'error' | 'handed_back' = 'error';
     try {
+      // Asked for before validation, so that the round trip overlaps validating the payload and
+      // composing the prompt; only a read, and its answer is used once the payload is valid.
+      const lookup = this.lookUpEarly(job);
       const payload = this.parse(job);
       const ctx = (job.data as JobEnvelope | undefined)?._ctx;
       return await RequestContext.run(
@@ -79,7 +120,11 @@ export class AgentJobProcessor {
           runId: payload.task.runId,
         },
         async () => {
-          const done = await this.run(job, payload, token, signal);
+          const stored =
+            lookup?.callId === payload.callId
+              ? lookup.stored
+              : this.deps.results.get(payload.callId);
+          const done = await this.run(job, payload, stored, token, signal);
           outcome = done.outcome;
           return done.result;
         },
@@ -91,6 +136,18 @@ export class AgentJobProcessor {
     } finally {
       metrics.ended(backend, outcome);
     }
+  }
+
+  /** The stored result of the call the raw payload names, if it names one. */
+  private lookUpEarly(
+    job: Job,
+  ): { callId: string; stored: Promise<StoredCall | null> } | undefined {
+    const callId = (job.data as { callId?: unknown } | undefined)?.callId;
+    if (typeof callId !== 'string' || callId === '') return undefined;
+    const stored = this.deps.results.get(callId);
+    // An invalid payload never awaits it: its failure must not go unhandled.
+    stored.catch(() => undefined);
+    return { callId, stored };
   }
 
   private parse(job: Job): AgentJob {
@@ -119,65 +176,91 @@ export class AgentJobProcessor {
   private async run(
     job: Job,
     payload: AgentJob,
+    lookup: Promise<StoredCall | null>,
     token: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<{ result: AgentJobResult; outcome: 'completed' | 'replayed' }> {
     const { results } = this.deps;
     const { callId } = payload;
-    let stored = await results.get(callId);
+    // Composed while the lookup is on its way; wasted only on a redelivery of a finished call.
+    const prepared = this.prepare(payload);
+    let stored = await lookup;
     let outcome: 'completed' | 'replayed' = 'replayed';
     if (stored) {
       this.logger.log(
         `call ${callId}: already finished, returning the stored result (delivery ${job.attemptsStarted})`,
       );
     } else {
-      const result = await this.call(job, payload, token, signal);
+      if (prepared.invalid) throw prepared.invalid;
+      const result = await this.call(job, payload, prepared, token, signal);
       stored = await results.putIfAbsent(result, new Date().toISOString());
       outcome = stored.result === result ? 'completed' : 'replayed';
     }
     if (!stored.usagePublished) {
       await this.deps.sinks.publishUsage(AGENT_USAGE_SUBJECT, usageEvent(payload, stored), callId);
-      // Not awaited: the mark only spares a replay more than JetStream's duplicate window later a
-      // re-publish; a lost mark costs nothing else (the re-publish is still one event per msgID
-      // within the window).
-      void results
-        .markUsagePublished(callId)
-        .catch((e: Error) =>
-          this.logger.warn(`call ${callId}: usage mark not stored: ${e.message}`),
-        );
+      // Not awaited, and sent after BullMQ's completion: the mark only spares a replay more than
+      // JetStream's duplicate window later a re-publish; a lost mark costs nothing else (the
+      // re-publish is still one event per msgID within the window).
+      setImmediate(() =>
+        results
+          .markUsagePublished(callId)
+          .catch((e: Error) =>
+            this.logger.warn(`call ${callId}: usage mark not stored: ${e.message}`),
+          ),
+      );
     }
     return { result: stored.result, outcome };
+  }
+
+  /**
+   * The job's prompt library (persona overrides applied), invoker and composed prompt, and the
+   * read of its session (only a read: wasted, not harmful, when the stored result answers).
+   */
+  private prepare(payload: AgentJob): PreparedCall {
+    const prepared = this.compose(payload);
+    const key = payload.task.sessionKey;
+    if (key && !prepared.invalid) {
+      prepared.session = this.deps.sessions.load(key);
+      // awaited by the invoker when the call is made; must not go unhandled when it is not
+      prepared.session.catch(() => undefined);
+    }
+    return prepared;
+  }
+
+  private compose(payload: AgentJob): PreparedCall {
+    let library = this.deps.library;
+    let invoke = this.invoke;
+    if (Object.keys(payload.personaOverrides).length > 0) {
+      try {
+        library = withPersonaOverrides(library, payload.personaOverrides);
+      } catch (e) {
+        return {
+          invoke,
+          promptHash: '',
+          invalid: new UnrecoverableError(
+            `invalid agent job payload: personaOverrides: ${(e as Error).message}`,
+          ),
+        };
+      }
+      invoke = this.invokerFor(library);
+    }
+    try {
+      const prompt = composePrompt(library, payload.task);
+      return { invoke, prompt, promptHash: prompt.hash };
+    } catch {
+      // the invoker composes it again and reports the composition error in the result
+      return { invoke, promptHash: 'none: the prompt could not be composed' };
+    }
   }
 
   private async call(
     job: Job,
     payload: AgentJob,
+    prepared: PreparedCall,
     token: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<AgentJobResult> {
     const { task, callId } = payload;
-    let library = this.deps.library;
-    if (Object.keys(payload.personaOverrides).length > 0) {
-      try {
-        library = withPersonaOverrides(library, payload.personaOverrides);
-      } catch (e) {
-        throw new UnrecoverableError(
-          `invalid agent job payload: personaOverrides: ${(e as Error).message}`,
-        );
-      }
-    }
-    let promptHash = 'none: the prompt could not be composed';
-    try {
-      promptHash = composePrompt(library, task).hash;
-    } catch {
-      // the invoker reports the composition error in the result
-    }
-    const invoke = createAgentInvoker({
-      adapters: { [this.deps.adapter.backend]: this.deps.adapter },
-      library,
-      sessions: this.deps.sessions,
-      fallback: this.deps.backend === 'simulated' ? 'simulated' : 'none',
-    });
     const tokens = new TokenBatcher((index, text) =>
       this.deps.sinks.publishToken(agentTokensSubject(task.runId), {
         callId,
@@ -189,20 +272,75 @@ export class AgentJobProcessor {
       }),
     );
     const onToken = (text: string) => tokens.add(text);
-    const abort = AbortSignal.any([this.deps.shutdown, ...(signal ? [signal] : [])]);
+    const abort = this.signals.open(signal);
     const started = performance.now();
-    const result = await invoke(task, onToken, abort).finally(() => tokens.flush());
-    if (abort.aborted) {
+    let result: AgentResult;
+    try {
+      result = await prepared.invoke(task, onToken, abort.signal, {
+        prompt: prepared.prompt,
+        session: prepared.session,
+      });
+    } finally {
+      tokens.flush();
+      abort.close();
+    }
+    if (abort.signal.aborted) {
       // Shutting down (or BullMQ cancelled the job): nothing is stored or metered, and the job goes
       // back to the queue without counting as a failed attempt.
       this.logger.warn(`call ${callId}: interrupted by shutdown, handed back to ${job.queueName}`);
       await job.moveToWait(token);
       throw new WaitingError();
     }
-    const jobResult = AgentJobResultSchema.parse({ ...result, callId, promptHash });
+    // Built field by field from the adapter's typed result (no extra keys, the shape the schema
+    // describes): no second validation of what our own code just made.
+    const jobResult: AgentJobResult = {
+      backend: result.backend,
+      model: result.model,
+      content: result.content,
+      tokensIn: result.tokensIn,
+      tokensOut: result.tokensOut,
+      cachedTokensIn: result.cachedTokensIn,
+      costUsd: result.costUsd,
+      durationMs: result.durationMs,
+      sessionId: result.sessionId,
+      error: result.error,
+      simulated: result.simulated,
+      callId,
+      promptHash: prepared.promptHash,
+    };
     this.deps.metrics.called(this.deps.backend, jobResult, (performance.now() - started) / 1000);
     if (result.error) this.logger.warn(`call ${callId}: ${result.backend} failed: ${result.error}`);
     return jobResult;
+  }
+}
+
+/**
+ * The abort signals of in-flight calls, each aborted by BullMQ's cancel signal of its job or by the
+ * worker's shutdown. One listener on the process-long shutdown signal serves every call, where
+ * `AbortSignal.any` per job would register each job's signal with it until garbage collection.
+ */
+class CallSignals {
+  private readonly live = new Set<AbortController>();
+
+  constructor(private readonly shutdown: AbortSignal) {
+    shutdown.addEventListener('abort', () => this.live.forEach((call) => call.abort()), {
+      once: true,
+    });
+  }
+
+  open(job: AbortSignal | undefined): { signal: AbortSignal; close(): void } {
+    const call = new AbortController();
+    if (this.shutdown.aborted || job?.aborted) call.abort();
+    const abort = () => call.abort();
+    job?.addEventListener('abort', abort, { once: true });
+    this.live.add(call);
+    return {
+      signal: call.signal,
+      close: () => {
+        this.live.delete(call);
+        job?.removeEventListener('abort', abort);
+      },
+    };
   }
 }
 

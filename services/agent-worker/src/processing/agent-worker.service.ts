@@ -5,6 +5,7 @@ import {
   Injectable,
   Logger,
   OnApplicationBootstrap,
+  OnApplicationShutdown,
   Optional,
 } from '@nestjs/common';
 import { AGENT_QUEUES, AGENT_USAGE_SUBJECT, USAGE_STREAM } from '@postmagiq/contracts';
@@ -21,6 +22,7 @@ import {
 import { loadPromptLibrary } from '@postmagiq/prompts';
 import type { NatsConnection } from '@nats-io/nats-core/lib/mod';
 import { Worker, type ConnectionOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
 import {
   AGENT_ADAPTER,
   AGENT_WORKER_CONFIG,
@@ -46,10 +48,13 @@ const USAGE_DUPLICATE_WINDOW_MS = 60 * 60_000;
  * calls finish within AGENT_SHUTDOWN_TIMEOUT_MS, then hands the rest back to the queue.
  */
 @Injectable()
-export class AgentWorkerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class AgentWorkerService
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger('AgentWorker');
   private readonly shutdown = new AbortController();
   private worker?: Worker;
+  private calls?: Redis;
 
   constructor(
     @Inject(AGENT_WORKER_CONFIG) private readonly config: AgentWorkerConfig,
@@ -75,7 +80,15 @@ export class AgentWorkerService implements OnApplicationBootstrap, BeforeApplica
       subjects: [AGENT_USAGE_SUBJECT],
       duplicateWindowMs: USAGE_DUPLICATE_WINDOW_MS,
     });
-    const client = this.redis.client;
+    // The pool's own connection for results and sessions, without the shared client's
+    // auto-pipelining (which holds every command back to the next event-loop turn): a job's
+    // stored-result lookup then leaves at once and overlaps validating the payload.
+    const client = this.redis.client.duplicate({
+      enableAutoPipelining: false,
+      connectionName: `${this.platform.SERVICE_NAME}-${config.AGENT_BACKEND}-calls`,
+    });
+    client.on('error', (err) => this.logger.warn(`redis (calls): ${err.message}`));
+    this.calls = client;
     const processor = new AgentJobProcessor({
       backend: config.AGENT_BACKEND,
       adapter: this.adapter,
@@ -122,6 +135,10 @@ export class AgentWorkerService implements OnApplicationBootstrap, BeforeApplica
     this.logger.log(
       `consuming ${this.queueName} (concurrency ${config.AGENT_CONCURRENCY}${config.AGENT_RATE_MAX ? `, at most ${config.AGENT_RATE_MAX} per ${config.AGENT_RATE_DURATION_MS} ms` : ''}, adapter ${this.adapter.backend}/${this.adapter.defaultModel})`,
     );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.calls?.quit().catch(() => this.calls?.disconnect());
   }
 
   /** Runs before NATS and Redis close, so in-flight calls can still publish and store. */

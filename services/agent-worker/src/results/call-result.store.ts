@@ -3,7 +3,10 @@ import type { Redis } from 'ioredis';
 
 /**
  * One round trip: store result and finish time unless the call is stored already, and answer what
- * is stored. KEYS[1] the call; ARGV: result JSON, finish time, ttl seconds.
+ * is stored. KEYS[1] the call; ARGV: result JSON, finish time, ttl seconds. Registered as the
+ * client command `PUT_COMMAND`: ioredis sends it by its SHA (EVALSHA) and sends the script again
+ * only on a connection that has not loaded it, or after Redis answers NOSCRIPT (SCRIPT FLUSH, a
+ * restarted or failed-over server).
  */
 const PUT_IF_ABSENT = `
 if redis.call('HSETNX', KEYS[1], 'result', ARGV[1]) == 1 then
@@ -14,6 +17,19 @@ end
 local stored = redis.call('HMGET', KEYS[1], 'result', 'finishedAt', 'usage')
 return {0, stored[1], stored[2], stored[3]}
 `;
+
+const PUT_COMMAND = 'pmqAgentCallPutIfAbsent';
+
+type PutIfAbsentReply = [number, string | null, string | null, string | null];
+
+interface WithPutCommand {
+  [PUT_COMMAND](
+    key: string,
+    result: string,
+    finishedAt: string,
+    ttlSeconds: string,
+  ): Promise<PutIfAbsentReply>;
+}
 
 /** A finished agent call as kept for redeliveries. */
 export interface StoredCall {
@@ -31,10 +47,15 @@ export interface StoredCall {
  * writer wins, so two workers racing on one call end with one result and one usage event.
  */
 export class CallResultStore {
+  private readonly redis: Redis & WithPutCommand;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly options: { prefix?: string; ttlSeconds?: number } = {},
-  ) {}
+  ) {
+    redis.defineCommand(PUT_COMMAND, { numberOfKeys: 1, lua: PUT_IF_ABSENT });
+    this.redis = redis as Redis & WithPutCommand;
+  }
 
   private key(callId: string): string {
     return `${this.options.prefix ?? 'pmq:agent-call:'}${callId}`;
@@ -57,14 +78,12 @@ export class CallResultStore {
 
   /** Stores the call unless another delivery stored it first; returns what is stored now. */
   async putIfAbsent(result: AgentJobResult, finishedAt: string): Promise<StoredCall> {
-    const [created, raw, at, usage] = (await this.redis.eval(
-      PUT_IF_ABSENT,
-      1,
+    const [created, raw, at, usage] = await this.redis[PUT_COMMAND](
       this.key(result.callId),
       JSON.stringify(result),
       finishedAt,
       String(this.ttl),
-    )) as [number, string | null, string | null, string | null];
+    );
     if (created === 1) return { result, finishedAt, usagePublished: false };
     if (!raw || !at) throw new Error(`call ${result.callId}: stored result vanished`);
     return {

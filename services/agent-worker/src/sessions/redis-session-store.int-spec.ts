@@ -129,6 +129,24 @@ describe('RedisSessionStore in Redis', () => {
     expect(ttl).toBeLessThanOrEqual(600);
   });
 
+  it('keeps appending after Redis forgot its script (SCRIPT FLUSH): sent by SHA, in full once again', async () => {
+    const store = new RedisSessionStore(client, { prefix: 'flush:' });
+    await store.append('s', [
+      { role: 'user', content: 'q1', callId: 'c1' },
+      { role: 'assistant', content: 'a1', callId: 'c1' },
+    ]); // loaded on this connection
+    await client.config('RESETSTAT');
+    await store.append('s', [{ role: 'user', content: 'q2', callId: 'c2' }]);
+    await client.script('FLUSH');
+    await store.append('s', [{ role: 'user', content: 'q2 again', callId: 'c2' }]);
+    expect((await store.load('s')).map((t) => t.content)).toEqual(['q1', 'a1', 'q2 again']);
+    const stats = await client.info('commandstats');
+    const calls = (command: string) =>
+      Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(stats)?.[1] ?? 0);
+    expect(calls('evalsha')).toBe(2); // the one answered NOSCRIPT included
+    expect(calls('eval')).toBe(1); // after the NOSCRIPT only
+  });
+
   it('refuses to hand out a malformed stored turn', async () => {
     await client.rpush('bad:s', JSON.stringify({ role: 'system', content: 'x' }));
     await expect(new RedisSessionStore(client, { prefix: 'bad:' }).load('s')).rejects.toThrow(

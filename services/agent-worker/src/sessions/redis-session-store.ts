@@ -4,7 +4,8 @@ import type { Redis } from 'ioredis';
 /**
  * Appends turns to a session list, replacing the turns of a call id the session already holds
  * where they stand (a redelivered call), in one atomic step so concurrent appends never interleave
- * a read and a write. ARGV: ttl seconds, then one JSON turn per argument.
+ * a read and a write. ARGV: ttl seconds, then one JSON turn per argument. Registered as the client
+ * command `APPEND_COMMAND` (EVALSHA; the script is sent again after NOSCRIPT).
  */
 const APPEND_SCRIPT = `
 local key = KEYS[1]
@@ -45,16 +46,27 @@ redis.call('EXPIRE', key, ttl)
 return redis.call('LLEN', key)
 `;
 
+const APPEND_COMMAND = 'pmqAgentSessionAppend';
+
+interface WithAppendCommand {
+  [APPEND_COMMAND](key: string, ttlSeconds: string, ...turns: string[]): Promise<number>;
+}
+
 /**
  * Conversations of orchestrator-task agents in Redis, so any worker of the pool continues them.
  * Same behaviour as `InMemorySessionStore`: per-call replacement, copies out. Each session is a
  * list of JSON turns under `<prefix><sessionKey>`, expiring `ttlSeconds` after its last append.
  */
 export class RedisSessionStore implements SessionStore {
+  private readonly redis: Redis & WithAppendCommand;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly options: { prefix?: string; ttlSeconds?: number } = {},
-  ) {}
+  ) {
+    redis.defineCommand(APPEND_COMMAND, { numberOfKeys: 1, lua: APPEND_SCRIPT });
+    this.redis = redis as Redis & WithAppendCommand;
+  }
 
   private key(sessionKey: string): string {
     return `${this.options.prefix ?? 'pmq:agent-session:'}${sessionKey}`;
@@ -74,9 +86,7 @@ export class RedisSessionStore implements SessionStore {
         ...(turn.callId !== undefined ? { callId: turn.callId } : {}),
       }),
     );
-    await this.redis.eval(
-      APPEND_SCRIPT,
-      1,
+    await this.redis[APPEND_COMMAND](
       this.key(key),
       String(this.options.ttlSeconds ?? 30 * 24 * 3600),
       ...args,
