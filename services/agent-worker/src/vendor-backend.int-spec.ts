@@ -22,7 +22,7 @@ describe('agent worker on agents.claude against a fake Anthropic API (real SDK, 
   let anthropic: FakeAnthropicServer;
 
   beforeAll(async () => {
-    anthropic = await new FakeAnthropicServer('sk-ant-test').start();
+    anthropic = await new FakeAnthropicServer('anthropic-test-key').start();
     h = await startHarness();
     ({ app } = await bootWorker({
       REDIS_URL: h.redisUrl,
@@ -34,7 +34,7 @@ describe('agent worker on agents.claude against a fake Anthropic API (real SDK, 
       AGENT_CONCURRENCY: '4',
       AGENT_RATE_MAX: '2',
       AGENT_RATE_DURATION_MS: '1000',
-      ANTHROPIC_API_KEY: 'sk-ant-test',
+      ANTHROPIC_API_KEY: 'anthropic-test-key',
       ANTHROPIC_BASE_URL: anthropic.url,
       // ignored by a claude pool: it reads only its own backend's variables
       OPENAI_BASE_URL: 'not a url',
