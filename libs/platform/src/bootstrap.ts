@@ -9,9 +9,8 @@ import { toProblem } from './errors/problem';
 import { PLATFORM_CONFIG, PlatformConfig } from './config/config';
 import { httpContextMiddlewares } from './logging/http-logging';
 import { createRootLogger, PinoNestLogger, ROOT_LOGGER } from './logging/logger';
-import { natsMicroserviceOptions, natsMicroserviceStrategy } from './nats/nats';
+import { natsMicroserviceStrategy } from './nats/nats';
 import { MetricsService } from './observability/metrics';
-import { PLATFORM_OPTIONS, PlatformModuleOptions } from './platform.module';
 
 export interface CreateAppOptions {
   title: string;
@@ -26,7 +25,10 @@ export interface CreateAppOptions {
  * and metrics stay at the root for probes), OpenAPI at /api/docs, request/reply handlers on NATS,
  * graceful shutdown. Call `listen()` on the result.
  */
-export async function createApp(rootModule: Type<unknown> | ReturnType<() => object>, options: CreateAppOptions): Promise<NestExpressApplication> {
+export async function createApp(
+  rootModule: Type<unknown> | ReturnType<() => object>,
+  options: CreateAppOptions,
+): Promise<NestExpressApplication> {
   const bootLogger = createRootLogger({ level: process.env['LOG_LEVEL'] ?? 'info' });
   const app = await NestFactory.create<NestExpressApplication>(rootModule as Type<unknown>, {
     logger: new PinoNestLogger(bootLogger),
@@ -40,9 +42,7 @@ export async function createApp(rootModule: Type<unknown> | ReturnType<() => obj
   app.useLogger(new PinoNestLogger(logger));
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
   app.disable('x-powered-by');
-  const platform = app.get<PlatformModuleOptions>(PLATFORM_OPTIONS);
-  const httpMetrics = platform.httpMetrics === 'access-log' ? app.get(MetricsService) : undefined;
-  for (const mw of httpContextMiddlewares(logger, httpMetrics)) app.use(mw);
+  for (const mw of httpContextMiddlewares(logger, app.get(MetricsService))) app.use(mw);
   app.useBodyParser('json', { limit: '1mb' });
   app.use(bodyParserErrors);
   options.configure?.(app);
@@ -55,11 +55,10 @@ export async function createApp(rootModule: Type<unknown> | ReturnType<() => obj
   });
   if (config.SWAGGER_ENABLED) setupOpenApi(app, options.title);
   if (options.rpcQueue) {
-    const nats =
-      platform.rpcContext === 'server'
-        ? natsMicroserviceStrategy(config, options.rpcQueue) // handlers run in the caller's context
-        : natsMicroserviceOptions(config, options.rpcQueue); // RpcContextInterceptor does that
-    app.connectMicroservice(nats, { inheritAppConfig: true });
+    // handlers run in the caller's request context (ContextServerNats)
+    app.connectMicroservice(natsMicroserviceStrategy(config, options.rpcQueue), {
+      inheritAppConfig: true,
+    });
     await app.startAllMicroservices();
   }
   app.enableShutdownHooks();

@@ -1,5 +1,6 @@
-import { NotFoundException } from '@nestjs/common';
-import { Problems, ProblemTypes, toProblem } from './problem';
+import { ArgumentsHost, NotFoundException } from '@nestjs/common';
+import { firstValueFrom, isObservable } from 'rxjs';
+import { ProblemFilter, Problems, ProblemTypes, toProblem } from './problem';
 
 describe('toProblem', () => {
   it('keeps a problem exception as it is, with its headers', () => {
@@ -27,5 +28,15 @@ describe('toProblem', () => {
     const { problem } = toProblem(new Error('db password is hunter2'));
     expect(problem.status).toBe(500);
     expect(JSON.stringify(problem)).not.toContain('hunter2');
+  });
+});
+
+describe('ProblemFilter outside HTTP', () => {
+  it('hands an RPC error back to the transport as an observable error (so NATS replies with it)', async () => {
+    const host = { getType: () => 'rpc' } as unknown as ArgumentsHost;
+    const error = Problems.notFound('story entry');
+    const out = new ProblemFilter().catch(error, host);
+    expect(isObservable(out)).toBe(true);
+    await expect(firstValueFrom(out as never)).rejects.toBe(error);
   });
 });

@@ -1,3 +1,4 @@
+import { Observable, throwError } from 'rxjs';
 import {
   ArgumentsHost,
   Catch,
@@ -176,8 +177,10 @@ export function toProblem(exception: unknown): {
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
-    if (host.getType() !== 'http') throw exception;
+  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
+    // NATS and other RPC: hand the error back to the transport as an observable error, which it
+    // replies with (a synchronous throw from a filter is lost when no interceptor wraps the handler)
+    if (host.getType() !== 'http') return throwError(() => exception);
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();

@@ -26,9 +26,9 @@ function headerValue(v: string | string[] | undefined): string | undefined {
  * serialised here, in the root logger's format — see `writeInfoLine`.) Health probes and metric
  * scrapes are not logged.
  *
- * With `metrics` (PlatformModule `httpMetrics: 'access-log'`), the same hook records
+ * With `metrics` (createApp passes them), the same hook records
  * `http_server_request_duration_seconds` for every request, probes and scrapes included, by method,
- * matched route pattern and status (what HttpMetricsMiddleware records otherwise).
+ * matched route pattern and status.
  */
 export function httpContextMiddlewares(logger: Logger, metrics?: MetricsService): RequestHandler[] {
   // The access line's shape is fixed here (method, url, status, timing, ids; no headers, no bodies),
@@ -62,7 +62,11 @@ export function httpContextMiddlewares(logger: Logger, metrics?: MetricsService)
         // the matched route pattern, never the raw URL (ids would explode the label set)
         const route = (req.route as { path?: string } | undefined)?.path;
         metrics.httpDuration.observe(
-          { method, route: route === undefined ? 'unmatched' : `${req.baseUrl ?? ''}${route}`, status: String(res.statusCode) },
+          {
+            method,
+            route: route === undefined ? 'unmatched' : `${req.baseUrl ?? ''}${route}`,
+            status: String(res.statusCode),
+          },
           ms / 1000,
         );
       }
@@ -83,10 +87,14 @@ export function httpContextMiddlewares(logger: Logger, metrics?: MetricsService)
         responseTime,
       });
       if (err instanceof Error || status >= 500) {
-        logger.error({ ...asObject(), ...(err instanceof Error ? { err } : {}) }, 'request errored');
+        logger.error(
+          { ...asObject(), ...(err instanceof Error ? { err } : {}) },
+          'request errored',
+        );
         return;
       }
-      const msg = !req.readableAborted && res.writableFinished ? 'request completed' : 'request aborted';
+      const msg =
+        !req.readableAborted && res.writableFinished ? 'request completed' : 'request aborted';
       const fields =
         `"requestId":${json(requestId)}` +
         (workspaceId ? `,"workspaceId":${json(workspaceId)}` : '') +

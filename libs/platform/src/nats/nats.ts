@@ -1,13 +1,17 @@
 import {
-  CallHandler,
-  ExecutionContext,
   Inject,
   Injectable,
   Logger,
-  NestInterceptor,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { ClientNats, CustomStrategy, NatsContext, NatsOptions, NatsRecordBuilder, ServerNats, Transport } from '@nestjs/microservices';
+import {
+  ClientNats,
+  CustomStrategy,
+  NatsOptions,
+  NatsRecordBuilder,
+  ServerNats,
+  Transport,
+} from '@nestjs/microservices';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -37,7 +41,8 @@ export class NatsService implements OnApplicationShutdown {
   constructor(@Inject(NATS_CONNECTION) readonly connection: NatsConnection) {}
 
   async onApplicationShutdown(): Promise<void> {
-    if (!this.connection.isClosed()) await this.connection.drain().catch(() => this.connection.close());
+    if (!this.connection.isClosed())
+      await this.connection.drain().catch(() => this.connection.close());
   }
 }
 
@@ -96,9 +101,16 @@ export class JetStreamService implements OnApplicationShutdown {
   }
 
   /** Publishes JSON with a message id; returns whether JetStream saw it as a duplicate. */
-  async publish(subject: string, payload: unknown, msgId: string): Promise<{ seq: number; duplicate: boolean }> {
+  async publish(
+    subject: string,
+    payload: unknown,
+    msgId: string,
+  ): Promise<{ seq: number; duplicate: boolean }> {
     const h = headersFromContext();
-    const ack = await this.js.publish(subject, JSON.stringify(payload), { msgID: msgId, ...(h ? { headers: h } : {}) });
+    const ack = await this.js.publish(subject, JSON.stringify(payload), {
+      msgID: msgId,
+      ...(h ? { headers: h } : {}),
+    });
     return { seq: ack.seq, duplicate: ack.duplicate };
   }
 
@@ -111,7 +123,10 @@ export class JetStreamService implements OnApplicationShutdown {
     handler: EventHandler<z.infer<S>>,
   ): Promise<void> {
     const jsm = await this.manager();
-    const filter = filterSubjects.length === 1 ? { filter_subject: filterSubjects[0] } : { filter_subjects: filterSubjects };
+    const filter =
+      filterSubjects.length === 1
+        ? { filter_subject: filterSubjects[0] }
+        : { filter_subjects: filterSubjects };
     try {
       await jsm.consumers.info(stream, durable);
     } catch {
@@ -143,7 +158,9 @@ export class JetStreamService implements OnApplicationShutdown {
           }
           const parsed = schema.safeParse(data);
           if (!parsed.success) {
-            this.logger.error(`${m.subject}#${m.seq}: invalid payload (${parsed.error.message}), terminated`);
+            this.logger.error(
+              `${m.subject}#${m.seq}: invalid payload (${parsed.error.message}), terminated`,
+            );
             m.term();
             return;
           }
@@ -151,7 +168,9 @@ export class JetStreamService implements OnApplicationShutdown {
             await handler(parsed.data, m);
             m.ack();
           } catch (e) {
-            this.logger.warn(`${m.subject}#${m.seq}: handler failed (${(e as Error).message}), will retry`);
+            this.logger.warn(
+              `${m.subject}#${m.seq}: handler failed (${(e as Error).message}), will retry`,
+            );
             m.nak(1000);
           }
         });
@@ -168,18 +187,23 @@ export const NATS_RPC_CLIENT = Symbol('NATS_RPC_CLIENT');
 
 /** Options for `app.connectMicroservice`: request/reply handlers of one service, load-balanced by queue. */
 export function natsMicroserviceOptions(config: PlatformConfig, queue: string): NatsOptions {
-  return { transport: Transport.NATS, options: { servers: [config.NATS_URL], queue, name: `${config.SERVICE_NAME}-rpc` } };
+  return {
+    transport: Transport.NATS,
+    options: { servers: [config.NATS_URL], queue, name: `${config.SERVICE_NAME}-rpc` },
+  };
 }
 
 /**
- * A NATS request/reply (and event) server that handles every message inside the caller's request
- * context (request id, workspace id, … from its headers), as RpcContextInterceptor does. `createApp`
- * connects it for applications whose PlatformModule says `rpcContext: 'server'`: establishing the
- * context here, around Nest's RPC pipeline, instead of in a global interceptor keeps every HTTP
- * request off Nest's interceptor path (an rxjs pipeline per request).
+ * The NATS request/reply (and event) server `createApp` connects: every message is handled inside
+ * the caller's request context (request id, workspace id, … from its headers). Setting it here,
+ * around Nest's RPC pipeline, rather than in a global interceptor keeps every HTTP request off
+ * Nest's interceptor path (an rxjs pipeline per request).
  */
 export class ContextServerNats extends ServerNats {
-  override handleMessage(channel: string, natsMsg: { headers?: Pick<MsgHdrs, 'get'> }): Promise<unknown> {
+  override handleMessage(
+    channel: string,
+    natsMsg: { headers?: Pick<MsgHdrs, 'get'> },
+  ): Promise<unknown> {
     const h = natsMsg.headers;
     const ctx = contextFromHeaders((n) => h?.get(n) || undefined, randomUUID);
     return RequestContext.run(ctx, () => super.handleMessage(channel, natsMsg));
@@ -197,10 +221,18 @@ export class NatsRpcClient implements OnApplicationShutdown {
   readonly proxy: ClientNats;
 
   constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig) {
-    this.proxy = new ClientNats({ servers: [config.NATS_URL], name: `${config.SERVICE_NAME}-rpc-client` });
+    this.proxy = new ClientNats({
+      servers: [config.NATS_URL],
+      name: `${config.SERVICE_NAME}-rpc-client`,
+    });
   }
 
-  async request<S extends z.ZodType>(subject: string, payload: unknown, schema: S, timeoutMs = 5000): Promise<z.infer<S>> {
+  async request<S extends z.ZodType>(
+    subject: string,
+    payload: unknown,
+    schema: S,
+    timeoutMs = 5000,
+  ): Promise<z.infer<S>> {
     const h = headersFromContext() ?? natsHeaders();
     const record = new NatsRecordBuilder(payload).setHeaders(h).build();
     const answer$ = this.proxy.send<unknown>(subject, record) as Observable<unknown>;
@@ -210,26 +242,5 @@ export class NatsRpcClient implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.proxy.close();
-  }
-}
-
-/**
- * Runs NATS request handlers inside the caller's request context (request id, workspace id).
- * Registered globally by PlatformModule unless it is given `rpcContext: 'server'` (then createApp's
- * ContextServerNats does the same).
- */
-@Injectable()
-export class RpcContextInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'rpc') return next.handle();
-    const natsCtx = context.switchToRpc().getContext<NatsContext>();
-    const h = typeof natsCtx?.getHeaders === 'function' ? (natsCtx.getHeaders() as MsgHdrs | undefined) : undefined;
-    const ctx = contextFromHeaders((n) => h?.get(n) || undefined, randomUUID);
-    return new Observable((subscriber) =>
-      RequestContext.run(ctx, () => {
-        const sub = next.handle().subscribe(subscriber);
-        return () => sub.unsubscribe();
-      }),
-    );
   }
 }
