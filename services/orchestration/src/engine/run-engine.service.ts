@@ -10,19 +10,14 @@ import {
   RequestContext,
 } from '@postmagiq/platform';
 import { lintPost } from '@postmagiq/prompts';
-import {
-  ApprovalResponse,
-  createRunContext,
-  QualityGate,
-  WorkflowDefinition,
-} from '@postmagiq/workflow-engine';
+import { ApprovalResponse, QualityGate, WorkflowDefinition } from '@postmagiq/workflow-engine';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { RedisBreakerCounterStore } from '../breaker/redis-breaker-counter-store';
 import { ORCHESTRATION_CONFIG, OrchestrationConfig } from '../config/orchestration.config';
 import { RunContextClient } from '../content/run-context.client';
 import { WorkflowCatalogService } from '../definitions/workflow-catalog.service';
-import { AgentCallEntity, ORCHESTRATION_DB, RunEntity } from '../entities';
+import { AgentCallEntity, newRun, ORCHESTRATION_DB, RunEntity } from '../entities';
 import { RunEventsBus } from '../events/run-events-bus.service';
 import { RunLifecycleOutbox } from '../events/run-lifecycle-outbox.service';
 import { AgentDispatcher } from './agent-dispatcher.service';
@@ -89,39 +84,18 @@ export class RunEngine {
       ...(body.voiceProfileId ? { voiceProfileId: body.voiceProfileId } : {}),
     });
     const now = new Date();
-    const run = Object.assign(new RunEntity(), {
+    const run = newRun({
       id: randomUUID(),
       workspaceId: p.workspaceId,
       storyEntryId: body.storyEntryId,
-      workflow: resolved.definition.name,
-      idempotencyKey: idempotencyKey ?? null,
-      requestHash,
       definition: resolved.definition,
       input: { story: context.story, voice: context.voice },
       personaOverrides: context.personaOverrides,
       backendOverrides: backends,
-      status: 'running' as const,
-      currentState: resolved.definition.initialState,
-      seq: 0,
-      dispatchedSeq: -1,
-      eventSeq: 0,
-      context: createRunContext(),
-      pendingResult: null,
-      haltKind: null,
-      reason: null,
-      finalPost: null,
-      tokensIn: 0,
-      tokensOut: 0,
-      cachedTokensIn: 0,
-      costUsd: 0,
-      finishCount: 0,
       startedBy: p.userId,
+      idempotencyKey: idempotencyKey ?? null,
+      requestHash,
       startedAt: now,
-      pausedMs: 0,
-      awaitingSince: null,
-      createdAt: now,
-      updatedAt: now,
-      finishedAt: null,
     });
     RequestContext.set({ runId: run.id });
     const started: RunStartedEvent = {

@@ -4,50 +4,38 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import {
   AgentCallEntity,
+  newRun,
   ORCHESTRATION_ENTITIES,
   ORCHESTRATION_SCHEMA,
   RunEntity,
   RunEventEntity,
+  RunStart,
   TransitionEntity,
 } from '../entities';
 import { ORCHESTRATION_MIGRATIONS } from '../migrations';
 import { StepWrites } from './step-writes';
 
 /** A run row as RunEngine.start builds it (every column set). */
-function newRun(id = randomUUID()): RunEntity {
-  const now = new Date('2026-01-02T03:04:05.000Z');
-  return Object.assign(new RunEntity(), {
+function newRunRow(id = randomUUID()): RunEntity {
+  const run = newRun({
     id,
     workspaceId: randomUUID(),
     storyEntryId: randomUUID(),
-    workflow: 'w',
-    definition: { name: 'w', states: {} },
-    input: { story: 's', voice: null },
+    definition: {
+      name: 'w',
+      initialState: 'start',
+      states: {},
+    } as unknown as RunStart['definition'],
+    input: { story: 's', voice: null } as unknown as RunStart['input'],
     personaOverrides: {},
     backendOverrides: {},
-    status: 'running',
-    currentState: 'start',
-    seq: 0,
-    dispatchedSeq: -1,
-    eventSeq: 0,
-    context: { drafts: ['a', 'b'], visits: { start: 1 } },
-    pendingResult: null,
-    haltKind: null,
-    reason: null,
-    finalPost: null,
-    tokensIn: 0,
-    tokensOut: 0,
-    cachedTokensIn: 0,
-    costUsd: 0,
-    finishCount: 0,
     startedBy: randomUUID(),
-    startedAt: now,
-    pausedMs: 0,
-    awaitingSince: null,
-    createdAt: now,
-    updatedAt: now,
-    finishedAt: null,
+    idempotencyKey: null,
+    requestHash: null,
+    startedAt: new Date('2026-01-02T03:04:05.000Z'),
   });
+  run.context = { ...run.context, drafts: ['a', 'b'], visits: { start: 1 } };
+  return run;
 }
 
 function transition(runId: string, seq: number): TransitionEntity {
@@ -87,7 +75,7 @@ describe('StepWrites (one statement per step, on the embedded Postgres)', () => 
   });
 
   it('inserts a run and its rows in one statement, JSON intact and defaults applied', async () => {
-    const run = newRun();
+    const run = newRunRow();
     const event = { type: 'run.started', runId: run.id, seq: 1, at: 'x', list: [1, 2] };
     await new StepWrites(ds.manager)
       .insert(RunEntity, [run])
@@ -97,8 +85,9 @@ describe('StepWrites (one statement per step, on the embedded Postgres)', () => 
       ])
       .execute();
     const stored = await ds.getRepository(RunEntity).findOneByOrFail({ id: run.id });
-    expect(stored.context).toEqual({ drafts: ['a', 'b'], visits: { start: 1 } });
-    expect(stored.definition).toEqual({ name: 'w', states: {} });
+    expect(stored.context).toEqual(run.context);
+    expect(stored.context).toMatchObject({ drafts: ['a', 'b'], visits: { start: 1 } });
+    expect(stored.definition).toEqual({ name: 'w', initialState: 'start', states: {} });
     expect(stored.startedAt.toISOString()).toBe('2026-01-02T03:04:05.000Z');
     const row = await ds.getRepository(TransitionEntity).findOneByOrFail({ runId: run.id, seq: 0 });
     expect(row.fromState).toBeNull();
@@ -110,7 +99,7 @@ describe('StepWrites (one statement per step, on the embedded Postgres)', () => 
   });
 
   it('updates with its conditions, sets updated_at, and keeps a top-level JSON array an array', async () => {
-    const run = newRun();
+    const run = newRunRow();
     await new StepWrites(ds.manager).insert(RunEntity, [run]).execute();
     await new StepWrites(ds.manager)
       .update(
@@ -127,7 +116,7 @@ describe('StepWrites (one statement per step, on the embedded Postgres)', () => 
   });
 
   it('writes nothing at all when one part fails (a repeated transition seq)', async () => {
-    const run = newRun();
+    const run = newRunRow();
     await new StepWrites(ds.manager)
       .insert(RunEntity, [run])
       .insert(TransitionEntity, [transition(run.id, 1)])
@@ -142,7 +131,7 @@ describe('StepWrites (one statement per step, on the embedded Postgres)', () => 
   });
 
   it('leaves a call that is no longer queued as it is', async () => {
-    const run = newRun();
+    const run = newRunRow();
     const call = Object.assign(new AgentCallEntity(), {
       callId: `${run.id}.1.writer`,
       runId: run.id,

@@ -15,7 +15,8 @@ export {
   TransitionEntity,
   WorkflowDefinitionEntity,
 };
-export type { HaltKind } from './run.entity';
+export { newRun } from './run.entity';
+export type { HaltKind, RunStart } from './run.entity';
 export type { AgentCallStatus } from './agent-call.entity';
 
 export const ORCHESTRATION_ENTITIES = [

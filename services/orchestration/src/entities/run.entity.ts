@@ -1,5 +1,10 @@
 import type { AgentBackend, RunInput, RunStatus } from '@postmagiq/contracts';
-import type { RunContext, StateResult, WorkflowDefinition } from '@postmagiq/workflow-engine';
+import {
+  createRunContext,
+  type RunContext,
+  type StateResult,
+  type WorkflowDefinition,
+} from '@postmagiq/workflow-engine';
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 /** Why a halted run stopped; a soft breaker halt can be lifted once with `extend`. */
@@ -126,4 +131,48 @@ export class RunEntity {
 
   @Column('timestamptz', { name: 'finished_at', nullable: true })
   finishedAt!: Date | null;
+}
+
+/** What a run starts from; every counter, outcome and timestamp of `newRun` follows from it. */
+export type RunStart = Pick<
+  RunEntity,
+  | 'id'
+  | 'workspaceId'
+  | 'storyEntryId'
+  | 'definition'
+  | 'input'
+  | 'personaOverrides'
+  | 'backendOverrides'
+  | 'startedBy'
+  | 'idempotencyKey'
+  | 'requestHash'
+  | 'startedAt'
+>;
+
+/** A run about to enter its initial state: running, seq 0, nothing dispatched, spent or decided. */
+export function newRun(start: RunStart): RunEntity {
+  return Object.assign(new RunEntity(), {
+    ...start,
+    workflow: start.definition.name,
+    status: 'running' as const,
+    currentState: start.definition.initialState,
+    seq: 0,
+    dispatchedSeq: -1,
+    eventSeq: 0,
+    context: createRunContext(),
+    pendingResult: null,
+    haltKind: null,
+    reason: null,
+    finalPost: null,
+    tokensIn: 0,
+    tokensOut: 0,
+    cachedTokensIn: 0,
+    costUsd: 0,
+    finishCount: 0,
+    pausedMs: 0,
+    awaitingSince: null,
+    createdAt: start.startedAt,
+    updatedAt: start.startedAt,
+    finishedAt: null,
+  });
 }
