@@ -242,6 +242,34 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     });
   }
 
+  /**
+   * Moves a run's past back by `ms`: its start (in Postgres and in the breaker's Redis counters)
+   * and the given timestamp columns, as if all of it had happened that much earlier.
+   */
+  async function ageRun(
+    id: string,
+    ms: number,
+    columns: Array<'finished_at' | 'awaiting_since'> = [],
+  ): Promise<void> {
+    const engine = A().app.get(RunEngine);
+    const counters = await engine.breaker.counters(id);
+    const redis = (
+      engine.breaker as unknown as {
+        redis: { hset(k: string, f: string, v: string): Promise<number> };
+      }
+    ).redis;
+    await redis.hset(
+      engine.breaker.key(id),
+      'startedAtMs',
+      String((counters?.startedAtMs ?? 0) - ms),
+    );
+    const shifted = ['started_at', ...columns].map(
+      (c) => `"${c}" = "${c}" - $2 * interval '1 millisecond'`,
+    );
+    await A()
+      .app.get<DataSource>(getDataSourceToken('orchestration'))
+      .query(`UPDATE orchestration.runs SET ${shifted.join(', ')} WHERE id = $1`, [id, ms]);
+  }
   it('runs the default workflow through the services: fan-out, audit, revise loop, synthesize, approval, completion, streamed in order', async () => {
     const run = await startRun(owner, { workflow: 'linkedin_post', storyEntryId: story });
     expect(run.workflow).toBe('linkedin_post');
@@ -556,6 +584,87 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     expect(notFailed.status).toBe(409);
   });
 
+  it('time a run stood failed or halted is no runtime: resumed or extended two hours after it started, it goes on', async () => {
+    expect([200, 201]).toContain((await saveWorkflow(FAILING_WORKFLOW)).status);
+    expect([200, 201]).toContain((await saveWorkflow(LOOP_WORKFLOW)).status);
+    const twoHours = 2 * 3600_000;
+    // failed two hours ago, a minute after it started: the resume must not trip the 60-minute limit
+    const failing = await startRun(owner, { workflow: 'judge_badly', storyEntryId: story });
+    await waitStatus(failing.id, ['failed']);
+    await ageRun(failing.id, twoHours, ['finished_at']);
+    const resumed = await A().api<RunSummary>('POST', `/api/workflows/runs/${failing.id}/resume`, {
+      token: owner.token,
+      ip: ip(),
+    });
+    expect(resumed.body).toMatchObject({ status: 'running', reason: null });
+    const again = await waitStatus(failing.id, ['failed', 'halted', 'completed']);
+    expect(again.status).toBe('failed');
+    expect(again.reason).toContain("agent 'judge' returned an invalid AuditResult");
+    expect(again.visits.map((v) => v.condition)).toEqual([null, 'always', 'resume']);
+    expect(again.breaker?.elapsedMinutes).toBeLessThan(5);
+
+    // halted by a soft limit two hours ago: the extension continues it to the hard visit limit
+    const looping = await startRun(owner, { workflow: 'loop_forever', storyEntryId: story });
+    const halted = await waitStatus(looping.id, ['halted', 'failed', 'completed']);
+    expect(halted).toMatchObject({ status: 'halted', extendable: true });
+    await ageRun(looping.id, twoHours, ['finished_at']);
+    const extended = await B().api<RunSummary>('POST', `/api/workflows/runs/${looping.id}/extend`, {
+      token: owner.token,
+      ip: ip(),
+    });
+    expect(extended.status).toBe(200);
+    const d = await waitStatus(looping.id, ['halted', 'failed', 'completed']);
+    expect(d.reason).toContain('the hard limit is 6 visits per state');
+    expect(d.reason).not.toContain('minutes');
+    expect(d.breaker?.elapsedMinutes).toBeLessThan(5);
+    expectContiguous(await allEvents(looping.id));
+  });
+
+  it('a resume refused by a soft limit halts the run extendable, and the extension redoes the resume', async () => {
+    const once = FAILING_WORKFLOW.replace('name: judge_badly', 'name: judge_once').replace(
+      '  initial_state: start\n',
+      '  initial_state: start\n  limits: { state_visits: 1 }\n',
+    );
+    expect([200, 201]).toContain((await saveWorkflow(once)).status);
+    const run = await startRun(owner, { workflow: 'judge_once', storyEntryId: story });
+    await waitStatus(run.id, ['failed']);
+    // the resume's S → S transition is the judge's second visit: one more than the soft limit
+    const resumed = await A().api<RunSummary>('POST', `/api/workflows/runs/${run.id}/resume`, {
+      token: owner.token,
+      ip: ip(),
+    });
+    expect(resumed.body).toMatchObject({ status: 'halted', extendable: true });
+    expect(resumed.body.reason).toContain(
+      "state 'judge' would be visited 2 times; the soft limit is 1 visits per state",
+    );
+    expect(resumed.body.reason).toContain(`/api/workflows/runs/${run.id}/extend`);
+
+    const extended = await B().api<RunSummary>('POST', `/api/workflows/runs/${run.id}/extend`, {
+      token: owner.token,
+      ip: ip(),
+    });
+    expect(extended.status).toBe(200);
+    expect(extended.body).toMatchObject({ status: 'running', reason: null });
+    const d = await waitStatus(run.id, ['failed', 'halted', 'completed']);
+    // the judge ran a second time (a new visit, new job id) and failed as judges do here
+    expect(d.status).toBe('failed');
+    expect(d.reason).toContain("agent 'judge' returned an invalid AuditResult");
+    expect(d.visits.map((v) => [v.seq, v.state, v.visit, v.condition])).toEqual([
+      [0, 'start', 1, null],
+      [1, 'judge', 1, 'always'],
+      [2, 'judge', 2, 'resume'],
+    ]);
+    expect(d.agentCalls.map((c) => c.callId)).toEqual([`${run.id}.1.judge`, `${run.id}.2.judge`]);
+    expect(d.breaker).toMatchObject({ extended: true, transitions: 2 });
+    const events = await allEvents(run.id);
+    expectContiguous(events);
+    expect(
+      events
+        .filter((e) => e.type === 'run.finished')
+        .map((e) => e.type === 'run.finished' && e.status),
+    ).toEqual(['failed', 'halted', 'failed']);
+  });
+
   it('a quorum fan-out decides as soon as enough calls are back, without waiting for the one still queued', async () => {
     expect((await saveWorkflow(QUORUM_WORKFLOW)).status).toBe(201);
     const run = await startRun(owner, { workflow: 'quorum_race', storyEntryId: story });
@@ -740,13 +849,14 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
       token: viewer.token,
       ip: ip(),
     });
-    expect(loops.body.items).toHaveLength(3);
+    // three from the breaker test, one from the runtime test
+    expect(loops.body.items).toHaveLength(4);
     const halted = await A().api<RunList>(
       'GET',
       '/api/workflows/runs?status=halted&workflow=loop_forever',
       { token: viewer.token, ip: ip() },
     );
-    expect(halted.body.total).toBe(3);
+    expect(halted.body.total).toBe(4);
     const future = new Date(Date.now() + 60_000).toISOString();
     expect(
       (

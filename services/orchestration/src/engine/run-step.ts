@@ -54,6 +54,7 @@ import {
   OutboxEntity,
   RunEntity,
   RunEventEntity,
+  runtimeMs,
   TransitionEntity,
 } from '../entities';
 import { StepWrites } from './step-writes';
@@ -249,10 +250,14 @@ export class RunStep {
     await this.completeState({ kind: 'approval', response, post: post ?? '' });
   }
 
-  /** Continues a run that a soft breaker limit halted: its single extension, then the refused step again. */
+  /**
+   * Continues a run that a soft breaker limit halted: its single extension, then the refused step
+   * again. A halt with a pending result refused the transition out of a decided visit; one
+   * without refused a resume's re-entry (a failed run has no result to keep), so that is redone.
+   */
   async extend(): Promise<void> {
     const { run } = this;
-    if (run.status !== 'halted' || run.haltKind !== 'soft_breaker' || run.pendingResult === null) {
+    if (run.status !== 'halted' || run.haltKind !== 'soft_breaker') {
       throw new RunConflictError(
         'only a run halted by a soft circuit-breaker limit can be extended',
       );
@@ -263,6 +268,7 @@ export class RunStep {
     this.reopen();
     const result = run.pendingResult;
     run.pendingResult = null;
+    if (result === null) return this.transition(run.currentState, run.currentState, 'resume');
     await this.completeState(result);
   }
 
@@ -590,6 +596,9 @@ export class RunStep {
     run.haltKind = ending.status === 'halted' ? haltKind : null;
     run.finalPost = ending.status === 'completed' ? currentPost(run.context) : null;
     run.finishedAt = new Date(this.deps.now());
+    // a run cancelled while waiting for its reviewer: that wait was no runtime either
+    if (run.awaitingSince)
+      run.pausedMs += Math.max(0, run.finishedAt.getTime() - run.awaitingSince.getTime());
     run.awaitingSince = null;
     if (ending.status !== 'halted' || haltKind !== 'soft_breaker') run.pendingResult = null;
     const event = this.emit({
@@ -619,8 +628,14 @@ export class RunStep {
     run.finishCount += 1;
   }
 
+  /**
+   * A failed or halted run goes on (resume, extend). The time it stood still since it finished is
+   * no runtime: without this, a run resumed an hour after it started would trip the hard runtime
+   * limit on its first transition.
+   */
   private reopen(): void {
     const { run } = this;
+    if (run.finishedAt) run.pausedMs += Math.max(0, this.deps.now() - run.finishedAt.getTime());
     run.status = 'running';
     run.reason = null;
     run.haltKind = null;
@@ -665,13 +680,16 @@ export class RunStep {
     return state;
   }
 
-  /** The breaker's clock: wall time minus the time spent waiting for reviewers. */
+  /**
+   * The breaker's clock: wall time minus the time that is not runtime (`pausedMs`: waiting for
+   * reviewers, standing failed or halted), so `now - startedAt` on it is the run's runtime.
+   */
   private runClockMs(): number {
     return this.deps.now() - this.run.pausedMs;
   }
 
   private elapsedMinutes(): number {
-    return (this.runClockMs() - this.run.startedAt.getTime()) / 60_000;
+    return runtimeMs(this.run, this.deps.now()) / 60_000;
   }
 
   /** Validates what the worker returned; anything off the contract is a failed call saying why. */

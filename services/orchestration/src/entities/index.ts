@@ -15,7 +15,7 @@ export {
   TransitionEntity,
   WorkflowDefinitionEntity,
 };
-export { newRun } from './run.entity';
+export { newRun, runtimeMs } from './run.entity';
 export type { HaltKind, RunStart } from './run.entity';
 export type { AgentCallStatus } from './agent-call.entity';
 

@@ -113,8 +113,9 @@ export class RunEntity {
   startedAt!: Date;
 
   /**
-   * Time spent waiting for reviewers, in ms: it does not count as runtime for the breaker (a post
-   * approved the next morning must not trip the 60-minute limit).
+   * Time that is not runtime, in ms: waiting for reviewers (a post approved the next morning must
+   * not trip the 60-minute limit) and standing failed or halted until a resume or an extension (a
+   * run resumed the next day starts from the runtime it had used, not from the wall clock).
    */
   @Column('double precision', { name: 'paused_ms', default: 0 })
   pausedMs!: number;
@@ -175,4 +176,16 @@ export function newRun(start: RunStart): RunEntity {
     updatedAt: start.startedAt,
     finishedAt: null,
   });
+}
+
+/**
+ * Runtime as the breaker counts it, in ms: wall time since the start, less `pausedMs`. A run
+ * waiting for a reviewer or finished stopped its clock then (`awaitingSince`, `finishedAt`).
+ */
+export function runtimeMs(
+  run: Pick<RunEntity, 'startedAt' | 'pausedMs' | 'awaitingSince' | 'finishedAt'>,
+  nowMs: number,
+): number {
+  const end = run.awaitingSince?.getTime() ?? run.finishedAt?.getTime() ?? nowMs;
+  return Math.max(0, end - run.pausedMs - run.startedAt.getTime());
 }

@@ -12,7 +12,13 @@ import type {
 import { Problems } from '@postmagiq/platform';
 import { currentPost, resolveLimits } from '@postmagiq/workflow-engine';
 import { Brackets, DataSource } from 'typeorm';
-import { AgentCallEntity, ORCHESTRATION_DB, RunEntity, TransitionEntity } from '../entities';
+import {
+  AgentCallEntity,
+  ORCHESTRATION_DB,
+  RunEntity,
+  runtimeMs,
+  TransitionEntity,
+} from '../entities';
 import { RunEventsBus } from '../events/run-events-bus.service';
 import { RunEngine } from '../engine/run-engine.service';
 
@@ -66,8 +72,6 @@ export class RunViewsService {
       this.engine.breaker.counters(runId),
     ]);
     const limits = resolveLimits(run.definition.limits);
-    // runtime as the breaker counts it: time waiting for reviewers left out
-    const end = (run.awaitingSince ?? run.finishedAt)?.getTime() ?? Date.now();
     const candidate = currentPost(run.context);
     return {
       ...toSummary(run),
@@ -78,7 +82,8 @@ export class RunViewsService {
             transitions: counters.transitions,
             visits: counters.visits,
             costUsd: counters.costUsd,
-            elapsedMinutes: Math.max(0, (end - run.pausedMs - run.startedAt.getTime()) / 60_000),
+            // runtime as the breaker counts it: waiting for reviewers and standing still left out
+            elapsedMinutes: runtimeMs(run, Date.now()) / 60_000,
             extended: counters.extended,
             limits: { soft: { ...limits.soft }, hard: { ...limits.hard } },
           }
