@@ -9,6 +9,7 @@ export type {
   ConversationTurn,
 } from './core/backend-adapter';
 export type { UsageCounts } from './core/usage-counts';
+export { hashSentPrompt, type SentPrompt, type SentTurn } from './core/sent-prompt';
 
 export { ClaudeAdapter, CLAUDE_DEFAULT_MODEL } from './adapters/claude.adapter';
 export { GeminiAdapter, GEMINI_DEFAULT_MODEL } from './adapters/gemini.adapter';

@@ -2,8 +2,10 @@ import type { INestApplication } from '@nestjs/common';
 import { AgentJobResultSchema, type AgentJobResult } from '@postmagiq/contracts';
 import { CLAUDE_DEFAULT_MODEL } from '@postmagiq/agents';
 import { FakeAnthropicServer } from '@postmagiq/agents/testing';
-import { createHash } from 'node:crypto';
+import { RedisService } from '@postmagiq/platform';
+import { createHash, randomUUID } from 'node:crypto';
 import { bootWorker } from './bootstrap-worker';
+import { RedisSessionStore } from './sessions/redis-session-store';
 import {
   collectTokens,
   makeAgentJob,
@@ -15,6 +17,21 @@ import {
 } from './testing/worker-harness';
 
 jest.setTimeout(60_000);
+
+/**
+ * The prompt hash recomputed from the Messages API body the fake received: sha256 of
+ * `{model, system, turns}` as JSON, the canonical form `hashSentPrompt` documents.
+ */
+function hashOfRequest(body: Record<string, unknown>): string {
+  const system = (body['system'] as { text: string }[]).map((block) => block.text);
+  const turns = (body['messages'] as { role: string; content: string }[]).map((m) => ({
+    role: m.role,
+    content: m.content,
+  }));
+  return createHash('sha256')
+    .update(JSON.stringify({ model: body['model'], system, turns }))
+    .digest('hex');
+}
 
 describe('agent worker on agents.claude against a fake Anthropic API (real SDK, Redis, NATS)', () => {
   let h: Harness;
@@ -79,13 +96,8 @@ describe('agent worker on agents.claude against a fake Anthropic API (real SDK, 
     expect(body['stream']).toBe(true);
     // the stable prefix goes as a cacheable system block
     expect(JSON.stringify(body['system'])).toContain('"cache_control":{"type":"ephemeral"}');
-    // the prompt is composed once: the result's hash is the hash of exactly what the vendor got
-    const [prefix, persona] = (body['system'] as { text: string }[]).map((b) => b.text);
-    const user = (body['messages'] as { content: string }[]).at(-1)?.content;
-    const sent = createHash('sha256')
-      .update(`${prefix}\u0000${persona}\u0000${user}`)
-      .digest('hex');
-    expect(result.promptHash).toBe(sent);
+    // the result's hash is the hash of exactly what the vendor got
+    expect(result.promptHash).toBe(hashOfRequest(body));
     await h.nc.flush();
     const streamed = () => tokens.chunks.map((c) => c.text).join('');
     await waitFor(() => streamed() === result.content, 5000, 'the whole text as tokens');
@@ -101,6 +113,57 @@ describe('agent worker on agents.claude against a fake Anthropic API (real SDK, 
       costUsd: result.costUsd,
       failed: false,
     });
+  });
+
+  it('records the hash of what was sent, the history of a continued session included', async () => {
+    const store = new RedisSessionStore(app.get(RedisService).client);
+    // Two orchestrator-task calls with the same new user turn, continuing different sessions.
+    const histories = [
+      ['Combine the drafts.', 'A first synthesis.'],
+      ['Combine the drafts, shorter.', 'A shorter synthesis.'],
+    ];
+    const sent: { hash: string; body: Record<string, unknown> }[] = [];
+    for (const [index, [brief, answer]] of histories.entries()) {
+      const runId = randomUUID();
+      const sessionKey = `${runId}:synthesize:synthesizer`;
+      await store.append(sessionKey, [
+        { role: 'user', content: brief ?? '', callId: `${runId}:synthesize:1:synthesizer` },
+        { role: 'assistant', content: answer ?? '', callId: `${runId}:synthesize:1:synthesizer` },
+      ]);
+      const job = makeAgentJob({
+        backend: 'claude',
+        seq: 7,
+        task: {
+          runId,
+          state: 'synthesize',
+          stateType: 'orchestrator-task',
+          visit: 2,
+          agent: {
+            name: 'synthesizer',
+            backend: 'claude',
+            persona: 'synthesizer',
+            sessionPersist: true,
+          },
+          drafts: ['One draft about the Friday deploy.'],
+          sessionKey,
+        },
+      });
+      const before = anthropic.requests.length;
+      const result = await run(job);
+      expect(result.error).toBeNull();
+      expect(anthropic.requests.length - before).toBe(1);
+      sent.push({ hash: result.promptHash, body: anthropic.bodyOf() });
+      expect((sent[index]?.body['messages'] as unknown[]).length).toBe(3);
+    }
+    const [a, b] = sent as [(typeof sent)[0], (typeof sent)[0]];
+    // the same system blocks and new user turn: only the history differs
+    expect(a.body['system']).toEqual(b.body['system']);
+    expect((a.body['messages'] as unknown[]).at(-1)).toEqual(
+      (b.body['messages'] as unknown[]).at(-1),
+    );
+    expect(a.hash).not.toBe(b.hash);
+    expect(a.hash).toBe(hashOfRequest(a.body));
+    expect(b.hash).toBe(hashOfRequest(b.body));
   });
 
   it('lets the adapter retry a vendor 429, and meters the call once', async () => {

@@ -1,4 +1,5 @@
 import type { ComposedPrompt } from '../core/composed-prompt';
+import type { SentPrompt, SentTurn } from '../core/sent-prompt';
 import type { RetryPolicy } from '../retry/retry-policy';
 
 /** What every hosted-vendor adapter is built from; tests point `baseURL` at 127.0.0.1. */
@@ -19,4 +20,21 @@ export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
  * automatic prefix caching (OpenAI, Gemini implicit caching) can hit across calls of a run. */
 export function systemText(prompt: ComposedPrompt): string {
   return [prompt.stablePrefix, prompt.persona].filter((part) => part.trim() !== '').join('\n\n');
+}
+
+/** A chat request of the vendors that take the system text as a leading `system` message. */
+export interface ChatRequest {
+  model: string;
+  messages: { role: 'system' | 'user' | 'assistant'; content: string }[];
+}
+
+/** The prompt a chat request carries: its system messages, then its turns in order. */
+export function chatSentPrompt(request: ChatRequest): SentPrompt {
+  const system: string[] = [];
+  const turns: SentTurn[] = [];
+  for (const { role, content } of request.messages) {
+    if (role === 'system') system.push(content);
+    else turns.push({ role, content });
+  }
+  return { model: request.model, system, turns };
 }

@@ -19,6 +19,14 @@ describeAdapterConformance({
   createAdapter: (server, { credentials }) => create(server, credentials),
   authHint: /ANTHROPIC_API_KEY/,
   serverErrorStatus: 529,
+  wirePrompt: ({ body }) => {
+    const b = body as {
+      model: string;
+      system: { text: string }[];
+      messages: { role: string; content: string }[];
+    };
+    return { model: b.model, system: b.system.map((s) => s.text), turns: b.messages };
+  },
 });
 
 describe('ClaudeAdapter', () => {

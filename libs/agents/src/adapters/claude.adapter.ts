@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { AgentCall } from '../core/backend-adapter';
+import type { SentPrompt } from '../core/sent-prompt';
 import { VendorResponseError } from '../retry/call-errors';
 import type { AttemptContext } from '../retry/run-streaming-call';
 import { DEFAULT_MAX_OUTPUT_TOKENS, type VendorAdapterConfig } from './adapter-config';
@@ -7,12 +8,18 @@ import { StreamingVendorAdapter } from './streaming-vendor-adapter';
 
 export const CLAUDE_DEFAULT_MODEL = 'claude-sonnet-5-5';
 
+/** The Messages API request we send: text-only turns, so the prompt can be read back off it. */
+interface ClaudeRequest extends Anthropic.MessageCreateParamsStreaming {
+  system: Anthropic.TextBlockParam[];
+  messages: { role: 'user' | 'assistant'; content: string }[];
+}
+
 /**
  * Anthropic Messages API, streamed. The stable prefix (universal rules + voice) is its own system
  * block marked `cache_control: ephemeral`, so every call of a run after the first reads it from
  * the prompt cache; the persona follows in a second, uncached block.
  */
-export class ClaudeAdapter extends StreamingVendorAdapter {
+export class ClaudeAdapter extends StreamingVendorAdapter<ClaudeRequest> {
   readonly backend = 'claude' as const;
   private readonly client: Anthropic;
   private readonly maxTokens: number;
@@ -28,7 +35,7 @@ export class ClaudeAdapter extends StreamingVendorAdapter {
     });
   }
 
-  protected async attempt(call: AgentCall, ctx: AttemptContext): Promise<void> {
+  protected assemble(call: AgentCall): ClaudeRequest {
     const system: Anthropic.TextBlockParam[] = [];
     if (call.prompt.stablePrefix.trim()) {
       system.push({
@@ -38,14 +45,23 @@ export class ClaudeAdapter extends StreamingVendorAdapter {
       });
     }
     if (call.prompt.persona.trim()) system.push({ type: 'text', text: call.prompt.persona });
-    const messages: Anthropic.MessageParam[] = [
+    const messages = [
       ...call.history.map((turn) => ({ role: turn.role, content: turn.content })),
-      { role: 'user', content: call.prompt.user },
+      { role: 'user' as const, content: call.prompt.user },
     ];
-    const stream = await this.client.messages.create(
-      { model: call.model, max_tokens: this.maxTokens, system, messages, stream: true },
-      { signal: ctx.signal },
-    );
+    return { model: call.model, max_tokens: this.maxTokens, system, messages, stream: true };
+  }
+
+  protected promptOf(request: ClaudeRequest): SentPrompt {
+    return {
+      model: request.model,
+      system: request.system.map((block) => block.text),
+      turns: request.messages,
+    };
+  }
+
+  protected async attempt(request: ClaudeRequest, ctx: AttemptContext): Promise<void> {
+    const stream = await this.client.messages.create(request, { signal: ctx.signal });
     // Anthropic reports input (and cache) usage in message_start and cumulative output in
     // message_delta; input fields there may be null, which means "unchanged".
     let uncached = 0;

@@ -18,6 +18,21 @@ describeAdapterConformance({
   createAdapter: (server, { credentials }) => create(server, credentials),
   authHint: /GEMINI_API_KEY/,
   serverErrorStatus: 503,
+  wirePrompt: ({ url, body }) => {
+    const b = body as {
+      systemInstruction?: { parts: { text: string }[] };
+      contents: { role: string; parts: { text: string }[] }[];
+    };
+    const text = (parts: { text: string }[]) => parts.map((p) => p.text).join('');
+    return {
+      model: /\/models\/([^:]+):/.exec(url)?.[1] ?? '',
+      system: b.systemInstruction ? [text(b.systemInstruction.parts)] : [],
+      turns: b.contents.map((c) => ({
+        role: c.role === 'model' ? 'assistant' : c.role,
+        content: text(c.parts),
+      })),
+    };
+  },
 });
 
 describe('GeminiAdapter', () => {

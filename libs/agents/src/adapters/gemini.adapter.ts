@@ -1,11 +1,19 @@
 import { GoogleGenerativeAI, type Content, type UsageMetadata } from '@google/generative-ai';
 import type { AgentCall } from '../core/backend-adapter';
+import type { SentPrompt } from '../core/sent-prompt';
 import { VendorResponseError } from '../retry/call-errors';
 import type { AttemptContext } from '../retry/run-streaming-call';
 import { DEFAULT_MAX_OUTPUT_TOKENS, systemText, type VendorAdapterConfig } from './adapter-config';
 import { StreamingVendorAdapter } from './streaming-vendor-adapter';
 
 export const GEMINI_DEFAULT_MODEL = 'gemini-2.5-flash';
+
+/** What one call sends: the model and system instruction (in the URL and body) and the turns. */
+interface GeminiRequest {
+  model: string;
+  systemInstruction?: string;
+  contents: Content[];
+}
 
 /** Newer API versions report thinking tokens; they are billed as output. */
 type WireUsage = UsageMetadata & { thoughtsTokenCount?: number };
@@ -26,7 +34,7 @@ const REFUSALS = new Set([
  * has no retries of its own; we never pass it a timeout because its timer is never cleared and
  * would hold the process open — our idle watchdog aborts through the signal instead.
  */
-export class GeminiAdapter extends StreamingVendorAdapter {
+export class GeminiAdapter extends StreamingVendorAdapter<GeminiRequest> {
   readonly backend = 'gemini' as const;
   private readonly client: GoogleGenerativeAI;
   private readonly maxTokens: number;
@@ -39,23 +47,42 @@ export class GeminiAdapter extends StreamingVendorAdapter {
     this.client = new GoogleGenerativeAI(config.apiKey);
   }
 
-  protected async attempt(call: AgentCall, ctx: AttemptContext): Promise<void> {
+  protected assemble(call: AgentCall): GeminiRequest {
     const system = systemText(call.prompt);
+    return {
+      model: call.model,
+      ...(system ? { systemInstruction: system } : {}),
+      contents: [
+        ...call.history.map((turn) => ({
+          role: turn.role === 'assistant' ? 'model' : 'user',
+          parts: [{ text: turn.content }],
+        })),
+        { role: 'user', parts: [{ text: call.prompt.user }] },
+      ],
+    };
+  }
+
+  protected promptOf(request: GeminiRequest): SentPrompt {
+    return {
+      model: request.model,
+      system: request.systemInstruction === undefined ? [] : [request.systemInstruction],
+      turns: request.contents.map((content) => ({
+        role: content.role === 'model' ? 'assistant' : 'user',
+        content: content.parts.map((part) => part.text ?? '').join(''),
+      })),
+    };
+  }
+
+  protected async attempt(request: GeminiRequest, ctx: AttemptContext): Promise<void> {
+    const { model: name, systemInstruction, contents } = request;
     const model = this.client.getGenerativeModel(
       {
-        model: call.model,
-        ...(system ? { systemInstruction: system } : {}),
+        model: name,
+        ...(systemInstruction === undefined ? {} : { systemInstruction }),
         generationConfig: { maxOutputTokens: this.maxTokens },
       },
       this.baseUrl ? { baseUrl: this.baseUrl } : {},
     );
-    const contents: Content[] = [
-      ...call.history.map((turn) => ({
-        role: turn.role === 'assistant' ? 'model' : 'user',
-        parts: [{ text: turn.content }],
-      })),
-      { role: 'user', parts: [{ text: call.prompt.user }] },
-    ];
     const result = await model.generateContentStream({ contents }, { signal: ctx.signal });
     // The SDK tees the stream into an aggregate promise we do not use; when the stream fails that
     // promise rejects too, and must not surface as an unhandled rejection.

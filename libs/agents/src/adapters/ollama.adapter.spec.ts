@@ -23,6 +23,14 @@ describeAdapterConformance({
   createAdapter: (server, { credentials }) => create(server, credentials),
   authHint: /OLLAMA_HOST/,
   reportsCachedTokens: false,
+  wirePrompt: ({ body }) => {
+    const b = body as { model: string; messages: { role: string; content: string }[] };
+    return {
+      model: b.model,
+      system: b.messages.filter((m) => m.role === 'system').map((m) => m.content),
+      turns: b.messages.filter((m) => m.role !== 'system'),
+    };
+  },
 });
 
 describe('OllamaAdapter', () => {

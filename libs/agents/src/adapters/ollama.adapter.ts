@@ -1,12 +1,16 @@
-import { Ollama, type Message } from 'ollama';
+import { Ollama } from 'ollama';
 import type { AgentCall } from '../core/backend-adapter';
+import type { SentPrompt } from '../core/sent-prompt';
 import type { RetryPolicy } from '../retry/retry-policy';
 import type { AttemptContext } from '../retry/run-streaming-call';
-import { systemText } from './adapter-config';
+import { chatSentPrompt, systemText, type ChatRequest } from './adapter-config';
 import { StreamingVendorAdapter } from './streaming-vendor-adapter';
 
 export const OLLAMA_DEFAULT_MODEL = 'llama3.2';
 export const OLLAMA_DEFAULT_HOST = 'http://127.0.0.1:11434';
+
+/** The `/api/chat` request we send, streaming aside: text-only messages. */
+type OllamaRequest = ChatRequest;
 
 export interface OllamaAdapterConfig {
   /** Ollama's base URL (OLLAMA_HOST). */
@@ -22,7 +26,7 @@ export interface OllamaAdapterConfig {
  * client has no signal option and drops response headers, so each attempt gets a client whose
  * fetch carries our signal and remembers the headers (for Retry-After from a proxy).
  */
-export class OllamaAdapter extends StreamingVendorAdapter {
+export class OllamaAdapter extends StreamingVendorAdapter<OllamaRequest> {
   readonly backend = 'ollama' as const;
   readonly host: string;
   private readonly headers: Record<string, string>;
@@ -34,7 +38,23 @@ export class OllamaAdapter extends StreamingVendorAdapter {
     this.headers = config.headers ?? {};
   }
 
-  protected async attempt(call: AgentCall, ctx: AttemptContext): Promise<void> {
+  protected assemble(call: AgentCall): OllamaRequest {
+    const system = systemText(call.prompt);
+    return {
+      model: call.model,
+      messages: [
+        ...(system ? [{ role: 'system' as const, content: system }] : []),
+        ...call.history.map((turn) => ({ role: turn.role, content: turn.content })),
+        { role: 'user', content: call.prompt.user },
+      ],
+    };
+  }
+
+  protected promptOf(request: OllamaRequest): SentPrompt {
+    return chatSentPrompt(request);
+  }
+
+  protected async attempt(request: OllamaRequest, ctx: AttemptContext): Promise<void> {
     let lastHeaders: Headers | null = null;
     const client = new Ollama({
       host: this.host,
@@ -47,14 +67,8 @@ export class OllamaAdapter extends StreamingVendorAdapter {
         return response;
       },
     });
-    const system = systemText(call.prompt);
-    const messages: Message[] = [
-      ...(system ? [{ role: 'system', content: system }] : []),
-      ...call.history.map((turn) => ({ role: turn.role, content: turn.content })),
-      { role: 'user', content: call.prompt.user },
-    ];
     try {
-      const stream = await client.chat({ model: call.model, messages, stream: true });
+      const stream = await client.chat({ ...request, stream: true });
       for await (const part of stream) {
         ctx.touch();
         if (part.message?.content) ctx.emit(part.message.content);

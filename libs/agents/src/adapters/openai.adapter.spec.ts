@@ -17,6 +17,14 @@ describeAdapterConformance({
   createServer: () => new FakeOpenAIServer(),
   createAdapter: (server, { credentials }) => create(server, credentials),
   authHint: /OPENAI_API_KEY/,
+  wirePrompt: ({ body }) => {
+    const b = body as { model: string; messages: { role: string; content: string }[] };
+    return {
+      model: b.model,
+      system: b.messages.filter((m) => m.role === 'system').map((m) => m.content),
+      turns: b.messages.filter((m) => m.role !== 'system'),
+    };
+  },
 });
 
 describe('OpenAIAdapter', () => {

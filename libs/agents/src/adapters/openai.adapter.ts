@@ -1,18 +1,27 @@
 import OpenAI from 'openai';
 import type { AgentCall } from '../core/backend-adapter';
+import type { SentPrompt } from '../core/sent-prompt';
 import { VendorResponseError } from '../retry/call-errors';
 import type { AttemptContext } from '../retry/run-streaming-call';
-import { systemText, type VendorAdapterConfig } from './adapter-config';
+import {
+  chatSentPrompt,
+  systemText,
+  type ChatRequest,
+  type VendorAdapterConfig,
+} from './adapter-config';
 import { StreamingVendorAdapter } from './streaming-vendor-adapter';
 
 export const OPENAI_DEFAULT_MODEL = 'gpt-5.4-mini';
+
+/** The chat completions request we send: text-only messages, so the prompt can be read back off it. */
+type OpenAIRequest = OpenAI.ChatCompletionCreateParamsStreaming & ChatRequest;
 
 /**
  * OpenAI chat completions, streamed with `include_usage` so the last chunk carries the bill.
  * OpenAI caches long prompt prefixes by itself; putting the stable prefix first in the system
  * message is what lets it hit (`prompt_tokens_details.cached_tokens`).
  */
-export class OpenAIAdapter extends StreamingVendorAdapter {
+export class OpenAIAdapter extends StreamingVendorAdapter<OpenAIRequest> {
   readonly backend = 'openai' as const;
   private readonly client: OpenAI;
   private readonly maxTokens: number | undefined;
@@ -29,23 +38,27 @@ export class OpenAIAdapter extends StreamingVendorAdapter {
     });
   }
 
-  protected async attempt(call: AgentCall, ctx: AttemptContext): Promise<void> {
+  protected assemble(call: AgentCall): OpenAIRequest {
     const system = systemText(call.prompt);
-    const messages: OpenAI.ChatCompletionMessageParam[] = [
-      ...(system ? [{ role: 'system' as const, content: system }] : []),
-      ...call.history.map((turn) => ({ role: turn.role, content: turn.content })),
-      { role: 'user', content: call.prompt.user },
-    ];
-    const stream = await this.client.chat.completions.create(
-      {
-        model: call.model,
-        messages,
-        stream: true,
-        stream_options: { include_usage: true },
-        ...(this.maxTokens === undefined ? {} : { max_completion_tokens: this.maxTokens }),
-      },
-      { signal: ctx.signal },
-    );
+    return {
+      model: call.model,
+      messages: [
+        ...(system ? [{ role: 'system' as const, content: system }] : []),
+        ...call.history.map((turn) => ({ role: turn.role, content: turn.content })),
+        { role: 'user', content: call.prompt.user },
+      ],
+      stream: true,
+      stream_options: { include_usage: true },
+      ...(this.maxTokens === undefined ? {} : { max_completion_tokens: this.maxTokens }),
+    };
+  }
+
+  protected promptOf(request: OpenAIRequest): SentPrompt {
+    return chatSentPrompt(request);
+  }
+
+  protected async attempt(request: OpenAIRequest, ctx: AttemptContext): Promise<void> {
+    const stream = await this.client.chat.completions.create(request, { signal: ctx.signal });
     let finished = false;
     for await (const chunk of stream) {
       ctx.touch();

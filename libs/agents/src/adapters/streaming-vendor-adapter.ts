@@ -1,13 +1,16 @@
 import type { AgentBackend, AgentResult } from '@postmagiq/contracts';
 import type { AgentCall, BackendAdapter, CompleteOptions } from '../core/backend-adapter';
+import { hashSentPrompt, type SentPrompt } from '../core/sent-prompt';
 import { retryPolicy, type RetryPolicy } from '../retry/retry-policy';
 import { runStreamingCall, type AttemptContext } from '../retry/run-streaming-call';
 
 /**
  * What every vendor adapter shares: one retry policy and the streaming-call loop around it. A
- * vendor only says how to make one attempt (send the request, feed tokens and usage to `ctx`).
+ * vendor says how to assemble its request, where the prompt is in it, and how to make one attempt
+ * (send the request, feed tokens and usage to `ctx`). The request is assembled once, so every
+ * attempt sends the same one and the prompt hash is read off exactly what is sent.
  */
-export abstract class StreamingVendorAdapter implements BackendAdapter {
+export abstract class StreamingVendorAdapter<Request> implements BackendAdapter {
   abstract readonly backend: Exclude<AgentBackend, 'simulated'>;
   protected readonly policy: RetryPolicy;
 
@@ -21,6 +24,8 @@ export abstract class StreamingVendorAdapter implements BackendAdapter {
   }
 
   complete(call: AgentCall, opts: CompleteOptions = {}): Promise<AgentResult> {
+    const request = this.assemble(call);
+    opts.onPromptHash?.(hashSentPrompt(this.promptOf(request)));
     return runStreamingCall({
       backend: this.backend,
       model: call.model,
@@ -29,9 +34,13 @@ export abstract class StreamingVendorAdapter implements BackendAdapter {
       onToken: opts.onToken,
       signal: opts.signal,
       host: this.connectionHost,
-      attempt: (ctx) => this.attempt(call, ctx),
+      attempt: (ctx) => this.attempt(request, ctx),
     });
   }
 
-  protected abstract attempt(call: AgentCall, ctx: AttemptContext): Promise<void>;
+  /** The vendor request of a call: its SDK's parameters, sent as they are by every attempt. */
+  protected abstract assemble(call: AgentCall): Request;
+  /** The prompt as the request carries it: what the recorded prompt hash covers. */
+  protected abstract promptOf(request: Request): SentPrompt;
+  protected abstract attempt(request: Request, ctx: AttemptContext): Promise<void>;
 }

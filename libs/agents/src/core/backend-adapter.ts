@@ -26,6 +26,11 @@ export interface CompleteOptions {
   /** Receives the text as it streams, in order; the concatenation equals `result.content`. */
   onToken?: (text: string) => void;
   signal?: AbortSignal;
+  /**
+   * Receives `hashSentPrompt` of the request as the adapter assembled it (system, history turns,
+   * new user turn, model), before it is sent; not called when no request is made.
+   */
+  onPromptHash?: (hash: string) => void;
 }
 
 /**

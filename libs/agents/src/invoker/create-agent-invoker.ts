@@ -17,9 +17,10 @@ export type AgentInvoker = (
 ) => Promise<AgentResult>;
 
 /**
- * What the caller already has of a call's inputs (an agent worker composes the prompt anyway for
- * its hash, and starts reading the session alongside its other reads). Each is used as given;
- * whatever is missing the invoker makes itself.
+ * What the caller already has of a call's inputs (an agent worker composes the prompt while it
+ * looks up a stored result, and starts reading the session alongside its other reads). Each is
+ * used as given; whatever is missing the invoker makes itself. Also where the caller wants the
+ * hash of what was sent.
  */
 export interface AgentInvokeInputs {
   /** The task's prompt: `composePrompt(library, task)` with the invoker's own library. */
@@ -29,6 +30,12 @@ export interface AgentInvokeInputs {
    * (`sessions.load(task.sessionKey)`), already on its way. Ignored for a task without a session.
    */
   session?: Promise<ConversationTurn[]>;
+  /**
+   * Receives the hash of the exact prompt sent to the vendor (system, the session's history, the
+   * new user turn, the model), from the adapter that assembled the request
+   * (`CompleteOptions.onPromptHash`). Not called when no request is made.
+   */
+  onPromptHash?: (hash: string) => void;
 }
 
 export interface AgentInvokerOptions {
@@ -89,7 +96,10 @@ export function createAgentInvoker(options: AgentInvokerOptions): AgentInvoker {
     const history = key
       ? (await (given.session ?? sessions.load(key))).filter((turn) => turn.callId !== callId)
       : [];
-    const result = await adapter.complete({ task, prompt, model, history }, { onToken, signal });
+    const result = await adapter.complete(
+      { task, prompt, model, history },
+      { onToken, signal, onPromptHash: given.onPromptHash },
+    );
     if (key && result.error === null) {
       const turns: ConversationTurn[] = [
         { role: 'user', content: prompt.user, callId },

@@ -1,6 +1,7 @@
 import type { AgentResult } from '@postmagiq/contracts';
 import type { AgentCall, BackendAdapter, CompleteOptions } from '../core/backend-adapter';
 import { abortableDelay } from '../core/abortable-delay';
+import { hashSentPrompt } from '../core/sent-prompt';
 import { simulateResponse } from './simulate-response';
 
 export const SIMULATED_MODEL = 'simulated-1';
@@ -30,6 +31,14 @@ export class SimulatedAdapter implements BackendAdapter {
 
   async complete(call: AgentCall, opts: CompleteOptions = {}): Promise<AgentResult> {
     const started = performance.now();
+    // What a vendor would be sent, hashed the same way, so a simulated run records hashes too.
+    opts.onPromptHash?.(
+      hashSentPrompt({
+        model: SIMULATED_MODEL,
+        system: [call.prompt.stablePrefix, call.prompt.persona].filter((t) => t.trim() !== ''),
+        turns: [...call.history, { role: 'user', content: call.prompt.user }],
+      }),
+    );
     const prompt = [
       call.prompt.stablePrefix,
       call.prompt.persona,

@@ -1,8 +1,31 @@
 import type { AgentBackend } from '@postmagiq/contracts';
+import { createHash } from 'node:crypto';
 import type { BackendAdapter } from '../core/backend-adapter';
 import type { RetryPolicy } from '../retry/retry-policy';
-import { makeAgentCall } from './agent-task.fixture';
-import type { FakeUsage, FakeVendorServer } from './fake-vendor-server';
+import { makeAgentCall, makeComposedPrompt } from './agent-task.fixture';
+import type { FakeUsage, FakeVendorServer, RecordedRequest } from './fake-vendor-server';
+
+/** A prompt as read off a request the fake received, the vendor's way. */
+export interface WirePrompt {
+  model: string;
+  /** System text blocks in order. */
+  system: string[];
+  /** Turns in order, with our role names (`user`, `assistant`). */
+  turns: { role: string; content: string }[];
+}
+
+/**
+ * The prompt hash recomputed from what the vendor received, independently of the adapter's code:
+ * sha256 of `{model, system, turns}` as JSON (the canonical form `hashSentPrompt` documents).
+ */
+export function wirePromptHash(prompt: WirePrompt): string {
+  const canonical = JSON.stringify({
+    model: prompt.model,
+    system: prompt.system,
+    turns: prompt.turns.map((t) => ({ role: t.role, content: t.content })),
+  });
+  return createHash('sha256').update(canonical).digest('hex');
+}
 
 export interface AdapterConformanceSpec<S extends FakeVendorServer> {
   backend: AgentBackend;
@@ -19,6 +42,8 @@ export interface AdapterConformanceSpec<S extends FakeVendorServer> {
   serverErrorStatus?: number;
   /** False for vendors whose wire format has no cached-token count (Ollama). */
   reportsCachedTokens?: boolean;
+  /** Reads the prompt off a request the fake received (model, system blocks, turns). */
+  wirePrompt: (request: RecordedRequest) => WirePrompt;
 }
 
 /** Fast but real: tiny backoff, a short idle timeout so hung servers are detected quickly. */
@@ -64,6 +89,31 @@ export function describeAdapterConformance<S extends FakeVendorServer>(
       });
       expect(result.durationMs).toBeGreaterThanOrEqual(0);
       expect(server.requests).toHaveLength(1);
+    });
+
+    it('reports the hash of exactly the prompt the vendor received, history turns included', async () => {
+      const prompt = makeComposedPrompt();
+      const histories = [
+        [],
+        [
+          { role: 'user' as const, content: 'earlier brief' },
+          { role: 'assistant' as const, content: 'earlier answer' },
+        ],
+      ];
+      const hashes: string[] = [];
+      for (const history of histories) {
+        const result = await adapter.complete(
+          makeAgentCall({ model: spec.model, prompt, history }),
+          {
+            onPromptHash: (hash) => hashes.push(hash),
+          },
+        );
+        expect(result.error).toBeNull();
+      }
+      // the same new user turn after different history is a different prompt
+      expect(hashes[0]).not.toBe(hashes[1]);
+      expect(hashes).toEqual(server.requests.map((r) => wirePromptHash(spec.wirePrompt(r))));
+      expect(spec.wirePrompt(server.requests[1] as RecordedRequest).turns).toHaveLength(3);
     });
 
     it('reports tokens in, out and cached as the vendor counted them', async () => {

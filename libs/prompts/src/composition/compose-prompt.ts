@@ -14,7 +14,12 @@ export interface ComposedPrompt {
   stablePrefix: string;
   persona: string;
   user: string;
-  /** sha256 of the exact prompt, recorded with every agent call for audit and reproduction. */
+  /**
+   * sha256 of the three composed layers, identifying the composition. Not the hash of what a call
+   * sends (a continued session adds its history turns, and the model matters): agent calls record
+   * that one, computed by the adapter from the request it assembled (`hashSentPrompt` in
+   * @postmagiq/agents).
+   */
   hash: string;
 }
 

@@ -56,9 +56,8 @@ interface JobEnvelope {
 /** What a job needs to call its agent, made while its stored result is being looked up. */
 interface PreparedCall {
   invoke: AgentInvoker;
-  /** The prompt, composed once: its hash goes in the result, the invoker sends it as is. */
+  /** The prompt, composed once while the stored result is looked up; the invoker sends it as is. */
   prompt?: ComposedPrompt;
-  promptHash: string;
   /** The conversation of an orchestrator-task call, read alongside the stored-result lookup. */
   session?: Promise<ConversationTurn[]>;
   /** An invalid persona override: thrown only if the call has to be made (no stored result). */
@@ -236,7 +235,6 @@ export class AgentJobProcessor {
       } catch (e) {
         return {
           invoke,
-          promptHash: '',
           invalid: new UnrecoverableError(
             `invalid agent job payload: personaOverrides: ${(e as Error).message}`,
           ),
@@ -245,11 +243,10 @@ export class AgentJobProcessor {
       invoke = this.invokerFor(library);
     }
     try {
-      const prompt = composePrompt(library, payload.task);
-      return { invoke, prompt, promptHash: prompt.hash };
+      return { invoke, prompt: composePrompt(library, payload.task) };
     } catch {
       // the invoker composes it again and reports the composition error in the result
-      return { invoke, promptHash: 'none: the prompt could not be composed' };
+      return { invoke };
     }
   }
 
@@ -274,11 +271,15 @@ export class AgentJobProcessor {
     const onToken = (text: string) => tokens.add(text);
     const abort = this.signals.open(signal);
     const started = performance.now();
+    // The hash of what the adapter sent, history turns and model included: the composed prompt's
+    // own hash misses the history of a continued session.
+    let promptHash: string | undefined;
     let result: AgentResult;
     try {
       result = await prepared.invoke(task, onToken, abort.signal, {
         prompt: prepared.prompt,
         session: prepared.session,
+        onPromptHash: (hash) => (promptHash = hash),
       });
     } finally {
       tokens.flush();
@@ -306,7 +307,7 @@ export class AgentJobProcessor {
       error: result.error,
       simulated: result.simulated,
       callId,
-      promptHash: prepared.promptHash,
+      promptHash: promptHash ?? notSent(prepared),
     };
     this.deps.metrics.called(this.deps.backend, jobResult, (performance.now() - started) / 1000);
     if (result.error) this.logger.warn(`call ${callId}: ${result.backend} failed: ${result.error}`);
@@ -369,6 +370,11 @@ class TokenBatcher {
     this.pending = '';
     this.send(this.index++, text);
   }
+}
+
+/** What a result records as its prompt hash when no request reached a vendor. */
+function notSent(prepared: PreparedCall): string {
+  return prepared.prompt ? 'none: no request was sent' : 'none: the prompt could not be composed';
 }
 
 function usageEvent(payload: AgentJob, stored: StoredCall): AgentUsageEvent {
