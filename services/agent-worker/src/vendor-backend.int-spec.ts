@@ -179,6 +179,55 @@ describe('agent worker on agents.claude against a fake Anthropic API (real SDK, 
     expect(await usageEventsFor(h.nc, job.callId)).toHaveLength(1);
   });
 
+  it('retries a stream that breaks mid-way, numbering the attempt in its tokens, metered once', async () => {
+    const before = anthropic.requests.length;
+    anthropic.enqueue(
+      { kind: 'drop', chunks: ['Fast is', ' slow'] },
+      {
+        kind: 'stream',
+        chunks: ['Slow is', ' smooth,', ' smooth is fast.'],
+        usage: { input: 2000, output: 12 },
+      },
+    );
+    const job = makeAgentJob({ backend: 'claude' });
+    const tokens = collectTokens(h.nc, job.task.runId);
+    const result = await run(job);
+    expect(result).toMatchObject({ content: 'Slow is smooth, smooth is fast.', error: null });
+    expect(anthropic.requests.length - before).toBe(2);
+
+    // A live client following the documented rule: a higher attempt voids the text it holds.
+    const shown = () => {
+      let attempt = 1;
+      let text = '';
+      for (const chunk of tokens.chunks) {
+        if ((chunk.attempt ?? 1) > attempt) [attempt, text] = [chunk.attempt ?? 1, ''];
+        text += chunk.text;
+      }
+      return text;
+    };
+    await h.nc.flush();
+    await waitFor(() => shown() === result.content, 5000, 'the retried text as tokens');
+    tokens.stop();
+    const first = tokens.chunks.filter((c) => c.attempt === undefined);
+    const second = tokens.chunks.filter((c) => c.attempt === 2);
+    expect(first.map((c) => c.text).join('')).toBe('Fast is slow');
+    expect(second.map((c) => c.text).join('')).toBe(result.content);
+    expect(first.length + second.length).toBe(tokens.chunks.length);
+    // the broken attempt's chunks all come first, and the index keeps counting across attempts
+    expect(tokens.chunks.map((c) => c.attempt ?? 1)).toEqual([
+      ...first.map(() => 1),
+      ...second.map(() => 2),
+    ]);
+    expect(tokens.chunks.map((c) => c.index)).toEqual(tokens.chunks.map((_, i) => i));
+
+    // one usage event: both attempts as the vendor reported them (the broken one's message_start
+    // said 120 tokens in and 1 out; its final output count never came)
+    const usage = await waitForUsage(h.nc, job.callId);
+    expect(usage).toHaveLength(1);
+    expect(usage[0]).toMatchObject({ tokensIn: 2120, tokensOut: 13, failed: false });
+    expect(result).toMatchObject({ tokensIn: 2120, tokensOut: 13 });
+  });
+
   it('completes a call the vendor refuses with its message in the result, metered as failed', async () => {
     anthropic.enqueue({ kind: 'error', status: 400, message: 'prompt is too long' });
     const job = makeAgentJob({ backend: 'claude' });

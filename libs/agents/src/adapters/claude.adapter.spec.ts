@@ -19,6 +19,8 @@ describeAdapterConformance({
   createAdapter: (server, { credentials }) => create(server, credentials),
   authHint: /ANTHROPIC_API_KEY/,
   serverErrorStatus: 529,
+  // message_start reports the input and a first output count; the rest comes in message_delta
+  usageBeforeCut: { tokensIn: 120, tokensOut: 1 },
   wirePrompt: ({ body }) => {
     const b = body as {
       model: string;

@@ -18,6 +18,8 @@ describeAdapterConformance({
   createAdapter: (server, { credentials }) => create(server, credentials),
   authHint: /GEMINI_API_KEY/,
   serverErrorStatus: 503,
+  // cumulative usageMetadata comes with every chunk
+  usageBeforeCut: { tokensIn: 120, tokensOut: 2 },
   wirePrompt: ({ url, body }) => {
     const b = body as {
       systemInstruction?: { parts: { text: string }[] };

@@ -23,6 +23,8 @@ describeAdapterConformance({
   createAdapter: (server, { credentials }) => create(server, credentials),
   authHint: /OLLAMA_HOST/,
   reportsCachedTokens: false,
+  // usage comes only with the last frame: a cut stream reported none
+  usageBeforeCut: { tokensIn: 0, tokensOut: 0 },
   wirePrompt: ({ body }) => {
     const b = body as { model: string; messages: { role: string; content: string }[] };
     return {

@@ -17,6 +17,8 @@ describeAdapterConformance({
   createServer: () => new FakeOpenAIServer(),
   createAdapter: (server, { credentials }) => create(server, credentials),
   authHint: /OPENAI_API_KEY/,
+  // usage comes only with the last frame: a cut stream reported none
+  usageBeforeCut: { tokensIn: 0, tokensOut: 0 },
   wirePrompt: ({ body }) => {
     const b = body as { model: string; messages: { role: string; content: string }[] };
     return {

@@ -23,8 +23,13 @@ export interface AgentCall {
 }
 
 export interface CompleteOptions {
-  /** Receives the text as it streams, in order; the concatenation equals `result.content`. */
-  onToken?: (text: string) => void;
+  /**
+   * Receives the text as it streams, in order, with the number of the attempt it belongs to
+   * (from 1). A transient failure mid-stream is retried from the start: a higher attempt number
+   * means the text of earlier attempts is void, and the concatenation of the last attempt's text
+   * equals `result.content`.
+   */
+  onToken?: (text: string, attempt: number) => void;
   signal?: AbortSignal;
   /**
    * Receives `hashSentPrompt` of the request as the adapter assembled it (system, history turns,

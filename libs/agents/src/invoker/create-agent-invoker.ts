@@ -11,7 +11,8 @@ import type { AdapterMap } from './create-adapters-from-env';
 /** One agent call of a workflow run, as the workflow engine and the agent workers make it. */
 export type AgentInvoker = (
   task: AgentTask,
-  onToken?: (text: string) => void,
+  /** Streamed text with its attempt number: see `CompleteOptions.onToken`. */
+  onToken?: (text: string, attempt: number) => void,
   signal?: AbortSignal,
   given?: AgentInvokeInputs,
 ) => Promise<AgentResult>;

@@ -69,18 +69,67 @@ describe('runStreamingCall', () => {
     );
   });
 
-  it('does not retry once text reached the caller, so viewers never see it twice', async () => {
+  it('retries a failure mid-stream from the start, numbering the new attempt in its tokens', async () => {
+    let calls = 0;
+    const tokens: [string, number][] = [];
+    const result = await runStreamingCall(
+      spec(
+        async (ctx) => {
+          calls++;
+          ctx.setUsage({ tokensIn: 100, tokensOut: 1 });
+          ctx.emit('Hello');
+          if (calls === 1) {
+            ctx.emit(' wor');
+            throw httpError(502);
+          }
+          ctx.emit(', world');
+          ctx.setUsage({ tokensOut: 5 });
+        },
+        { onToken: (text, attempt) => tokens.push([text, attempt]) },
+      ),
+    );
+    expect(calls).toBe(2);
+    expect(tokens).toEqual([
+      ['Hello', 1],
+      [' wor', 1],
+      ['Hello', 2],
+      [', world', 2],
+    ]);
+    // the content is the last attempt's alone; both attempts' reported usage is metered
+    expect(result).toMatchObject({
+      content: 'Hello, world',
+      error: null,
+      tokensIn: 200,
+      tokensOut: 6,
+    });
+  });
+
+  it('gives up on a stream that keeps breaking after maxAttempts, with the last partial text', async () => {
+    let calls = 0;
+    const result = await runStreamingCall(
+      spec(async (ctx) => {
+        calls++;
+        ctx.emit(`partial ${calls}`);
+        throw httpError(503);
+      }),
+    );
+    expect(calls).toBe(3);
+    expect(result.content).toBe('partial 3');
+    expect(result.error).toMatch(/HTTP 503.*Gave up after 3 attempts/);
+  });
+
+  it('does not retry a non-retryable failure mid-stream', async () => {
     let calls = 0;
     const result = await runStreamingCall(
       spec(async (ctx) => {
         calls++;
         ctx.emit('partial ');
-        throw httpError(502);
+        throw httpError(400);
       }),
     );
     expect(calls).toBe(1);
     expect(result.content).toBe('partial ');
-    expect(result.error).toMatch(/HTTP 502/);
+    expect(result.error).toMatch(/HTTP 400/);
   });
 
   it('fails at once on a client error', async () => {

@@ -11,7 +11,10 @@ export interface AttemptContext {
   /** Aborts when the caller cancels or the attempt goes idle; pass it to the SDK. */
   readonly signal: AbortSignal;
   readonly attempt: number;
-  /** Streams text to the caller and adds it to the content; also proves the attempt is alive. */
+  /**
+   * Streams text to the caller (numbered with this attempt) and adds it to the attempt's content;
+   * also proves the attempt is alive.
+   */
   emit(text: string): void;
   /** Records the vendor's latest (cumulative) usage figures for this attempt. */
   setUsage(usage: Partial<UsageCounts>): void;
@@ -24,7 +27,8 @@ export interface StreamingCallSpec {
   model: string;
   policy: RetryPolicy;
   sessionId: string | null;
-  onToken?: (text: string) => void;
+  /** Each attempt's text as it streams, with the attempt's number: see `CompleteOptions.onToken`. */
+  onToken?: (text: string, attempt: number) => void;
   signal?: AbortSignal;
   /** Where the vendor lives, for messages about unreachable servers. */
   host?: string;
@@ -35,15 +39,19 @@ export interface StreamingCallSpec {
 interface AttemptOutcome {
   usage: UsageCounts;
   content: string;
-  emitted: boolean;
   error: unknown;
 }
 
 /**
  * Runs a streaming vendor call under our one retry policy and folds it into an AgentResult.
- * Retries only before the first token reached the caller: after that a retry would stream the
- * text twice to live viewers, so a failure mid-stream fails the call. Usage is summed over all
- * attempts (an attempt the vendor metered is money spent, even if we retried it).
+ * A retryable failure (429, 5xx, reset, idle timeout) is retried with the same backoff and
+ * attempt limit whether it came before the first token or in the middle of the stream: a retry
+ * starts the answer over, its tokens carry the new attempt number so a live viewer drops the
+ * text of the broken attempt, and the result's content is the last attempt's text alone.
+ * Usage is summed over all attempts as the vendor reported it: an attempt the vendor metered is
+ * money spent even if we retried it. A stream cut before the vendor's usage arrived (OpenAI and
+ * Ollama send it only at the end, Anthropic its output count) adds only what was reported: we
+ * do not estimate tokens the vendor never counted for us.
  */
 export async function runStreamingCall(spec: StreamingCallSpec): Promise<AgentResult> {
   const started = performance.now();
@@ -62,7 +70,7 @@ export async function runStreamingCall(spec: StreamingCallSpec): Promise<AgentRe
     content = outcome.content;
     if (outcome.error === null) return result(spec, started, usage, content, null);
     failure = classifyError(spec.backend, outcome.error, { host: spec.host });
-    if (!failure.retryable || outcome.emitted || attempt === spec.policy.maxAttempts) break;
+    if (!failure.retryable || attempt === spec.policy.maxAttempts) break;
     const waitAsked = failure.retryAfterMs;
     if (waitAsked !== null && waitAsked > spec.policy.maxRetryAfterMs) {
       failure = {
@@ -99,12 +107,7 @@ async function runAttempt(spec: StreamingCallSpec, attempt: number): Promise<Att
       spec.policy.idleTimeoutMs,
     );
   };
-  const outcome: AttemptOutcome = {
-    usage: { ...ZERO_USAGE },
-    content: '',
-    emitted: false,
-    error: null,
-  };
+  const outcome: AttemptOutcome = { usage: { ...ZERO_USAGE }, content: '', error: null };
   const ctx: AttemptContext = {
     signal: controller.signal,
     attempt,
@@ -112,8 +115,7 @@ async function runAttempt(spec: StreamingCallSpec, attempt: number): Promise<Att
       if (!text || controller.signal.aborted) return;
       arm();
       outcome.content += text;
-      outcome.emitted = true;
-      spec.onToken?.(text);
+      spec.onToken?.(text, attempt);
     },
     setUsage(partial) {
       outcome.usage = { ...outcome.usage, ...partial };

@@ -65,7 +65,7 @@ export class SimulatedAdapter implements BackendAdapter {
       return done('', 'simulated backend: call cancelled: the call was cancelled by its caller.');
     }
     const content = simulateResponse(call.task);
-    for (const token of content.match(/\s*\S+|\s+$/g) ?? []) opts.onToken?.(token);
+    for (const token of content.match(/\s*\S+|\s+$/g) ?? []) opts.onToken?.(token, 1);
     return done(content, null);
   }
 }

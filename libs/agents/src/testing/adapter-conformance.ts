@@ -42,6 +42,11 @@ export interface AdapterConformanceSpec<S extends FakeVendorServer> {
   serverErrorStatus?: number;
   /** False for vendors whose wire format has no cached-token count (Ollama). */
   reportsCachedTokens?: boolean;
+  /**
+   * Usage the vendor had reported when its stream was cut mid-way (the fakes cut before the
+   * closing frames): zero where usage only comes at the end of a stream.
+   */
+  usageBeforeCut: { tokensIn: number; tokensOut: number };
   /** Reads the prompt off a request the fake received (model, system blocks, turns). */
   wirePrompt: (request: RecordedRequest) => WirePrompt;
 }
@@ -191,14 +196,31 @@ export function describeAdapterConformance<S extends FakeVendorServer>(
       expect(server.requests).toHaveLength(2);
     });
 
-    it('does not retry a stream cut after text reached the caller', async () => {
-      server.enqueue({ kind: 'drop', chunks: ['half', ' a', ' post'] });
-      const tokens: string[] = [];
-      const result = await adapter.complete(call(), { onToken: (t) => tokens.push(t) });
-      expect(result.error).toContain(`${spec.backend} backend`);
-      expect(tokens.length).toBeGreaterThan(0);
-      expect(result.content).toBe(tokens.join(''));
-      expect(server.requests).toHaveLength(1);
+    it('retries a stream cut mid-way, numbering the new attempt in its tokens', async () => {
+      server.enqueue(
+        { kind: 'drop', chunks: ['half', ' a', ' post'] },
+        { kind: 'stream', chunks: ['a whole', ' post'], usage: { input: 120, output: 8 } },
+      );
+      const tokens: [string, number][] = [];
+      const result = await adapter.complete(call(), {
+        onToken: (text, attempt) => tokens.push([text, attempt]),
+      });
+      expect(result).toMatchObject({ content: 'a whole post', error: null });
+      expect(server.requests).toHaveLength(2);
+      const first = tokens.filter(([, attempt]) => attempt === 1).map(([text]) => text);
+      const second = tokens.filter(([, attempt]) => attempt === 2).map(([text]) => text);
+      expect(first.length).toBeGreaterThan(0);
+      expect(second.join('')).toBe('a whole post');
+      // every token of the broken attempt came before the new attempt's first
+      expect(tokens.map(([, attempt]) => attempt)).toEqual([
+        ...first.map(() => 1),
+        ...second.map(() => 2),
+      ]);
+      // the broken attempt adds only what the vendor had reported before the cut
+      expect(result).toMatchObject({
+        tokensIn: 120 + spec.usageBeforeCut.tokensIn,
+        tokensOut: 8 + spec.usageBeforeCut.tokensOut,
+      });
     });
 
     it('stops when the caller aborts', async () => {

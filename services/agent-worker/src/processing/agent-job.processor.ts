@@ -258,7 +258,7 @@ export class AgentJobProcessor {
     signal: AbortSignal | undefined,
   ): Promise<AgentJobResult> {
     const { task, callId } = payload;
-    const tokens = new TokenBatcher((index, text) =>
+    const tokens = new TokenBatcher((index, text, attempt) =>
       this.deps.sinks.publishToken(agentTokensSubject(task.runId), {
         callId,
         runId: task.runId,
@@ -266,9 +266,17 @@ export class AgentJobProcessor {
         agent: task.agent.name,
         index,
         text,
+        // absent on the first attempt, so those chunks stay what every client already reads
+        ...(attempt > 1 ? { attempt } : {}),
       }),
     );
-    const onToken = (text: string) => tokens.add(text);
+    const onToken = (text: string, attempt: number) => {
+      if (tokens.add(text, attempt)) {
+        this.logger.warn(
+          `call ${callId}: the stream broke mid-way and attempt ${attempt} starts the answer over (token chunks say attempt ${attempt})`,
+        );
+      }
+    };
     const abort = this.signals.open(signal);
     const started = performance.now();
     // The hash of what the adapter sent, history turns and model included: the composed prompt's
@@ -348,18 +356,28 @@ class CallSignals {
 /**
  * Tokens that arrive in the same turn of the event loop go out as one chunk (a vendor's SSE frames
  * read together, or the simulated backend's whole answer): the text and its order are the same,
- * with far fewer messages. `flush` sends what is pending at once (before the job completes).
+ * with far fewer messages. A chunk never mixes attempts: the pending text of an attempt goes out
+ * before the first text of the next. `flush` sends what is pending at once (before the job
+ * completes).
  */
 class TokenBatcher {
   private pending = '';
+  private attempt = 1;
   private index = 0;
   private scheduled?: NodeJS.Immediate;
 
-  constructor(private readonly send: (index: number, text: string) => void) {}
+  constructor(private readonly send: (index: number, text: string, attempt: number) => void) {}
 
-  add(text: string): void {
+  /** Adds text of `attempt`; true when it starts over text an earlier attempt had streamed. */
+  add(text: string, attempt: number): boolean {
+    const restarted = attempt > this.attempt && (this.index > 0 || this.pending !== '');
+    if (attempt !== this.attempt) {
+      this.flush();
+      this.attempt = attempt;
+    }
     this.pending += text;
     this.scheduled ??= setImmediate(() => this.flush());
+    return restarted;
   }
 
   flush(): void {
@@ -368,7 +386,7 @@ class TokenBatcher {
     if (this.pending === '') return;
     const text = this.pending;
     this.pending = '';
-    this.send(this.index++, text);
+    this.send(this.index++, text, this.attempt);
   }
 }
 
