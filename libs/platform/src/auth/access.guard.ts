@@ -9,6 +9,7 @@ import { MetricsService } from '../observability/metrics';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import {
   IS_PUBLIC,
+  NO_RATE_LIMIT,
   RATE_LIMIT,
   RateLimitSpec,
   REQUIRED_SCOPES,
@@ -22,6 +23,8 @@ export type AuthenticatedRequest = Request & { principal?: Principal };
 /** What a route's decorators ask of the guard; read once per route, not once per request. */
 interface RouteAccess {
   isPublic: boolean;
+  /** public and exempt from rate limits (probes, scrapes): no Redis round trip at all */
+  unlimited: boolean;
   limit: RateLimitSpec | undefined;
   scopes: Scope[] | undefined;
   roles: WorkspaceRole[] | undefined;
@@ -30,7 +33,8 @@ interface RouteAccess {
 /**
  * The one global guard: every HTTP route needs a valid access token unless marked `@Public()`.
  * Order: verify the token (CPU only) → one Redis round trip for the rate limits and revocation
- * flags → scopes and workspace role. NATS and queue handlers are internal and pass through.
+ * flags → scopes and workspace role. NATS and queue handlers are internal and pass through, and so
+ * do `@Unlimited()` public routes (probes and scrapes).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -50,8 +54,10 @@ export class AccessGuard implements CanActivate {
     const known = byHandler?.get(handler);
     if (known) return known;
     const targets = [handler, controller] as unknown as Parameters<Reflector['getAllAndOverride']>[1];
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true;
     const access: RouteAccess = {
-      isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true,
+      isPublic,
+      unlimited: isPublic && this.reflector.getAllAndOverride<boolean>(NO_RATE_LIMIT, targets) === true,
       limit: this.reflector.getAllAndOverride<RateLimitSpec | undefined>(RATE_LIMIT, targets),
       scopes: this.reflector.getAllAndOverride<Scope[] | undefined>(REQUIRED_SCOPES, targets),
       roles: this.reflector.getAllAndOverride<WorkspaceRole[] | undefined>(REQUIRED_WORKSPACE_ROLES, targets),
@@ -63,7 +69,8 @@ export class AccessGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const { isPublic, limit, scopes, roles } = this.routeAccess(context.getHandler(), context.getClass());
+    const { isPublic, unlimited, limit, scopes, roles } = this.routeAccess(context.getHandler(), context.getClass());
+    if (unlimited) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
 
     let principal: Principal | undefined;

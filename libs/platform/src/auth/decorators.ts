@@ -6,6 +6,7 @@ export const IS_PUBLIC = 'postmagiq:public';
 export const REQUIRED_SCOPES = 'postmagiq:scopes';
 export const REQUIRED_WORKSPACE_ROLES = 'postmagiq:workspace-roles';
 export const RATE_LIMIT = 'postmagiq:rate-limit';
+export const NO_RATE_LIMIT = 'postmagiq:no-rate-limit';
 
 /** The route needs no access token. Every other route does (the guard is global). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
@@ -25,6 +26,13 @@ export interface RateLimitSpec {
 
 /** A tighter per-IP limit for this route (login, register, password reset). */
 export const RateLimit = (spec: RateLimitSpec) => SetMetadata(RATE_LIMIT, spec);
+
+/**
+ * A public route the guard lets through without touching Redis: health probes and metric scrapes.
+ * The kubelet and Prometheus poll from one address, and liveness must not fail because Redis does
+ * (a dead Redis would get every pod restarted in a loop); readiness reports Redis itself.
+ */
+export const Unlimited = () => SetMetadata(NO_RATE_LIMIT, true);
 
 /** The verified caller of this request. */
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {

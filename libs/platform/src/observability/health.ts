@@ -1,7 +1,7 @@
 import { Controller, Get, Injectable, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../auth/decorators';
+import { Public, Unlimited } from '../auth/decorators';
 
 export type HealthCheck = () => Promise<unknown>;
 
@@ -45,6 +45,7 @@ export class HealthController {
   constructor(private readonly registry: HealthRegistry) {}
 
   @Public()
+  @Unlimited()
   @Get('live')
   live(): { status: 'ok' } {
     return { status: 'ok' };
@@ -52,6 +53,7 @@ export class HealthController {
 
   /** 200 only when every registered dependency answers; 503 naming the failing ones otherwise. */
   @Public()
+  @Unlimited()
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response): Promise<unknown> {
     const result = await this.registry.run();
