@@ -6,7 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { RequestContext } from './context/request-context';
 import { toProblem } from './errors/problem';
-import { PLATFORM_CONFIG, PlatformConfig } from './config/config';
+import { PLATFORM_CONFIG, PlatformConfig, platformEnv } from './config/config';
 import { httpContextMiddlewares } from './logging/http-logging';
 import { createRootLogger, PinoNestLogger, ROOT_LOGGER } from './logging/logger';
 import { natsMicroserviceStrategy } from './nats/nats';
@@ -29,7 +29,7 @@ export async function createApp(
   rootModule: Type<unknown> | ReturnType<() => object>,
   options: CreateAppOptions,
 ): Promise<NestExpressApplication> {
-  const bootLogger = createRootLogger({ level: process.env['LOG_LEVEL'] ?? 'info' });
+  const bootLogger = createRootLogger({ level: bootLogLevel(process.env['LOG_LEVEL']) });
   const app = await NestFactory.create<NestExpressApplication>(rootModule as Type<unknown>, {
     logger: new PinoNestLogger(bootLogger),
     bufferLogs: true,
@@ -63,6 +63,16 @@ export async function createApp(
   }
   app.enableShutdownHooks();
   return app;
+}
+
+/**
+ * The level of the logger that runs before the configuration is validated. An empty or unknown
+ * LOG_LEVEL must not crash pino here with a message that names no variable: it logs at info, and
+ * validation then stops the service naming LOG_LEVEL.
+ */
+export function bootLogLevel(raw: string | undefined): PlatformConfig['LOG_LEVEL'] {
+  const parsed = platformEnv.LOG_LEVEL.safeParse(raw === '' ? undefined : raw);
+  return parsed.success ? parsed.data : 'info';
 }
 
 export function setupOpenApi(app: INestApplication, title: string): void {
