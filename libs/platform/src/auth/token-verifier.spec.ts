@@ -10,6 +10,7 @@ import { ProblemException } from '../errors/problem';
 import type { MetricsService } from '../observability/metrics';
 import type { GateInput, GateResult, RateLimiter } from '../rate-limit/rate-limiter';
 import { AccessGuard } from './access.guard';
+import { Scopes, WorkspaceRoles } from './decorators';
 import type { Principal } from './principal';
 import { AccessTokenVerifier, AccessTokenVerifierProvider, InvalidTokenError, VERIFIED_TOKEN_MAX_AGE_MS, VerifiedTokenCache } from './token-verifier';
 
@@ -160,6 +161,47 @@ describe('AccessTokenVerifier', () => {
     expect(verifier.verifyCached(token)).toBeDefined();
   });
 
+  it('fetches the key set again when a token names a kid it does not know (key rotation)', async () => {
+    const first = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+    const next = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+    const published = async (k: SigningKey) => {
+      const jwk = await exportJWK(k);
+      return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg: 'EdDSA', use: 'sig' };
+    };
+    const [a, b] = [await published(first.publicKey), await published(next.publicKey)];
+    let keys = [a];
+    let fetches = 0;
+    const rotating = createServer((_req, res) => {
+      fetches++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys }));
+    });
+    await new Promise<void>((ok) => rotating.listen(0, '127.0.0.1', ok));
+    try {
+      const url = `http://127.0.0.1:${(rotating.address() as AddressInfo).port}/jwks.json`;
+      const verifier = new AccessTokenVerifier(url, { jwksCooldownMs: 0 });
+      const signWith = (key: SigningKey, kid: string) =>
+        new SignJWT(claims())
+          .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'JWT' })
+          .setIssuer(ACCESS_TOKEN_ISSUER)
+          .setAudience(ACCESS_TOKEN_AUDIENCE)
+          .setSubject(randomUUID())
+          .setIssuedAt()
+          .setExpirationTime('5m')
+          .sign(key);
+      await verifier.verify(await signWith(first.privateKey, a.kid));
+      expect(fetches).toBe(1);
+      // identity starts signing with a new key and publishes it next to the old one
+      keys = [a, b];
+      const rotated = await verifier.verify(await signWith(next.privateKey, b.kid));
+      expect(rotated.workspaceRole).toBe('editor');
+      expect(fetches).toBe(2);
+      // a kid nobody published is still refused after the refetch
+      await expect(verifier.verify(await signWith(otherKey, 'unknown-kid'))).rejects.toThrow(InvalidTokenError);
+    } finally {
+      await new Promise<void>((ok) => rotating.close(() => ok()));
+    }
+  });
+
   it('keeps at most cacheMaxEntries tokens', async () => {
     const verifier = new AccessTokenVerifier(jwksUrl, { cacheMaxEntries: 2 });
     const exp = Math.floor(Date.now() / 1000) + 600;
@@ -169,7 +211,7 @@ describe('AccessTokenVerifier', () => {
 
   describe('behind the AccessGuard', () => {
     /** The guard with a real verifier (and its cache) and a rate limiter whose answer the test sets. */
-    function guardWith(verifier: AccessTokenVerifier) {
+    function guardWith(verifier: AccessTokenVerifier, handler: () => void = () => undefined) {
       const gateCalls: GateInput[] = [];
       let answer: GateResult = { status: 'ok' };
       const limiter = { gate: async (input: GateInput) => (gateCalls.push(input), answer) } as unknown as RateLimiter;
@@ -177,7 +219,6 @@ describe('AccessTokenVerifier', () => {
       const provider = { get: () => verifier } as unknown as AccessTokenVerifierProvider;
       const config = { RATE_LIMIT_PER_MINUTE: 100, RATE_LIMIT_LOGIN_PER_MINUTE: 10 } as PlatformConfig;
       const guard = new AccessGuard(new Reflector(), provider, limiter, metrics, config);
-      const handler = () => undefined;
       class Ctl {}
       const call = (token: string) => {
         const req = { headers: { authorization: `Bearer ${token}` }, ip: '127.0.0.1', socket: {} };
@@ -209,6 +250,29 @@ describe('AccessTokenVerifier', () => {
       setAnswer({ status: 'user-limited', retryAfterSeconds: 30 });
       const limited = await call(token).catch((e: unknown) => e);
       expect((limited as ProblemException).problem.status).toBe(429);
+    });
+
+    it('enforces @WorkspaceRoles and @Scopes from the token: 403 naming what is missing', async () => {
+      const verifier = new AccessTokenVerifier(jwksUrl);
+      const token = await sign(claims(), Math.floor(Date.now() / 1000) + 600); // an editor
+      const route = (...decorators: Array<(target: object) => unknown>) => {
+        const handler = () => undefined;
+        for (const d of decorators) d(handler);
+        return guardWith(verifier, handler).call;
+      };
+      const refusal = async (call: (t: string) => Promise<boolean>) => {
+        const e = await call(token).catch((err: unknown) => err);
+        expect(e).toBeInstanceOf(ProblemException);
+        return (e as ProblemException).problem;
+      };
+      await expect(route(WorkspaceRoles('owner', 'admin', 'editor'))(token)).resolves.toBe(true);
+      const managers = await refusal(route(WorkspaceRoles('owner', 'admin')));
+      expect(managers.status).toBe(403);
+      expect(managers.detail).toContain('requires workspace role owner or admin');
+      await expect(route(Scopes('content:write'))(token)).resolves.toBe(true);
+      const system = await refusal(route(Scopes('content:read', 'admin:system')));
+      expect(system.status).toBe(403);
+      expect(system.detail).toContain('requires scope admin:system');
     });
   });
 });

@@ -82,8 +82,17 @@ export class AccessTokenVerifier {
   readonly cache: VerifiedTokenCache;
   private readonly now: () => number;
 
-  constructor(jwksUrl: string | URL, options: { cacheMaxEntries?: number; now?: () => number } = {}) {
-    this.keys = createRemoteJWKSet(new URL(jwksUrl), { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000, timeoutDuration: 5000 });
+  constructor(
+    jwksUrl: string | URL,
+    options: { cacheMaxEntries?: number; now?: () => number; jwksCooldownMs?: number } = {},
+  ) {
+    this.keys = createRemoteJWKSet(new URL(jwksUrl), {
+      cacheMaxAge: 10 * 60_000,
+      // an unknown kid refetches the key set, at most once per cooldown (a flood of forged kids
+      // must not become a flood of JWKS requests)
+      cooldownDuration: options.jwksCooldownMs ?? 30_000,
+      timeoutDuration: 5000,
+    });
     this.now = options.now ?? Date.now;
     this.cache = new VerifiedTokenCache(options.cacheMaxEntries ?? 10_000, this.now);
   }
