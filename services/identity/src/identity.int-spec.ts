@@ -317,6 +317,13 @@ describe('identity service (real Redis, NATS, embedded Postgres, SMTP)', () => {
     expect(limited.body.type).toBe(ProblemTypes.rateLimited);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
 
+    // per user: one token from a new address every time still gets 100 a minute
+    const roaming = await register('Roaming');
+    const spread: number[] = [];
+    for (let i = 0; i < 101; i++) spread.push((await api('GET', '/api/auth/me', { token: roaming.accessToken, ip: nextTestIp() })).status);
+    expect(spread.filter((s) => s === 200)).toHaveLength(100);
+    expect(spread[100]).toBe(429);
+
     // per IP: a public route from one address
     const ip2 = nextTestIp();
     const jwks: number[] = [];

@@ -78,44 +78,64 @@ export class SessionService {
 
   /**
    * Rotation: the presented token is marked used in one conditional UPDATE (so two concurrent
-   * refreshes cannot both win) and its successor issued. A token already used or revoked means it
-   * was stolen or replayed: the whole family is revoked.
+   * refreshes cannot both win) and its successor issued in the same transaction. A token already
+   * used or revoked means it was stolen or replayed: the whole family is revoked. Rotation and
+   * revocation of a family take turns (`lockFamily`), so a successor is never minted into a family
+   * that is being revoked and left alive after it.
    */
   async rotate(refreshToken: string, ip?: string): Promise<TokenPair> {
     const tokenHash = hashToken(refreshToken);
-    const claimed = await this.ds.query<[RefreshTokenRow[], number] | RefreshTokenRow[]>(
-      `UPDATE "identity"."refresh_tokens" SET "used_at" = now()
-        WHERE "token_hash" = $1 AND "used_at" IS NULL AND "revoked_at" IS NULL AND "expires_at" > now()
-        RETURNING "family_id", "user_id", "workspace_id"`,
-      [tokenHash],
-    );
-    // TypeORM answers UPDATE … RETURNING as [rows, affected]
-    const rows = (Array.isArray(claimed[0]) ? claimed[0] : claimed) as RefreshTokenRow[];
-    const row = rows[0];
-    if (!row) {
-      const known = await this.ds.getRepository(RefreshTokenEntity).findOneBy({ tokenHash });
-      if (known && (known.usedAt || known.revokedAt)) {
-        await this.revokeFamilies([known.familyId]);
-        throw Problems.unauthorized('refresh token was already used; the session has been revoked', ProblemTypes.refreshTokenReused);
+    const outcome = await this.ds.transaction(async (m): Promise<Rotation> => {
+      const presented = await m.getRepository(RefreshTokenEntity).findOneBy({ tokenHash });
+      if (!presented) return { kind: 'invalid' };
+      await lockFamilies(m, [presented.familyId]);
+      const claimed = await m.query<[RefreshTokenRow[], number] | RefreshTokenRow[]>(
+        `UPDATE "identity"."refresh_tokens" SET "used_at" = now()
+          WHERE "token_hash" = $1 AND "used_at" IS NULL AND "revoked_at" IS NULL AND "expires_at" > now()
+          RETURNING "family_id", "user_id", "workspace_id"`,
+        [tokenHash],
+      );
+      // TypeORM answers UPDATE … RETURNING as [rows, affected]
+      const row = ((Array.isArray(claimed[0]) ? claimed[0] : claimed) as RefreshTokenRow[])[0];
+      if (!row) {
+        // read again under the lock: a concurrent rotation or revocation may have just changed it
+        const now = await m.getRepository(RefreshTokenEntity).findOneByOrFail({ tokenHash });
+        return now.usedAt || now.revokedAt ? { kind: 'reused', familyId: now.familyId } : { kind: 'invalid' };
       }
-      throw Problems.unauthorized('refresh token invalid or expired', ProblemTypes.tokenInvalid);
+      const user = await m.getRepository(UserEntity).findOneBy({ id: row.user_id });
+      if (!user || user.disabledAt) return { kind: 'disabled', familyId: row.family_id };
+      const target = await this.resolveWorkspace(user, row.workspace_id, m);
+      if (!target) return { kind: 'no-workspace' };
+      const pair = await this.issue(user, target.workspace, target.role, {
+        familyId: row.family_id,
+        manager: m,
+        ...(ip ? { ip } : {}),
+      });
+      return { kind: 'rotated', pair };
+    });
+    switch (outcome.kind) {
+      case 'rotated':
+        return outcome.pair;
+      case 'reused':
+        await this.revokeFamilies([outcome.familyId]);
+        throw Problems.unauthorized('refresh token was already used; the session has been revoked', ProblemTypes.refreshTokenReused);
+      case 'disabled':
+        await this.revokeFamilies([outcome.familyId]);
+        throw Problems.unauthorized('account disabled', ProblemTypes.accountDisabled);
+      case 'no-workspace':
+        throw Problems.unauthorized('no workspace left for this account', ProblemTypes.tokenInvalid);
+      case 'invalid':
+        throw Problems.unauthorized('refresh token invalid or expired', ProblemTypes.tokenInvalid);
     }
-    const user = await this.ds.getRepository(UserEntity).findOneBy({ id: row.user_id });
-    if (!user || user.disabledAt) {
-      await this.revokeFamilies([row.family_id]);
-      throw Problems.unauthorized('account disabled', ProblemTypes.accountDisabled);
-    }
-    const target = await this.resolveWorkspace(user, row.workspace_id);
-    if (!target) throw Problems.unauthorized('no workspace left for this account', ProblemTypes.tokenInvalid);
-    return this.issue(user, target.workspace, target.role, { familyId: row.family_id, ...(ip ? { ip } : {}) });
   }
 
   /** The workspace a session continues in: the wanted one if still a member, else any other. */
   async resolveWorkspace(
     user: UserEntity,
     wanted: string | null,
+    manager: EntityManager = this.ds.manager,
   ): Promise<{ workspace: WorkspaceEntity; role: WorkspaceRole } | null> {
-    const memberships = await this.ds.getRepository(MembershipEntity).find({
+    const memberships = await manager.getRepository(MembershipEntity).find({
       where: { userId: user.id },
       relations: { workspace: true },
       order: { createdAt: 'ASC' },
@@ -133,7 +153,10 @@ export class SessionService {
 
   async revokeFamilies(familyIds: string[]): Promise<void> {
     if (familyIds.length === 0) return;
-    await this.ds.getRepository(RefreshTokenEntity).update({ familyId: In(familyIds), revokedAt: IsNull() }, { revokedAt: new Date() });
+    await this.ds.transaction(async (m) => {
+      await lockFamilies(m, familyIds);
+      await m.getRepository(RefreshTokenEntity).update({ familyId: In(familyIds), revokedAt: IsNull() }, { revokedAt: new Date() });
+    });
     const pipeline = this.redis.client.multi();
     for (const id of familyIds) pipeline.set(RevocationKeys.session(id), '1', 'EX', REVOCATION_TTL_SECONDS);
     await pipeline.exec();
@@ -158,6 +181,24 @@ export class SessionService {
 
   async unblockUser(userId: string): Promise<void> {
     await this.redis.client.del(RevocationKeys.user(userId));
+  }
+}
+
+type Rotation =
+  | { kind: 'rotated'; pair: TokenPair }
+  | { kind: 'reused' | 'disabled'; familyId: string }
+  | { kind: 'no-workspace' | 'invalid' };
+
+/** Advisory-lock class of refresh-token families (the first key of the two-key form). */
+const FAMILY_LOCK_CLASS = 0x52_46_41_4d; // 'RFAM'
+
+/**
+ * Transaction-scoped locks on refresh-token families, taken in a fixed order so two transactions
+ * locking overlapping sets cannot deadlock.
+ */
+async function lockFamilies(m: EntityManager, familyIds: readonly string[]): Promise<void> {
+  for (const id of [...new Set(familyIds)].sort()) {
+    await m.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [FAMILY_LOCK_CLASS, id]);
   }
 }
 

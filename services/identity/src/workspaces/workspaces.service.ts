@@ -241,7 +241,13 @@ export class WorkspacesService {
     return this.sessions.issue(user, outcome.workspace, outcome.role, ip ? { ip } : {});
   }
 
+  /**
+   * The member's row, locked, after the workspace's row: membership changes of one workspace take
+   * turns, so two owners demoting or removing each other at once cannot both count the other as
+   * the remaining owner. (NO KEY UPDATE: inserts referencing the workspace are not blocked.)
+   */
   private async lockedMembership(m: EntityManager, workspaceId: string, userId: string): Promise<MembershipEntity> {
+    await m.query(`SELECT 1 FROM "identity"."workspaces" WHERE "id" = $1 FOR NO KEY UPDATE`, [workspaceId]);
     const target = await m
       .getRepository(MembershipEntity)
       .createQueryBuilder('ms')
