@@ -2,14 +2,14 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp, PLATFORM_CONFIG, PlatformConfig } from '@postmagiq/platform';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DemoAccountService } from '@postmagiq/identity';
+import { DemoAccount, DemoAccountService } from '@postmagiq/identity';
 import { demoCredentials } from './demo-account';
 import { StandaloneModule } from './standalone.module';
 
 export interface StandaloneApp {
   app: NestExpressApplication;
   url: string;
-  demo: { email: string; password: string; created: boolean };
+  demo: DemoAccount;
 }
 
 /** Boots the one-machine process: migrations run as each service's DataSource starts. */

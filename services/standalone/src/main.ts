@@ -24,7 +24,10 @@ bootStandalone()
       '',
       `  Postmagiq is running at ${url}`,
       `  API docs:   ${url}/api/docs`,
-      `  Demo login: ${demo.email} / ${demo.password}${demo.created ? '   (created now)' : ''}`,
+      demo.password === null
+        ? `  Demo login: ${demo.email} does not open an account of this database (it was set up ` +
+          `elsewhere); set DEMO_EMAIL and DEMO_PASSWORD to one of its accounts`
+        : `  Demo login: ${demo.email} / ${demo.password}${demo.created ? '   (created now)' : ''}`,
       '',
     ];
     process.stdout.write(lines.join('\n') + '\n');

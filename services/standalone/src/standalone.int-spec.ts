@@ -3,6 +3,7 @@ import { apiClient, freePort, nextTestIp, startTestInfra, TestInfra } from '@pos
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DemoAccountService } from '@postmagiq/identity';
 import { bootStandalone, StandaloneApp } from './bootstrap-standalone';
 
 jest.setTimeout(120_000);
@@ -36,6 +37,20 @@ describe('standalone process (one port, every service module)', () => {
     // the demo account is the system owner, so the admin area is reachable from the console
     expect(login.body.scopes).toContain('admin:system');
     expect((await api('GET', '/api/auth/me', { token: login.body.accessToken, ip: nextTestIp() })).status).toBe(200);
+  });
+
+  it('never prints a demo password that opens no account of the database', async () => {
+    const demo = standalone.app.get(DemoAccountService);
+    const saved = JSON.parse(readFileSync(join(dataDir, 'demo-account.json'), 'utf8')) as { email: string; password: string };
+    // a later start with the same login: still printed
+    expect(await demo.ensure(saved.email, saved.password)).toEqual({ ...saved, created: false });
+    // a database set up elsewhere, or credentials that changed: nothing is created, no password printed
+    expect(await demo.ensure('someone-else@example.com', 'a different password')).toEqual({
+      email: 'someone-else@example.com',
+      password: null,
+      created: false,
+    });
+    expect(await demo.ensure(saved.email, 'not the demo password')).toMatchObject({ password: null, created: false });
   });
 
   it('guards every route of the composed application unless it is public', () => {
