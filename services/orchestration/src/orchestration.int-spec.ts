@@ -18,6 +18,7 @@ import {
   listRoutes,
   pendingSchemaChanges,
   redisConnectionOptions,
+  RedisService,
 } from '@postmagiq/platform';
 import {
   apiClient,
@@ -33,6 +34,8 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { mainJobOptions, runMainJob } from './demo/main-job';
+import { earlyKey } from './engine/agent-dispatcher.service';
+import { RecoveryService } from './engine/recovery.service';
 import { StepProcessor } from './engine/step.processor';
 import { RunEngine } from './engine/run-engine.service';
 import { OrchestrationAppModule } from './orchestration-app.module';
@@ -208,7 +211,13 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     return res.body;
   }
 
-  function waitStatus(id: string, statuses: string[], timeoutMs = 60_000): Promise<RunDetail> {
+  /** Polls the run's detail; waits on the sweep poll slower (the owner's rate limit is 100 a minute). */
+  function waitStatus(
+    id: string,
+    statuses: string[],
+    timeoutMs = 60_000,
+    everyMs = 100,
+  ): Promise<RunDetail> {
     return waitFor(
       async () => {
         const d = await detail(id);
@@ -216,7 +225,7 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
       },
       timeoutMs,
       `run ${id} to be ${statuses.join('|')}`,
-      100,
+      everyMs,
     );
   }
 
@@ -228,6 +237,13 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     );
     expect(res.status).toBe(200);
     return res.body.events;
+  }
+
+  function agentQueue(backend: keyof typeof AGENT_QUEUES): Queue {
+    return new Queue(AGENT_QUEUES[backend], {
+      connection: { ...redisConnectionOptions(infra.redisUrl), maxRetriesPerRequest: null },
+      prefix: 'pmq',
+    });
   }
 
   function expectContiguous(events: RunEvent[]): void {
@@ -683,6 +699,126 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     const events = await allEvents(run.id);
     expect(events.filter((e) => e.type === 'agent.finished')).toHaveLength(2);
     expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'completed' });
+  });
+
+  it('a quorum fan-out whose completion events were missed decides from its step job (the sweep), not when the slowest call is back', async () => {
+    expect([200, 201]).toContain((await saveWorkflow(QUORUM_WORKFLOW)).status);
+    // the simulated calls wait on a paused queue until the fast path can no longer see them
+    const simulated = agentQueue('simulated');
+    await simulated.pause();
+    try {
+      const run = await startRun(owner, { workflow: 'quorum_race', storyEntryId: story });
+      const calls = await waitFor(
+        async () => {
+          const d = await detail(run.id);
+          return d.agentCalls.length === 3 ? d.agentCalls : null;
+        },
+        20_000,
+        'the fan-out calls',
+      );
+      const ids = calls.map((c) => c.callId);
+      const fast = calls.filter((c) => c.agent !== 'stuck').map((c) => c.callId);
+      const fastStates = await waitFor(
+        async () => {
+          const jobs = await Promise.all(fast.map((id) => simulated.getJob(id)));
+          return jobs.every(Boolean) ? Promise.all(jobs.map((j) => j?.getState())) : null;
+        },
+        10_000,
+        'the simulated calls queued',
+      );
+      expect(fastStates).toEqual(['waiting', 'waiting']);
+      // without their marks the completion events are skipped: as if every replica had been down
+      // when they came (events start at '$', a replica back up never sees them)
+      await A()
+        .app.get(RedisService)
+        .client.del(...ids.map(earlyKey));
+      await simulated.resume();
+      const d = await waitStatus(run.id, ['completed', 'failed', 'halted'], 30_000, 1000);
+      expect(d.status).toBe('completed');
+      const byAgent = Object.fromEntries(d.agentCalls.map((c) => [c.agent, c]));
+      expect(byAgent['stuck']?.status).toBe('queued');
+      expect(byAgent['fast_one']?.status).toBe('succeeded');
+      expect(byAgent['fast_two']?.status).toBe('succeeded');
+      expect(d.finalPost).toBe(byAgent['fast_one']?.output);
+      const events = await allEvents(run.id);
+      expectContiguous(events);
+      expect(events.filter((e) => e.type === 'agent.finished')).toHaveLength(2);
+      expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'completed' });
+    } finally {
+      await simulated.resume();
+      await simulated.close();
+    }
+  });
+
+  it('the sweep halts a run stuck past its hard runtime limit (a queue nobody consumes) once, as a hard breaker halt, and withdraws its calls', async () => {
+    // the writers go to agents.openai, which nobody consumes here: the fan-out never settles
+    const run = await startRun(owner, {
+      workflow: 'linkedin_post',
+      storyEntryId: story,
+      backends: { writer: 'openai' },
+    });
+    const queue = agentQueue('openai');
+    try {
+      const drafts = await waitFor(
+        async () => {
+          const calls = (await detail(run.id)).agentCalls.filter((c) => c.state === 'draft');
+          return calls.length === 3 ? calls : null;
+        },
+        20_000,
+        'the draft calls',
+      );
+      const ids = drafts.map((c) => c.callId);
+      const states = () => Promise.all(ids.map(async (id) => (await queue.getJob(id))?.getState()));
+      await waitFor(
+        async () => (await states()).every((s) => s === 'waiting'),
+        10_000,
+        'jobs queued',
+      );
+      // as if it had been running for 61 minutes: past the hard limit of 60, never transitioning
+      await ageRun(run.id, 61 * 60_000);
+      // both replicas sweep at once (twice: a pass already under way read the run before it aged)
+      for (let i = 0; i < 2; i += 1)
+        await Promise.all(replicas.map((r) => r.app.get(RecoveryService).sweep()));
+      const d = await waitStatus(
+        run.id,
+        ['halted', 'failed', 'completed', 'cancelled'],
+        20_000,
+        1000,
+      );
+      expect(d).toMatchObject({ status: 'halted', extendable: false, currentState: 'draft' });
+      expect(d.reason).toMatch(
+        /^circuit breaker: the run has been running for 6\d\.\d minutes; the hard limit is 60 minutes$/,
+      );
+      expect(await states()).toEqual([undefined, undefined, undefined]);
+      const settled = await waitFor(
+        async () => {
+          const calls = (await detail(run.id)).agentCalls.filter((c) => c.state === 'draft');
+          return calls.every((c) => c.status === 'failed') ? calls : null;
+        },
+        20_000,
+        'the withdrawn calls recorded',
+        250,
+      );
+      for (const call of settled) {
+        expect(call).toMatchObject({ tokensIn: 0, costUsd: 0 });
+        expect(call.error).toMatch(/withdrawn: the run was halted before a worker took the call/);
+      }
+      const events = await allEvents(run.id);
+      expectContiguous(events);
+      expect(events.filter((e) => e.type === 'breaker.tripped')).toEqual([
+        expect.objectContaining({ state: 'draft', limit: 'runtime_minutes', soft: false }),
+      ]);
+      expect(events.filter((e) => e.type === 'run.finished')).toHaveLength(1);
+      expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'halted' });
+      // a hard halt is final
+      const extend = await A().api('POST', `/api/workflows/runs/${run.id}/extend`, {
+        token: owner.token,
+        ip: ip(),
+      });
+      expect(extend.status).toBe(409);
+    } finally {
+      await queue.close();
+    }
   });
 
   it('routes agents without a key to the simulated queue, honours a backend per role, and cancels a waiting run', async () => {

@@ -150,6 +150,7 @@ export class AgentDispatcher implements OnApplicationShutdown {
 /** Job states in which no worker holds an agent job yet. */
 const WITHDRAWABLE = new Set(['waiting', 'delayed', 'prioritized']);
 
-function earlyKey(callId: string): string {
+/** The Redis mark of an early-deciding call (exported for the tests that play a missed event). */
+export function earlyKey(callId: string): string {
   return `pmq:orchestration:early:${callId}`;
 }

@@ -158,8 +158,8 @@ export class RunEngine {
             : {
                 failure:
                   failures[call.callId] ??
-                  (step.run.status === 'cancelled'
-                    ? 'withdrawn: the run was cancelled before a worker took the call'
+                  (step.run.status === 'cancelled' || step.run.status === 'halted'
+                    ? `withdrawn: the run was ${step.run.status} before a worker took the call`
                     : 'the job finished without a result'),
               };
         await step.recordCall(call, outcome);
@@ -185,6 +185,30 @@ export class RunEngine {
     });
   }
 
+  /**
+   * Calls of an `any_complete`/quorum visit that finished before their siblings, as the visit's step
+   * job holds them (the sweep reads them there: the completion events that normally bring them are
+   * not durable). Unlike `onStepSettled`, a call not among them is still running, not failed.
+   */
+  async onCallsFinished(
+    runId: string,
+    seq: number,
+    values: Record<string, unknown>,
+    failures: Record<string, string>,
+  ): Promise<void> {
+    await this.step(runId, null, async (step, m) => {
+      step.noteDispatched(seq);
+      const calls = await this.callsOf(m, runId, seq);
+      for (const call of calls) {
+        if (call.status !== 'queued') continue;
+        if (call.callId in values) await step.recordCall(call, { result: values[call.callId] });
+        else if (call.callId in failures)
+          await step.recordCall(call, { failure: failures[call.callId] as string });
+      }
+      await step.settle(seq, calls);
+    });
+  }
+
   /** Settles a visit whose calls are all recorded but which nobody decided (a step job lost in a crash). */
   async resettle(runId: string, seq: number): Promise<void> {
     await this.step(runId, null, async (step, m) => {
@@ -204,17 +228,40 @@ export class RunEngine {
       await step.cancel(reason ? `cancelled: ${reason}` : 'cancelled by a user');
       unstarted = (await this.callsOf(m, runId, step.run.seq)).filter((c) => c.status === 'queued');
     });
-    if (unstarted.length > 0) {
-      const withdrawn = await this.dispatcher.withdraw(unstarted).catch((e: Error) => {
-        this.logger.warn(
-          `run ${runId}: withdrawing its queued calls failed, they run: ${e.message}`,
-        );
-        return [];
-      });
-      if (withdrawn.length > 0)
-        this.logger.log(`run ${runId}: ${withdrawn.length} queued call(s) withdrawn on cancel`);
-    }
+    await this.withdraw(runId, unstarted, 'cancel');
     return run;
+  }
+
+  /**
+   * The sweep's runtime check of a running run (RunStep.haltIfOverdue). A run it halts stops
+   * spending like a cancelled one: the calls no worker has started are withdrawn. Only the replica
+   * whose step halted the run withdraws (the others find it halted under the row lock).
+   */
+  async haltIfOverdue(runId: string): Promise<boolean> {
+    const halted: { unstarted?: AgentCallEntity[] } = {};
+    await this.step(runId, null, async (step, m) => {
+      if (!(await step.haltIfOverdue())) return;
+      const calls = await this.callsOf(m, runId, step.run.seq);
+      halted.unstarted = calls.filter((c) => c.status === 'queued');
+    });
+    if (!halted.unstarted) return false;
+    await this.withdraw(runId, halted.unstarted, 'halt');
+    return true;
+  }
+
+  /** Takes calls no worker has started off their queues (after the commit that ended the run). */
+  private async withdraw(
+    runId: string,
+    unstarted: readonly AgentCallEntity[],
+    why: 'cancel' | 'halt',
+  ): Promise<void> {
+    if (unstarted.length === 0) return;
+    const withdrawn = await this.dispatcher.withdraw(unstarted).catch((e: Error) => {
+      this.logger.warn(`run ${runId}: withdrawing its queued calls failed, they run: ${e.message}`);
+      return [];
+    });
+    if (withdrawn.length > 0)
+      this.logger.log(`run ${runId}: ${withdrawn.length} queued call(s) withdrawn on ${why}`);
   }
 
   async resume(p: Principal, runId: string): Promise<RunEntity> {

@@ -281,6 +281,24 @@ export class RunStep {
     await this.transition(run.currentState, run.currentState, 'resume');
   }
 
+  /**
+   * The runtime limit is otherwise checked only at a transition, which a hung call or a queue
+   * nobody consumes never reaches: the recovery sweep asks every running run here. Past a hard
+   * limit it halts for good, as a refused transition would (`breaker.tripped`, a hard halt); a
+   * soft limit waits for the next transition, where the run can still be extended. Returns
+   * whether it halted the run (false when another replica already did: the row lock orders them).
+   */
+  async haltIfOverdue(): Promise<boolean> {
+    const { run } = this;
+    if (run.status !== 'running') return false;
+    // counters gone (a week idle): the database knows the start, which is all runtime needs
+    const counters = (await this.deps.breaker.counters(run.id)) ?? this.rebuiltCounters();
+    const verdict = checkBreaker(counters, this.limits, { nowMs: this.runClockMs() });
+    if (verdict.allowed || verdict.soft) return false;
+    await this.trip(verdict, run.currentState);
+    return true;
+  }
+
   async cancel(reason: string): Promise<void> {
     if (!this.isActive) throw new RunConflictError(`the run is already ${this.run.status}`);
     await this.finish({ status: 'cancelled', reason });

@@ -60,15 +60,7 @@ export class StepProcessor implements OnApplicationBootstrap, OnModuleDestroy {
       return;
     }
     const { runId, seq } = parsed.data;
-    const [rawValues, rawFailures] = await Promise.all([
-      job.getChildrenValues(),
-      job.getIgnoredChildrenFailures(),
-    ]);
-    const values: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(rawValues)) values[jobIdOfKey(key)] = value;
-    const failures: Record<string, string> = {};
-    for (const [key, reason] of Object.entries(rawFailures))
-      failures[jobIdOfKey(key)] = String(reason);
+    const { values, failures } = await finishedChildren(job);
     await RequestContext.run({ requestId: randomUUID(), runId }, () =>
       this.engine.onStepSettled(runId, seq, values, failures),
     );
@@ -79,4 +71,24 @@ export class StepProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.worker?.close();
   }
+}
+
+/**
+ * What the finished agent calls of a step job returned (by call id) and why the ones that failed
+ * for good failed. BullMQ keeps both on the parent job, so they are there for whoever reads them:
+ * the step job once all are back, the recovery sweep for an early-deciding visit before that.
+ */
+export async function finishedChildren(
+  job: Job,
+): Promise<{ values: Record<string, unknown>; failures: Record<string, string> }> {
+  const [rawValues, rawFailures] = await Promise.all([
+    job.getChildrenValues(),
+    job.getIgnoredChildrenFailures(),
+  ]);
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rawValues)) values[jobIdOfKey(key)] = value;
+  const failures: Record<string, string> = {};
+  for (const [key, reason] of Object.entries(rawFailures))
+    failures[jobIdOfKey(key)] = String(reason);
+  return { values, failures };
 }
