@@ -48,6 +48,7 @@ describe('identity service (real Redis, NATS, embedded Postgres, SMTP)', () => {
   let baseUrl: string;
   let api: ReturnType<typeof apiClient>;
   let ds: DataSource;
+  let env: Record<string, string>;
   const mails: Mail[] = [];
 
   beforeAll(async () => {
@@ -70,7 +71,7 @@ describe('identity service (real Redis, NATS, embedded Postgres, SMTP)', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'pmq-identity-'));
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    const env = {
+    env = {
       ...infra.env,
       NODE_ENV: 'test',
       PORT: String(port),
@@ -392,6 +393,60 @@ describe('identity service (real Redis, NATS, embedded Postgres, SMTP)', () => {
     expect(good.status).toBe(0);
     expect(JSON.parse(good.stdout)).toMatchObject({ userId: u.user.id, workspaceId: u.workspace.id, workspaceRole: 'owner' });
     expect(tampered.status).toBe(2);
+  });
+
+  it('lets the operator grant the first system owner, who then sets system roles; the last owner stays', async () => {
+    const grant = (...args: string[]) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((ok) => {
+        const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'grant-system-role.main.ts'), ...args], {
+          cwd: repoRoot,
+          env: { PATH: process.env['PATH'] ?? '', ...env, SWC_NODE_PROJECT: join(repoRoot, 'tsconfig.base.json') },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('exit', (status) => ok({ status, stdout, stderr }));
+      });
+    const root = await register('Root');
+    const other = await register('Other');
+    const login = async (u: { email: string; password: string }) =>
+      (await api<TokenPair>('POST', '/api/auth/login', { body: { email: u.email, password: u.password }, ip: nextTestIp() })).body;
+    const setRole = (token: string, userId: string, body: unknown) =>
+      api<{ role?: string; detail?: string; errors?: Array<{ field: string }> }>('PUT', `/api/admin/users/${userId}/role`, { token, body, ip: nextTestIp() });
+
+    const refused = await grant('not-an-email');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain("the email 'not-an-email' is not a valid email address");
+    // identity deployed alone has no system owner until the operator names one (email as typed)
+    const granted = await grant(root.email.toUpperCase(), 'owner');
+    expect(granted.stderr).toBe('');
+    expect(granted.stdout.trim()).toBe(`${root.email} is now system owner`);
+    const rootTokens = await login(root);
+    expect(rootTokens.scopes).toContain('admin:system');
+
+    // a system admin reaches the admin area but does not hand out roles
+    const admin = await register('Deputy');
+    const adminTokens = await makeSystemAdmin(admin.user.id, admin.email, admin.password);
+    expect((await setRole(adminTokens.accessToken, other.user.id, { role: 'admin' })).status).toBe(403);
+    const malformed = await setRole(rootTokens.accessToken, other.user.id, { role: 'god' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors?.map((e) => e.field)).toEqual(['role']);
+
+    const lastOwner = await setRole(rootTokens.accessToken, root.user.id, { role: 'user' });
+    expect(lastOwner.status).toBe(409);
+    expect(lastOwner.body.detail).toContain('last system owner');
+
+    const promoted = await setRole(rootTokens.accessToken, other.user.id, { role: 'owner' });
+    expect(promoted.status).toBe(200);
+    expect(promoted.body.role).toBe('owner');
+    const otherTokens = await login(other);
+    expect(otherTokens.scopes).toContain('admin:system');
+    // a demotion ends the demoted user's sessions: their tokens carry the old scopes
+    expect((await setRole(rootTokens.accessToken, other.user.id, { role: 'user' })).body.role).toBe('user');
+    expect((await api('GET', '/api/auth/me', { token: otherTokens.accessToken, ip: nextTestIp() })).status).toBe(401);
+    expect((await login(other)).scopes).not.toContain('admin:system');
   });
 
   it('publishes events on JetStream with message ids, and answers membership requests over NATS', async () => {

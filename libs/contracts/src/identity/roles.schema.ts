@@ -50,6 +50,13 @@ export const WORKSPACE_ROLE_RANK: Readonly<Record<WorkspaceRole, number>> = {
   viewer: 1,
 };
 
+/** Rank of system roles: owner > admin > user. */
+export const SYSTEM_ROLE_RANK: Readonly<Record<SystemRole, number>> = {
+  owner: 3,
+  admin: 2,
+  user: 1,
+};
+
 export function scopesFor(systemRole: SystemRole, workspaceRole: WorkspaceRole | null): Scope[] {
   const set = new Set<Scope>(SYSTEM_ROLE_SCOPES[systemRole]);
   if (workspaceRole) for (const s of WORKSPACE_ROLE_SCOPES[workspaceRole]) set.add(s);

@@ -48,6 +48,10 @@ export type AcceptInviteRequest = z.infer<typeof AcceptInviteRequestSchema>;
 export const AdminUserSchema = UserSchema.extend({ workspaceCount: z.number().int() });
 export type AdminUser = z.infer<typeof AdminUserSchema>;
 
+/** A system owner gives a user a system role (owner, admin or user). */
+export const UpdateSystemRoleRequestSchema = z.strictObject({ role: SystemRoleSchema });
+export type UpdateSystemRoleRequest = z.infer<typeof UpdateSystemRoleRequestSchema>;
+
 export const AdminWorkspaceSchema = WorkspaceSchema.extend({ memberCount: z.number().int() });
 export type AdminWorkspace = z.infer<typeof AdminWorkspaceSchema>;
 

@@ -9,6 +9,8 @@ import {
   PageQuerySchema,
   UpdateFeatureFlagRequest,
   UpdateFeatureFlagRequestSchema,
+  UpdateSystemRoleRequest,
+  UpdateSystemRoleRequestSchema,
 } from '@postmagiq/contracts';
 import { CurrentPrincipal, Principal, Problems, Scopes, ZodBody, ZodQuery } from '@postmagiq/platform';
 import { AdminService } from './admin.service';
@@ -42,6 +44,16 @@ export class AdminController {
   @HttpCode(200)
   enable(@Param('id', UserId) id: string): Promise<AdminUser> {
     return this.admin.enable(id);
+  }
+
+  @Put('users/:id/role')
+  @ApiOperation({ summary: "Set a user's system role (system owners only; the last owner stays)" })
+  setRole(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', UserId) id: string,
+    @ZodBody(UpdateSystemRoleRequestSchema) body: UpdateSystemRoleRequest,
+  ): Promise<AdminUser> {
+    return this.admin.setSystemRole(p, id, body.role);
   }
 
   @Get('feature-flags')

@@ -7,6 +7,8 @@ import {
   IdentitySubjects,
   MyFeatureFlags,
   PageQuery,
+  SYSTEM_ROLE_RANK,
+  SystemRole,
   UpdateFeatureFlagRequest,
 } from '@postmagiq/contracts';
 import { Principal, Problems } from '@postmagiq/platform';
@@ -68,6 +70,42 @@ export class AdminService {
     this.meCache.forgetUser(userId);
     await this.sessions.revokeUserSessions(userId);
     return this.user(userId);
+  }
+
+  /**
+   * A system owner gives a user a system role. Owners' rows are locked before counting, so two
+   * owners demoting each other at once cannot leave the installation without one. A demoted
+   * user's sessions end (their tokens carry the old role's scopes).
+   */
+  async setSystemRole(actor: Principal, userId: string, role: SystemRole): Promise<AdminUser> {
+    if (actor.role !== 'owner') throw Problems.forbidden('only a system owner can change system roles');
+    return this.changeSystemRole({ id: userId }, role);
+  }
+
+  /**
+   * The operator's way in (`grant-system-role.main.ts`): makes the account with this email a
+   * system owner or admin when no one can yet, e.g. identity deployed alone on Kubernetes.
+   */
+  grantSystemRole(email: string, role: SystemRole): Promise<AdminUser> {
+    return this.changeSystemRole({ email }, role);
+  }
+
+  private async changeSystemRole(who: { id: string } | { email: string }, role: SystemRole): Promise<AdminUser> {
+    const previous = await this.ds.transaction(async (m) => {
+      const owners = await m.query<{ id: string }[]>(
+        `SELECT "id" FROM "identity"."users" WHERE "role" = 'owner' ORDER BY "id" FOR UPDATE`,
+      );
+      const user = await m.getRepository(UserEntity).findOneBy(who);
+      if (!user) throw Problems.notFound('user');
+      if (user.role === 'owner' && role !== 'owner' && !owners.some((o) => o.id !== user.id)) {
+        throw Problems.conflict('the last system owner cannot be demoted; make someone else owner first');
+      }
+      if (user.role !== role) await m.getRepository(UserEntity).update({ id: user.id }, { role });
+      return { id: user.id, role: user.role };
+    });
+    this.meCache.forgetUser(previous.id);
+    if (SYSTEM_ROLE_RANK[role] < SYSTEM_ROLE_RANK[previous.role]) await this.sessions.revokeUserSessions(previous.id);
+    return this.user(previous.id);
   }
 
   async enable(userId: string): Promise<AdminUser> {
