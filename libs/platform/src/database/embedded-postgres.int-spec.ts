@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Pool } from 'pg';
 import { startEmbeddedPostgresProcess } from '../testing/processes';
 
@@ -74,4 +77,40 @@ describe('the embedded Postgres server', () => {
     const { rows } = await pool.query<{ one: number }>('SELECT $1::int AS one', [1]);
     expect(rows[0]?.one).toBe(1);
   });
+});
+
+describe('the embedded Postgres with a data folder', () => {
+  it('keeps tables, rows and pgvector data across a restart', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pmq-pgdata-'));
+    const session = async <T>(fn: (pool: Pool) => Promise<T>): Promise<T> => {
+      const server = await startEmbeddedPostgresProcess(dataDir);
+      const pool = new Pool({ connectionString: server.url, max: 2 });
+      try {
+        return await fn(pool);
+      } finally {
+        await pool.end();
+        await server.stop();
+      }
+    };
+    try {
+      await session(async (pool) => {
+        await pool.query('CREATE EXTENSION IF NOT EXISTS vector');
+        await pool.query('CREATE TABLE public.notes (id int PRIMARY KEY, body text NOT NULL, embedding vector(3))');
+        await pool.query("INSERT INTO public.notes VALUES (1, 'kept', '[1,0,0]'), (2, 'also kept', '[0,1,0]')");
+      });
+      const rows = await session(async (pool) =>
+        (
+          await pool.query<{ id: number; body: string }>(
+            "SELECT id, body FROM public.notes ORDER BY embedding <-> '[0.9,0.1,0]' LIMIT 2",
+          )
+        ).rows,
+      );
+      expect(rows).toEqual([
+        { id: 1, body: 'kept' },
+        { id: 2, body: 'also kept' },
+      ]);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
