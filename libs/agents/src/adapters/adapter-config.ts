@@ -1,3 +1,4 @@
+import type { AgentCall } from '../core/backend-adapter';
 import type { ComposedPrompt } from '../core/composed-prompt';
 import type { SentPrompt, SentTurn } from '../core/sent-prompt';
 import type { RetryPolicy } from '../retry/retry-policy';
@@ -26,6 +27,16 @@ export function systemText(prompt: ComposedPrompt): string {
 export interface ChatRequest {
   model: string;
   messages: { role: 'system' | 'user' | 'assistant'; content: string }[];
+}
+
+/** The messages of a chat request: the system text (when there is any), the history, the new turn. */
+export function chatMessages(call: AgentCall): ChatRequest['messages'] {
+  const system = systemText(call.prompt);
+  return [
+    ...(system ? [{ role: 'system' as const, content: system }] : []),
+    ...call.history.map((turn) => ({ role: turn.role, content: turn.content })),
+    { role: 'user', content: call.prompt.user },
+  ];
 }
 
 /** The prompt a chat request carries: its system messages, then its turns in order. */

@@ -3,7 +3,7 @@ import type { AgentCall } from '../core/backend-adapter';
 import type { SentPrompt } from '../core/sent-prompt';
 import type { RetryPolicy } from '../retry/retry-policy';
 import type { AttemptContext } from '../retry/run-streaming-call';
-import { chatSentPrompt, systemText, type ChatRequest } from './adapter-config';
+import { chatMessages, chatSentPrompt, type ChatRequest } from './adapter-config';
 import { StreamingVendorAdapter } from './streaming-vendor-adapter';
 
 export const OLLAMA_DEFAULT_MODEL = 'llama3.2';
@@ -39,14 +39,9 @@ export class OllamaAdapter extends StreamingVendorAdapter<OllamaRequest> {
   }
 
   protected assemble(call: AgentCall): OllamaRequest {
-    const system = systemText(call.prompt);
     return {
       model: call.model,
-      messages: [
-        ...(system ? [{ role: 'system' as const, content: system }] : []),
-        ...call.history.map((turn) => ({ role: turn.role, content: turn.content })),
-        { role: 'user', content: call.prompt.user },
-      ],
+      messages: chatMessages(call),
     };
   }
 

@@ -4,8 +4,8 @@ import type { SentPrompt } from '../core/sent-prompt';
 import { VendorResponseError } from '../retry/call-errors';
 import type { AttemptContext } from '../retry/run-streaming-call';
 import {
+  chatMessages,
   chatSentPrompt,
-  systemText,
   type ChatRequest,
   type VendorAdapterConfig,
 } from './adapter-config';
@@ -39,14 +39,9 @@ export class OpenAIAdapter extends StreamingVendorAdapter<OpenAIRequest> {
   }
 
   protected assemble(call: AgentCall): OpenAIRequest {
-    const system = systemText(call.prompt);
     return {
       model: call.model,
-      messages: [
-        ...(system ? [{ role: 'system' as const, content: system }] : []),
-        ...call.history.map((turn) => ({ role: turn.role, content: turn.content })),
-        { role: 'user', content: call.prompt.user },
-      ],
+      messages: chatMessages(call),
       stream: true,
       stream_options: { include_usage: true },
       ...(this.maxTokens === undefined ? {} : { max_completion_tokens: this.maxTokens }),
