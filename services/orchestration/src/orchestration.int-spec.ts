@@ -2,6 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import {
   AGENT_QUEUES,
+  AgentJob,
+  AgentTask,
   ORCHESTRATION_STREAM,
   RUN_FINISHED_SUBJECT,
   RUN_STARTED_SUBJECT,
@@ -27,6 +29,7 @@ import {
   startTestInfra,
   TestInfra,
 } from '@postmagiq/platform/testing';
+import { renderTaskMaterial } from '@postmagiq/prompts';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -157,6 +160,9 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
         IDENTITY_JWKS_URL: identity.jwksUrl,
         ORCHESTRATION_SWEEP_INTERVAL_MS: '1000',
         ORCHESTRATION_SWEEP_GRACE_MS: '3000',
+        // the suite polls run details as one user far faster than anyone would (rate limits are
+        // the platform's tests, not these)
+        RATE_LIMIT_PER_MINUTE: '1000',
         // openai counts as configured, so its calls go to agents.openai, which no worker consumes here
         OPENAI_API_KEY: 'sk-test-no-worker',
       };
@@ -389,9 +395,10 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     const stream = await openStream(A().url, run.id, editor.token, waiting.lastEventSeq, 'message');
     await waitFor(() => stream.messages.find((m) => m.type === 'ready'), 10_000, 'ready');
 
+    const feedback = 'Shorter, and end with a question for the reader.';
     const rejected = await B().api<RunSummary>('POST', `/api/workflows/runs/${run.id}/reject`, {
       token: editor.token,
-      body: { feedback: 'Shorter, and end with a question for the reader.' },
+      body: { feedback },
       ip: ip(),
     });
     expect(rejected.status).toBe(200);
@@ -409,6 +416,24 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     ]);
     expect(events[0]).toMatchObject({ from: 'review', to: 'synthesize' });
     expect(events[1]).toMatchObject({ state: 'synthesize', visit: 2 });
+    // the feedback is in the second synthesizer call's task, as the worker got it off its queue,
+    // and so in the prompt's per-call material; the first call had none
+    const synthesizeCalls = (await detail(run.id)).agentCalls.filter(
+      (c) => c.state === 'synthesize',
+    );
+    expect(synthesizeCalls.map((c) => c.backend)).toEqual(['simulated', 'simulated']);
+    const simulated = agentQueue('simulated');
+    try {
+      const tasks = await Promise.all(
+        synthesizeCalls.map(async (c) => (await simulated.getJob(c.callId))?.data as AgentJob),
+      );
+      expect(tasks.map((j) => j.task.feedback)).toEqual([null, feedback]);
+      expect(renderTaskMaterial(tasks[1]?.task as AgentTask)).toContain(
+        `## Reviewer feedback (takes priority)\n${feedback}`,
+      );
+    } finally {
+      await simulated.close();
+    }
     // tokens are live-only, outside the seq space, in order per call; workers may batch the tokens
     // of one event-loop turn into one chunk, so what counts is that the chunks add up to the post
     const tokens = stream.messages.flatMap((m) => (m.type === 'agent.token' ? [m.chunk] : []));
@@ -1010,6 +1035,26 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
         })
       ).body.total,
     ).toBe(all.body.total);
+    // an instant between the runs splits them: `to` keeps the older ones (exclusive), `from` the rest
+    expect(all.body.items).toHaveLength(all.body.total);
+    const pivot = (all.body.items[Math.floor(all.body.items.length / 2)] as RunSummary).createdAt;
+    const older = all.body.items.filter((r) => r.createdAt < pivot).map((r) => r.id);
+    expect(older.length).toBeGreaterThan(0);
+    expect(older.length).toBeLessThan(all.body.total);
+    const until = await A().api<RunList>(
+      'GET',
+      `/api/workflows/runs?limit=200&to=${encodeURIComponent(pivot)}`,
+      { token: viewer.token, ip: ip() },
+    );
+    expect(until.body.total).toBe(older.length);
+    expect(until.body.items.map((r) => r.id)).toEqual(older);
+    const since = await A().api<RunList>(
+      'GET',
+      `/api/workflows/runs?limit=200&from=${encodeURIComponent(pivot)}`,
+      { token: viewer.token, ip: ip() },
+    );
+    expect(since.body.total).toBe(all.body.total - older.length);
+    expect(since.body.items.map((r) => r.id)).not.toContain(older[0]);
     const page = await A().api<RunList>('GET', '/api/workflows/runs?limit=2&offset=1', {
       token: viewer.token,
       ip: ip(),
