@@ -252,6 +252,22 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     });
   }
 
+  /** The three draft calls of a run whose writers' queue nobody consumes, once all wait there. */
+  async function waitingDrafts(runId: string, queue: Queue) {
+    const drafts = await waitFor(
+      async () => {
+        const calls = (await detail(runId)).agentCalls.filter((c) => c.state === 'draft');
+        return calls.length === 3 ? calls : null;
+      },
+      20_000,
+      'the draft calls',
+    );
+    const ids = drafts.map((c) => c.callId);
+    const states = () => Promise.all(ids.map(async (id) => (await queue.getJob(id))?.getState()));
+    await waitFor(async () => (await states()).every((s) => s === 'waiting'), 10_000, 'jobs queued');
+    return { ids, states };
+  }
+
   function expectContiguous(events: RunEvent[]): void {
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
   }
@@ -784,21 +800,7 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     });
     const queue = agentQueue('openai');
     try {
-      const drafts = await waitFor(
-        async () => {
-          const calls = (await detail(run.id)).agentCalls.filter((c) => c.state === 'draft');
-          return calls.length === 3 ? calls : null;
-        },
-        20_000,
-        'the draft calls',
-      );
-      const ids = drafts.map((c) => c.callId);
-      const states = () => Promise.all(ids.map(async (id) => (await queue.getJob(id))?.getState()));
-      await waitFor(
-        async () => (await states()).every((s) => s === 'waiting'),
-        10_000,
-        'jobs queued',
-      );
+      const { states } = await waitingDrafts(run.id, queue);
       // as if it had been running for 61 minutes: past the hard limit of 60, never transitioning
       await ageRun(run.id, 61 * 60_000);
       // both replicas sweep at once (twice: a pass already under way read the run before it aged)
@@ -946,26 +948,9 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
       storyEntryId: story,
       backends: { writer: 'openai' },
     });
-    const queue = new Queue(AGENT_QUEUES.openai, {
-      connection: { ...redisConnectionOptions(infra.redisUrl), maxRetriesPerRequest: null },
-      prefix: 'pmq',
-    });
+    const queue = agentQueue('openai');
     try {
-      const drafts = await waitFor(
-        async () => {
-          const calls = (await detail(run.id)).agentCalls.filter((c) => c.state === 'draft');
-          return calls.length === 3 ? calls : null;
-        },
-        20_000,
-        'the draft calls',
-      );
-      const ids = drafts.map((c) => c.callId);
-      const states = () => Promise.all(ids.map(async (id) => (await queue.getJob(id))?.getState()));
-      await waitFor(
-        async () => (await states()).every((s) => s === 'waiting'),
-        10_000,
-        'jobs queued',
-      );
+      const { states } = await waitingDrafts(run.id, queue);
 
       const cancelled = await B().api<RunSummary>('POST', `/api/workflows/runs/${run.id}/cancel`, {
         token: owner.token,

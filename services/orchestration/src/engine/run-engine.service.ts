@@ -141,31 +141,17 @@ export class RunEngine {
   }
 
   /** The parent job of a visit: every call of (run, seq) is back (or failed for good). */
-  async onStepSettled(
+  onStepSettled(
     runId: string,
     seq: number,
     values: Record<string, unknown>,
     failures: Record<string, string>,
   ): Promise<void> {
-    await this.step(runId, null, async (step, m) => {
-      step.noteDispatched(seq);
-      const calls = await this.callsOf(m, runId, seq);
-      for (const call of calls) {
-        if (call.status !== 'queued') continue;
-        const outcome: CallOutcome =
-          call.callId in values
-            ? { result: values[call.callId] }
-            : {
-                failure:
-                  failures[call.callId] ??
-                  (step.run.status === 'cancelled' || step.run.status === 'halted'
-                    ? `withdrawn: the run was ${step.run.status} before a worker took the call`
-                    : 'the job finished without a result'),
-              };
-        await step.recordCall(call, outcome);
-      }
-      await step.settle(seq, calls);
-    });
+    return this.recordReturned(runId, seq, values, failures, (run) =>
+      run.status === 'cancelled' || run.status === 'halted'
+        ? `withdrawn: the run was ${run.status} before a worker took the call`
+        : 'the job finished without a result',
+    );
   }
 
   /** One call is back before its siblings (any_complete / quorum fan-outs decide on it). */
@@ -190,20 +176,34 @@ export class RunEngine {
    * job holds them (the sweep reads them there: the completion events that normally bring them are
    * not durable). Unlike `onStepSettled`, a call not among them is still running, not failed.
    */
-  async onCallsFinished(
+  onCallsFinished(
     runId: string,
     seq: number,
     values: Record<string, unknown>,
     failures: Record<string, string>,
+  ): Promise<void> {
+    return this.recordReturned(runId, seq, values, failures);
+  }
+
+  /**
+   * Records the calls of (run, seq) found in `values` / `failures` and settles the visit. A queued
+   * call found in neither is failed with `missing(run)`'s reason, or left running without it.
+   */
+  private async recordReturned(
+    runId: string,
+    seq: number,
+    values: Record<string, unknown>,
+    failures: Record<string, string>,
+    missing?: (run: RunEntity) => string,
   ): Promise<void> {
     await this.step(runId, null, async (step, m) => {
       step.noteDispatched(seq);
       const calls = await this.callsOf(m, runId, seq);
       for (const call of calls) {
         if (call.status !== 'queued') continue;
+        const failure = failures[call.callId] ?? missing?.(step.run);
         if (call.callId in values) await step.recordCall(call, { result: values[call.callId] });
-        else if (call.callId in failures)
-          await step.recordCall(call, { failure: failures[call.callId] as string });
+        else if (failure !== undefined) await step.recordCall(call, { failure });
       }
       await step.settle(seq, calls);
     });
