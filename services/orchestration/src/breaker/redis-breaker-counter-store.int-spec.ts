@@ -98,6 +98,16 @@ describe('RedisBreakerCounterStore (real Redis)', () => {
     ).toMatchObject({ allowed: true });
   });
 
+  it('grants a keyed extension again to the same key (a step retried before its commit), never to another', async () => {
+    const store = new RedisBreakerCounterStore(a);
+    await store.start('extend-retry', 0);
+    expect(await store.extendOnce('extend-retry', 'x1')).toBe(true);
+    expect(await store.extendOnce('extend-retry', 'x1')).toBe(true);
+    expect(await store.extendOnce('extend-retry', 'x2')).toBe(false);
+    expect(await store.extend('extend-retry')).toBe(false);
+    expect((await store.counters('extend-retry'))?.extended).toBe(true);
+  });
+
   it('refuses to count a run that was never started, and sets an expiry', async () => {
     const store = new RedisBreakerCounterStore(a, { ttlMs: 60_000 });
     await expect(store.recordCost('ghost', 1, resolveLimits())).rejects.toThrow(

@@ -118,11 +118,20 @@ for _, v in ipairs(counters(key)) do out[#out + 1] = v end
 return out
 `;
 
-/** KEYS[1] hash. Returns '1' the first time, '0' ever after, 'missing' for an unknown run. */
+/**
+ * KEYS[1] hash; ARGV opKey, ttlMs. Returns '1' the first time (and again for the same opKey),
+ * '0' ever after, 'missing' for an unknown run.
+ */
 const EXTEND_LUA = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'missing' end
-if redis.call('HGET', KEYS[1], 'extended') == '1' then return '0' end
+local opKey = ARGV[1]
+if redis.call('HGET', KEYS[1], 'extended') == '1' then
+  if opKey ~= '' and redis.call('HEXISTS', KEYS[1], 'op:' .. opKey) == 1 then return '1' end
+  return '0'
+end
 redis.call('HSET', KEYS[1], 'extended', '1')
+if opKey ~= '' then redis.call('HSET', KEYS[1], 'op:' .. opKey, '1') end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return '1'
 `;
 
@@ -140,7 +149,7 @@ interface BreakerCommands {
   pmqBreakerStart(key: string, startedAtMs: string, ttlMs: string): Promise<ScriptReply>;
   pmqBreakerTransition(key: string, ...args: string[]): Promise<ScriptReply>;
   pmqBreakerCost(key: string, ...args: string[]): Promise<ScriptReply>;
-  pmqBreakerExtend(key: string): Promise<string>;
+  pmqBreakerExtend(key: string, opKey: string, ttlMs: string): Promise<string>;
   pmqBreakerRestore(key: string, ...args: string[]): Promise<number>;
 }
 
@@ -261,8 +270,17 @@ export class RedisBreakerCounterStore implements BreakerCounterStore {
     return verdict;
   }
 
-  async extend(runId: string): Promise<boolean> {
-    const reply = await this.commands.pmqBreakerExtend(this.key(runId));
+  extend(runId: string): Promise<boolean> {
+    return this.extendOnce(runId, '');
+  }
+
+  /**
+   * `extend` that answers true again for the same `opKey` (the halt it lifts): a step that
+   * extended here and then failed to commit gets its extension back when retried, where a plain
+   * `extend` would refuse the run's one extension as used.
+   */
+  async extendOnce(runId: string, opKey: string): Promise<boolean> {
+    const reply = await this.commands.pmqBreakerExtend(this.key(runId), opKey, String(this.ttlMs));
     if (reply === 'missing') throw new BreakerRunMissingError(runId);
     return reply === '1';
   }

@@ -19,7 +19,6 @@ import {
   applyGateFindings,
   applyStateResult,
   ApprovalResponse,
-  BreakerCounters,
   BreakerTrip,
   BreakerVerdict,
   buildAgentTask,
@@ -47,6 +46,7 @@ import {
   BreakerRunMissingError,
   RedisBreakerCounterStore,
 } from '../breaker/redis-breaker-counter-store';
+import { rebuiltCounters } from '../breaker/rebuilt-counters';
 import {
   AgentCallEntity,
   ApprovalEntity,
@@ -262,9 +262,16 @@ export class RunStep {
         'only a run halted by a soft circuit-breaker limit can be extended',
       );
     }
-    const extended = await this.withCounters(() => this.deps.breaker.extend(run.id));
+    // The row is set only in the step Redis granted the extension in, so it refuses nothing the
+    // counters would allow (unless they were rebuilt without it). The extension is keyed by the
+    // halt it lifts (the run's finish count): a step that extended in Redis but did not commit
+    // is retried with the same key and gets its extension, not a 409 for one it never used.
+    const extended =
+      !run.breakerExtended &&
+      (await this.withCounters(() => this.deps.breaker.extendOnce(run.id, `x${run.finishCount}`)));
     if (!extended)
       throw new RunConflictError('this run has already used its one soft-limit extension');
+    run.breakerExtended = true;
     this.reopen();
     const result = run.pendingResult;
     run.pendingResult = null;
@@ -292,7 +299,7 @@ export class RunStep {
     const { run } = this;
     if (run.status !== 'running') return false;
     // counters gone (a week idle): the database knows the start, which is all runtime needs
-    const counters = (await this.deps.breaker.counters(run.id)) ?? this.rebuiltCounters();
+    const counters = (await this.deps.breaker.counters(run.id)) ?? rebuiltCounters(run);
     const verdict = checkBreaker(counters, this.limits, { nowMs: this.runClockMs() });
     if (verdict.allowed || verdict.soft) return false;
     await this.trip(verdict, run.currentState);
@@ -337,6 +344,7 @@ export class RunStep {
           tokensOut: run.tokensOut,
           cachedTokensIn: run.cachedTokensIn,
           costUsd: run.costUsd,
+          breakerExtended: run.breakerExtended,
           pausedMs: run.pausedMs,
           awaitingSince: run.awaitingSince,
           finishCount: run.finishCount,
@@ -596,6 +604,7 @@ export class RunStep {
     });
     const extendable =
       verdict.soft &&
+      !this.run.breakerExtended &&
       !(await this.withCounters(() => this.deps.breaker.counters(this.run.id)))?.extended;
     const reason = extendable
       ? `${verdict.reason} (soft limit: POST /api/workflows/runs/${this.run.id}/extend continues the run once)`
@@ -742,30 +751,18 @@ export class RunStep {
   }
 
   /**
-   * Redis counters outlive a run by a week; a run that waited longer for its reviewer gets them
-   * back from what the database knows (transitions, visits, cost) before the operation is retried.
+   * Redis counters outlive a run by a week; a run that waited longer for its reviewer (or is
+   * resumed later) gets them back from what the database knows (transitions, visits, cost, the
+   * extension) before the operation is retried. While they exist, Redis decides.
    */
   private async withCounters<T>(op: () => Promise<T>): Promise<T> {
     try {
       return await op();
     } catch (error) {
       if (!(error instanceof BreakerRunMissingError)) throw error;
-      await this.deps.breaker.restore(this.run.id, this.rebuiltCounters());
+      await this.deps.breaker.restore(this.run.id, rebuiltCounters(this.run));
       return op();
     }
-  }
-
-  private rebuiltCounters(): BreakerCounters {
-    const { run } = this;
-    const visits = { ...run.context.visits };
-    delete visits[run.definition.initialState];
-    return {
-      startedAtMs: run.startedAt.getTime(),
-      transitions: run.context.transitions,
-      visits,
-      costUsd: run.costUsd,
-      extended: false,
-    };
   }
 }
 

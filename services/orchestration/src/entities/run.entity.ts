@@ -102,6 +102,14 @@ export class RunEntity {
   @Column('double precision', { name: 'cost_usd', default: 0 })
   costUsd!: number;
 
+  /**
+   * The run has used its one soft-limit extension. Redis holds it too (the breaker's `extended`),
+   * but those counters expire a week after the run's last breaker operation; this row is what
+   * restores them, so an old run cannot be extended a second time.
+   */
+  @Column('boolean', { name: 'breaker_extended', default: false })
+  breakerExtended!: boolean;
+
   /** How many times the run has finished (a resumed or extended run finishes again). */
   @Column('integer', { name: 'finish_count', default: 0 })
   finishCount!: number;
@@ -169,6 +177,7 @@ export function newRun(start: RunStart): RunEntity {
     tokensOut: 0,
     cachedTokensIn: 0,
     costUsd: 0,
+    breakerExtended: false,
     finishCount: 0,
     pausedMs: 0,
     awaitingSince: null,

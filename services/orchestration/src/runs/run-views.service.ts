@@ -19,6 +19,7 @@ import {
   runtimeMs,
   TransitionEntity,
 } from '../entities';
+import { rebuiltCounters } from '../breaker/rebuilt-counters';
 import { RunEventsBus } from '../events/run-events-bus.service';
 import { RunEngine } from '../engine/run-engine.service';
 
@@ -64,30 +65,31 @@ export class RunViewsService {
 
   async detail(workspaceId: string, runId: string): Promise<RunDetail> {
     const run = await this.get(workspaceId, runId);
-    const [transitions, calls, counters] = await Promise.all([
+    const [transitions, calls, live] = await Promise.all([
       this.ds.getRepository(TransitionEntity).find({ where: { runId }, order: { seq: 'ASC' } }),
       this.ds
         .getRepository(AgentCallEntity)
         .find({ where: { runId }, order: { seq: 'ASC', position: 'ASC' } }),
       this.engine.breaker.counters(runId),
     ]);
+    // Redis keeps a run's counters a week after its last breaker operation; an older run shows
+    // them as the database knows them (what a step would restore them from)
+    const counters = live ?? rebuiltCounters(run);
     const limits = resolveLimits(run.definition.limits);
     const candidate = currentPost(run.context);
     return {
       ...toSummary(run),
       visits: transitions.map(toVisit),
       agentCalls: calls.map(toCallView),
-      breaker: counters
-        ? {
-            transitions: counters.transitions,
-            visits: counters.visits,
-            costUsd: counters.costUsd,
-            // runtime as the breaker counts it: waiting for reviewers and standing still left out
-            elapsedMinutes: runtimeMs(run, Date.now()) / 60_000,
-            extended: counters.extended,
-            limits: { soft: { ...limits.soft }, hard: { ...limits.hard } },
-          }
-        : null,
+      breaker: {
+        transitions: counters.transitions,
+        visits: counters.visits,
+        costUsd: counters.costUsd,
+        // runtime as the breaker counts it: waiting for reviewers and standing still left out
+        elapsedMinutes: runtimeMs(run, Date.now()) / 60_000,
+        extended: counters.extended,
+        limits: { soft: { ...limits.soft }, hard: { ...limits.hard } },
+      },
       finalPost: run.finalPost,
       candidatePost: candidate,
       approval:
