@@ -147,7 +147,8 @@ export type BreakerView = z.infer<typeof BreakerViewSchema>;
 export const RunDetailSchema = RunSummarySchema.extend({
   visits: z.array(StateVisitSchema),
   agentCalls: z.array(AgentCallViewSchema),
-  breaker: BreakerViewSchema.nullable(),
+  /** From Redis while the counters live there, else rebuilt from the run's rows. */
+  breaker: BreakerViewSchema,
   /** The finished post (completed runs), else the current candidate post, if any. */
   finalPost: z.string().nullable(),
   candidatePost: z.string().nullable(),
