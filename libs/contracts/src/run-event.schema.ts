@@ -42,7 +42,15 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     backend: AgentBackendSchema,
     model: z.string(),
   }),
-  z.object({ ...base, type: z.literal('agent.token'), state: z.string(), agent: z.string(), text: z.string() }),
+  z.object({
+    ...base,
+    type: z.literal('agent.token'),
+    state: z.string(),
+    agent: z.string(),
+    text: z.string(),
+    /** Set from the second attempt of a stream the backend retried: earlier text of the call is void. */
+    attempt: z.number().int().min(2).optional(),
+  }),
   z.object({
     ...base,
     type: z.literal('agent.finished'),

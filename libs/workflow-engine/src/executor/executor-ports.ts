@@ -7,7 +7,8 @@ import { z } from 'zod';
  */
 export type AgentInvoker = (
   task: AgentTask,
-  onToken: (text: string) => void,
+  /** `attempt` (1-based) rises when the backend starts a broken stream over. */
+  onToken: (text: string, attempt?: number) => void,
   signal?: AbortSignal,
 ) => Promise<AgentResult>;
 

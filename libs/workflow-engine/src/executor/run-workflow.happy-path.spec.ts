@@ -99,6 +99,26 @@ describe('runWorkflow: the default-shaped workflow, retry then proceed, approved
     expect(text('synthesizer')).toBe('Final: one-minute rollbacks made Friday deploys boring.');
   });
 
+  it('numbers the tokens of a stream the backend started over, so a reader keeps the last attempt', async () => {
+    const final = 'Draft C: rollbacks in a minute.';
+    const { events } = await runHarness({
+      script: { ...script, writer_ollama: { content: final, brokenFirst: 'Draft C: rollb' } },
+    });
+    const tokens = events.flatMap((event) =>
+      event.type === 'agent.token' && event.agent === 'writer_ollama' ? [event] : [],
+    );
+    expect(tokens.map((t) => t.attempt)).toEqual([undefined, 2, 2]);
+    // the client rule: when a call's attempt rises, the text held for it is void
+    let attempt = 1;
+    let text = '';
+    for (const t of tokens) {
+      if ((t.attempt ?? 1) > attempt) [attempt, text] = [t.attempt ?? 1, ''];
+      text += t.text;
+    }
+    expect(text).toBe(final);
+    for (const event of tokens) expect(RunEventSchema.parse(event)).toEqual(event);
+  });
+
   it('sums the usage of all seven calls and records each call', async () => {
     const { outcome } = await runHarness({ script });
     expect(outcome.agents.map((call) => `${call.state}/${call.agent}#${call.visit}`)).toEqual([

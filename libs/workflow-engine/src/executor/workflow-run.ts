@@ -265,8 +265,14 @@ export class WorkflowRun {
       backend: agent.backend,
       model: agent.model ?? 'default',
     });
-    const onToken = (text: string): void =>
-      this.emit({ type: 'agent.token', state: state.name, agent: agent.name, text });
+    const onToken = (text: string, attempt = 1): void =>
+      this.emit({
+        type: 'agent.token',
+        state: state.name,
+        agent: agent.name,
+        text,
+        ...(attempt > 1 ? { attempt } : {}),
+      });
     const call = (async (): Promise<AgentResult> => {
       let result: AgentResult;
       try {

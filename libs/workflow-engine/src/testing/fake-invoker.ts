@@ -11,6 +11,8 @@ export interface FakeReply {
   readonly tokensIn?: number;
   readonly tokensOut?: number;
   readonly cachedTokensIn?: number;
+  /** Text streamed by a first attempt that breaks; the answer then streams again as attempt 2. */
+  readonly brokenFirst?: string;
   /** Hold the answer until this settles, to order concurrent calls. */
   readonly wait?: Promise<unknown>;
 }
@@ -43,9 +45,11 @@ export function fakeInvoker(script: FakeScript = {}): { invoke: AgentInvoker; ta
     if (reply.throws) throw new Error(reply.throws);
     const content = reply.content ?? '';
     if (reply.error === undefined && content.length > 0) {
+      if (reply.brokenFirst !== undefined) onToken(reply.brokenFirst, 1);
+      const attempt = reply.brokenFirst !== undefined ? 2 : 1;
       const half = Math.ceil(content.length / 2);
-      onToken(content.slice(0, half));
-      onToken(content.slice(half));
+      onToken(content.slice(0, half), attempt);
+      onToken(content.slice(half), attempt);
     }
     const result: AgentResult = {
       backend: task.agent.backend,

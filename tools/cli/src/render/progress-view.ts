@@ -7,7 +7,9 @@ const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', 
 interface RunningAgent {
   backend: string;
   model: string;
+  /** tokens streamed by the current attempt */
   tokens: number;
+  attempt: number;
 }
 
 /**
@@ -61,11 +63,20 @@ export class ProgressView {
         );
         break;
       case 'agent.started':
-        this.running.set(event.agent, { backend: event.backend, model: event.model, tokens: 0 });
+        this.running.set(event.agent, {
+          backend: event.backend,
+          model: event.model,
+          tokens: 0,
+          attempt: 1,
+        });
         break;
       case 'agent.token': {
         const agent = this.running.get(event.agent);
-        if (agent) agent.tokens += 1;
+        if (!agent) break;
+        // a retried stream starts the answer over: count the new attempt's tokens only
+        const attempt = event.attempt ?? 1;
+        if (attempt > agent.attempt) Object.assign(agent, { attempt, tokens: 0 });
+        agent.tokens += 1;
         break;
       }
       case 'agent.finished': {
