@@ -1,7 +1,9 @@
 /*
  * The operator's way to the first system owner when identity runs alone (Kubernetes), where no
- * demo account is created: `node -r @swc-node/register services/identity/src/grant-system-role.main.ts
- * <email> [owner|admin|user]` with the service's environment (e.g. `kubectl exec deploy/identity -- …`).
+ * demo account is created: `npm run identity:grant-role -- <email> [owner|admin|user]` (or
+ * `SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register
+ * services/identity/src/grant-system-role.main.ts …`) with the service's environment, e.g. through
+ * `kubectl exec deploy/identity -- …`.
  * The account must exist (register it first). Runs the migrations like the service, changes the
  * role, ends the account's sessions when it is a demotion, and exits.
  */

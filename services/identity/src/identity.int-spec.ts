@@ -25,6 +25,7 @@ import { join, resolve } from 'node:path';
 import { importPKCS8, SignJWT } from 'jose';
 import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
+import { AdminService } from './admin/admin.service';
 import { IdentityAppModule } from './identity-app.module';
 
 jest.setTimeout(120_000);
@@ -447,6 +448,19 @@ describe('identity service (real Redis, NATS, embedded Postgres, SMTP)', () => {
     expect((await setRole(rootTokens.accessToken, other.user.id, { role: 'user' })).body.role).toBe('user');
     expect((await api('GET', '/api/auth/me', { token: otherTokens.accessToken, ip: nextTestIp() })).status).toBe(401);
     expect((await login(other)).scopes).not.toContain('admin:system');
+    // an owner token outliving its demotion (its revocation not yet seen) changes nothing: the
+    // database says who the owners are
+    const stale = { userId: other.user.id, role: 'owner', workspaceId: other.workspace.id, workspaceRole: 'owner', scopes: ['admin:system'], sessionId: randomUUID(), issuedAt: 0 } as const;
+    await expect(app.get(AdminService).setSystemRole({ ...stale, scopes: [...stale.scopes] }, other.user.id, 'owner')).rejects.toMatchObject({ problem: { status: 403 } });
+
+    // a disabled owner does not count as the remaining owner
+    expect((await setRole(rootTokens.accessToken, other.user.id, { role: 'owner' })).status).toBe(200);
+    expect((await api('POST', `/api/admin/users/${other.user.id}/disable`, { token: rootTokens.accessToken, ip: nextTestIp() })).status).toBe(200);
+    const stillLast = await setRole(rootTokens.accessToken, root.user.id, { role: 'admin' });
+    expect(stillLast.status).toBe(409);
+    expect((stillLast.body as { type?: string }).type).toBe(ProblemTypes.lastOwner);
+    expect((await api('POST', `/api/admin/users/${other.user.id}/enable`, { token: rootTokens.accessToken, ip: nextTestIp() })).status).toBe(200);
+    expect((await setRole(rootTokens.accessToken, root.user.id, { role: 'admin' })).status).toBe(200);
   });
 
   it('publishes events on JetStream with message ids, and answers membership requests over NATS', async () => {

@@ -25,8 +25,9 @@ bootStandalone()
       `  Postmagiq is running at ${url}`,
       `  API docs:   ${url}/api/docs`,
       demo.password === null
-        ? `  Demo login: ${demo.email} does not open an account of this database (it was set up ` +
-          `elsewhere); set DEMO_EMAIL and DEMO_PASSWORD to one of its accounts`
+        ? `  Demo login: ${demo.email} with the saved password opens no account of this database ` +
+          `(its password was changed, or the database was set up elsewhere); set DEMO_EMAIL and ` +
+          `DEMO_PASSWORD to a working login`
         : `  Demo login: ${demo.email} / ${demo.password}${demo.created ? '   (created now)' : ''}`,
       '',
     ];

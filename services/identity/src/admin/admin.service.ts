@@ -11,8 +11,8 @@ import {
   SystemRole,
   UpdateFeatureFlagRequest,
 } from '@postmagiq/contracts';
-import { Principal, Problems } from '@postmagiq/platform';
-import { DataSource } from 'typeorm';
+import { Principal, Problems, ProblemTypes } from '@postmagiq/platform';
+import { DataSource, EntityManager } from 'typeorm';
 import { toUser, toWorkspace } from '../auth/mappers';
 import { MeCache } from '../auth/me-cache';
 import { SessionService } from '../auth/session.service';
@@ -21,6 +21,20 @@ import { FeatureFlagEntity } from '../entities/feature-flag.entity';
 import { UserEntity } from '../entities/user.entity';
 import { WorkspaceEntity } from '../entities/workspace.entity';
 import { OutboxService } from '../events/outbox.service';
+
+/** Ids of the system owners who can still log in, their rows locked until the transaction ends. */
+async function lockActiveOwners(m: EntityManager): Promise<string[]> {
+  const rows = await m.query<{ id: string }[]>(
+    `SELECT "id" FROM "identity"."users" WHERE "role" = 'owner' AND "disabled_at" IS NULL ORDER BY "id" FOR UPDATE`,
+  );
+  return rows.map((r) => r.id);
+}
+
+const lastSystemOwner = () =>
+  Problems.conflict(
+    'the last system owner cannot be demoted or disabled; make someone else owner first',
+    ProblemTypes.lastOwner,
+  );
 
 /** The `admin:system` area: users, workspaces, disabling accounts, feature flags. */
 @Injectable()
@@ -56,16 +70,20 @@ export class AdminService {
   /** A disabled user cannot log in or refresh, and every access token already issued is refused. */
   async disable(actor: Principal, userId: string): Promise<AdminUser> {
     if (userId === actor.userId) throw Problems.conflict('you cannot disable yourself');
-    const user = await this.ds.getRepository(UserEntity).findOneBy({ id: userId });
-    if (!user) throw Problems.notFound('user');
-    if (user.role === 'owner' && actor.role !== 'owner') throw Problems.forbidden('only a system owner can disable an owner');
-    if (!user.disabledAt) {
-      await this.ds.transaction(async (m) => {
-        await m.getRepository(UserEntity).update({ id: userId }, { disabledAt: new Date() });
-        await this.outbox.add(m, IdentitySubjects.userDisabled, { userId });
-      });
-      void this.outbox.flush();
-    }
+    const disabled = await this.ds.transaction(async (m) => {
+      const owners = await lockActiveOwners(m);
+      const user = await m.getRepository(UserEntity).findOneBy({ id: userId });
+      if (!user) throw Problems.notFound('user');
+      if (user.role === 'owner' && !owners.includes(actor.userId)) {
+        throw Problems.forbidden('only a system owner can disable an owner');
+      }
+      if (user.disabledAt) return false;
+      if (user.role === 'owner' && !owners.some((id) => id !== user.id)) throw lastSystemOwner();
+      await m.getRepository(UserEntity).update({ id: userId }, { disabledAt: new Date() });
+      await this.outbox.add(m, IdentitySubjects.userDisabled, { userId });
+      return true;
+    });
+    if (disabled) void this.outbox.flush();
     await this.sessions.blockUser(userId);
     this.meCache.forgetUser(userId);
     await this.sessions.revokeUserSessions(userId);
@@ -73,13 +91,14 @@ export class AdminService {
   }
 
   /**
-   * A system owner gives a user a system role. Owners' rows are locked before counting, so two
-   * owners demoting each other at once cannot leave the installation without one. A demoted
-   * user's sessions end (their tokens carry the old role's scopes).
+   * A system owner gives a user a system role. The enabled owners' rows are locked before they are
+   * counted, so two owners demoting (or disabling) each other at once cannot leave the
+   * installation without one, and the actor must still be one of them: the token's role claim may
+   * be up to 15 minutes old. A demoted user's sessions end (their tokens carry the old scopes).
    */
-  async setSystemRole(actor: Principal, userId: string, role: SystemRole): Promise<AdminUser> {
+  setSystemRole(actor: Principal, userId: string, role: SystemRole): Promise<AdminUser> {
     if (actor.role !== 'owner') throw Problems.forbidden('only a system owner can change system roles');
-    return this.changeSystemRole({ id: userId }, role);
+    return this.changeSystemRole({ id: userId }, role, actor.userId);
   }
 
   /**
@@ -87,19 +106,22 @@ export class AdminService {
    * system owner or admin when no one can yet, e.g. identity deployed alone on Kubernetes.
    */
   grantSystemRole(email: string, role: SystemRole): Promise<AdminUser> {
-    return this.changeSystemRole({ email }, role);
+    return this.changeSystemRole({ email }, role, null);
   }
 
-  private async changeSystemRole(who: { id: string } | { email: string }, role: SystemRole): Promise<AdminUser> {
+  private async changeSystemRole(
+    who: { id: string } | { email: string },
+    role: SystemRole,
+    actorId: string | null,
+  ): Promise<AdminUser> {
     const previous = await this.ds.transaction(async (m) => {
-      const owners = await m.query<{ id: string }[]>(
-        `SELECT "id" FROM "identity"."users" WHERE "role" = 'owner' ORDER BY "id" FOR UPDATE`,
-      );
+      const owners = await lockActiveOwners(m);
+      if (actorId !== null && !owners.includes(actorId)) {
+        throw Problems.forbidden('only a system owner can change system roles');
+      }
       const user = await m.getRepository(UserEntity).findOneBy(who);
       if (!user) throw Problems.notFound('user');
-      if (user.role === 'owner' && role !== 'owner' && !owners.some((o) => o.id !== user.id)) {
-        throw Problems.conflict('the last system owner cannot be demoted; make someone else owner first');
-      }
+      if (user.role === 'owner' && role !== 'owner' && !owners.some((id) => id !== user.id)) throw lastSystemOwner();
       if (user.role !== role) await m.getRepository(UserEntity).update({ id: user.id }, { role });
       return { id: user.id, role: user.role };
     });

@@ -161,13 +161,13 @@ export class AuthService {
     await this.sessions.revokeUserSessions(userId);
   }
 
-  /** Used by the demo-account seeding: true when any user exists. */
   /** Whether an enabled account has this email and password; starts no session. */
   async credentialsValid(email: string, password: string): Promise<boolean> {
     const user = await this.ds.getRepository(UserEntity).findOneBy({ email });
     return (await this.hasher.verify(user?.passwordHash ?? null, password)) && !!user && !user.disabledAt;
   }
 
+  /** Used by the demo-account seeding: true when any user exists. */
   async hasUsers(): Promise<boolean> {
     return (await this.ds.getRepository(UserEntity).count({ take: 1 })) > 0;
   }

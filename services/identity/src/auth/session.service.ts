@@ -193,13 +193,13 @@ type Rotation =
 const FAMILY_LOCK_CLASS = 0x52_46_41_4d; // 'RFAM'
 
 /**
- * Transaction-scoped locks on refresh-token families, taken in a fixed order so two transactions
- * locking overlapping sets cannot deadlock.
+ * Transaction-scoped locks on refresh-token families, keyed by the first 32 bits of the family's
+ * uuid (two families sharing a key just take turns) and taken in ascending key order, so two
+ * transactions locking overlapping sets cannot deadlock.
  */
 async function lockFamilies(m: EntityManager, familyIds: readonly string[]): Promise<void> {
-  for (const id of [...new Set(familyIds)].sort()) {
-    await m.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [FAMILY_LOCK_CLASS, id]);
-  }
+  const keys = [...new Set(familyIds.map((id) => Number.parseInt(id.slice(0, 8), 16) | 0))].sort((a, b) => a - b);
+  for (const key of keys) await m.query(`SELECT pg_advisory_xact_lock($1, $2)`, [FAMILY_LOCK_CLASS, key]);
 }
 
 interface RefreshTokenRow {
