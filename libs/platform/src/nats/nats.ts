@@ -83,6 +83,8 @@ export class JetStreamService implements OnApplicationShutdown {
   private manager(): Promise<JetStreamManager> {
     this.jsm ??= jetstreamManager(this.nc).catch((e: Error) => {
       this.jsm = undefined;
+      // the client's JetStreamNotEnabled class is not exported, its name is
+      if (e.name !== 'JetStreamNotEnabled') throw e;
       // e.g. Debian's nats-server service, which runs without JetStream: say what to do
       throw new Error(
         `NATS at ${this.nc.getServer()} offers no JetStream (${e.message}); Postmagiq needs a ` +

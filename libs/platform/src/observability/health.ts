@@ -5,16 +5,37 @@ import { Public, Unlimited } from '../auth/decorators';
 
 export type HealthCheck = () => Promise<unknown>;
 
+export type HealthReport = { ok: boolean; checks: Record<string, { ok: boolean; error?: string }> };
+
+/** How long a readiness answer is reused: probes are unlimited, so a flood must not reach the dependencies. */
+export const READINESS_CACHE_MS = 1000;
+
 /** Dependencies register their readiness probe here (database per service, Redis, NATS). */
 @Injectable()
 export class HealthRegistry {
   private readonly checks = new Map<string, HealthCheck>();
+  private latest?: { report: Promise<HealthReport>; atMs: number };
 
   register(name: string, check: HealthCheck): void {
     this.checks.set(name, check);
   }
 
-  async run(timeoutMs = 2000): Promise<{ ok: boolean; checks: Record<string, { ok: boolean; error?: string }> }> {
+  /**
+   * The readiness report, shared: requests arriving while a check runs, or within
+   * READINESS_CACHE_MS of its answer, get that same answer.
+   */
+  report(): Promise<HealthReport> {
+    const now = Date.now();
+    if (!this.latest || now - this.latest.atMs > READINESS_CACHE_MS) {
+      const report = this.run();
+      this.latest = { report, atMs: now };
+      // the cache window starts when the answer is known
+      void report.then(() => this.latest?.report === report && (this.latest.atMs = Date.now()));
+    }
+    return this.latest.report;
+  }
+
+  async run(timeoutMs = 2000): Promise<HealthReport> {
     const entries = [...this.checks.entries()];
     const results = await Promise.all(
       entries.map(async ([name, check]) => {
@@ -56,7 +77,7 @@ export class HealthController {
   @Unlimited()
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response): Promise<unknown> {
-    const result = await this.registry.run();
+    const result = await this.registry.report();
     res.status(result.ok ? 200 : 503);
     return { status: result.ok ? 'ok' : 'unavailable', checks: result.checks };
   }

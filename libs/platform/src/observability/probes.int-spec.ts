@@ -3,6 +3,7 @@ import { Controller, Get, Module } from '@nestjs/common';
 import { createApp } from '../bootstrap';
 import { Public } from '../auth/decorators';
 import { PlatformModule } from '../platform.module';
+import { HealthRegistry, READINESS_CACHE_MS } from './health';
 import { freePort, Managed, startNats, startRedis } from '../testing/processes';
 
 @Controller('ping')
@@ -75,13 +76,30 @@ describe('health probes and metrics (real Redis and NATS)', () => {
     }
   });
 
+  it('answers a flood of readiness probes from one round of checks', async () => {
+    let checks = 0;
+    app.get(HealthRegistry).register('counted', async () => {
+      checks++;
+      await new Promise((r) => setTimeout(r, 50));
+    });
+    await new Promise((r) => setTimeout(r, READINESS_CACHE_MS + 100)); // past earlier answers
+    const statuses = await Promise.all(Array.from({ length: 20 }, () => get('/health/ready').then((r) => r.status)));
+    expect(statuses).toEqual(Array.from({ length: 20 }, () => 200));
+    expect(checks).toBe(1);
+  });
+
   it('keeps liveness and metrics up when Redis is down; readiness answers 503 naming it', async () => {
     await redis.stop();
     expect((await get('/health/live')).status).toBe(200);
     const metrics = await get('/metrics');
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toContain('http_server_request_duration_seconds');
-    const ready = await get('/health/ready');
+    // readiness answers are reused for a second: wait for one checked after the stop
+    let ready = await get('/health/ready');
+    for (let i = 0; i < 30 && ready.status === 200; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      ready = await get('/health/ready');
+    }
     expect(ready.status).toBe(503);
     const body = (await ready.json()) as {
       status: string;
