@@ -147,8 +147,9 @@ export class RunEngine {
     values: Record<string, unknown>,
     failures: Record<string, string>,
   ): Promise<void> {
+    // only a cancel and the sweep's hard halt take unstarted calls off their queues
     return this.recordReturned(runId, seq, values, failures, (run) =>
-      run.status === 'cancelled' || run.status === 'halted'
+      run.status === 'cancelled' || (run.status === 'halted' && run.haltKind === 'hard_breaker')
         ? `withdrawn: the run was ${run.status} before a worker took the call`
         : 'the job finished without a result',
     );
