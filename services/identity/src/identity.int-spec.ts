@@ -420,6 +420,11 @@ describe('identity service (real Redis, NATS, embedded Postgres, SMTP)', () => {
     const refused = await grant('not-an-email');
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain("the email 'not-an-email' is not a valid email address");
+    const savedUrl = env['DATABASE_URL'] as string;
+    delete env['DATABASE_URL'];
+    const noDatabase = await grant(root.email).finally(() => (env['DATABASE_URL'] = savedUrl));
+    expect(noDatabase.status).toBe(1);
+    expect(noDatabase.stderr).toContain('DATABASE_URL is not set');
     // identity deployed alone has no system owner until the operator names one (email as typed)
     const granted = await grant(root.email.toUpperCase(), 'owner');
     expect(granted.stderr).toBe('');
