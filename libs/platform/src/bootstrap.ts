@@ -8,7 +8,7 @@ import { RequestContext } from './context/request-context';
 import { toProblem } from './errors/problem';
 import { PLATFORM_CONFIG, PlatformConfig, platformEnv } from './config/config';
 import { httpContextMiddlewares } from './logging/http-logging';
-import { createRootLogger, PinoNestLogger, ROOT_LOGGER } from './logging/logger';
+import { createRootLogger, flushStdoutLogs, PinoNestLogger, ROOT_LOGGER } from './logging/logger';
 import { natsMicroserviceStrategy } from './nats/nats';
 import { MetricsService } from './observability/metrics';
 
@@ -62,7 +62,30 @@ export async function createApp(
     await app.startAllMicroservices();
   }
   app.enableShutdownHooks();
+  exitAfterShutdownDeadline(config.SHUTDOWN_TIMEOUT_MS);
   return app;
+}
+
+let shutdownDeadlineArmed = false;
+
+/**
+ * A graceful shutdown can wait forever on a dependency that is gone (BullMQ workers closing
+ * against a dead Redis): past `ms` after the first SIGTERM/SIGINT the process exits with code 1,
+ * saying so, instead of ignoring Ctrl-C. (Kubernetes would SIGKILL it; a person at a terminal
+ * should not have to.) One deadline per process, however many applications it runs.
+ */
+function exitAfterShutdownDeadline(ms: number): void {
+  if (shutdownDeadlineArmed) return;
+  shutdownDeadlineArmed = true;
+  const arm = (signal: NodeJS.Signals) => {
+    setTimeout(() => {
+      flushStdoutLogs();
+      process.stderr.write(`${signal}: shutdown did not finish within ${ms} ms (SHUTDOWN_TIMEOUT_MS); exiting\n`);
+      process.exit(1);
+    }, ms).unref();
+  };
+  process.once('SIGTERM', arm);
+  process.once('SIGINT', arm);
 }
 
 /**

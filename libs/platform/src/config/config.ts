@@ -91,6 +91,8 @@ export const platformEnv = {
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   SWAGGER_ENABLED: bool.default(true),
+  /** After SIGTERM/SIGINT, how long a graceful shutdown may take before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
 };
 
 export type PlatformConfig = z.infer<z.ZodObject<typeof platformEnv>>;
