@@ -30,7 +30,7 @@ import { Queue, QueueEvents, Worker } from 'bullmq';
 import { Client } from 'pg';
 // The process-stack kit is shared with tools/chaos: both drive the same distributed stack.
 import { peakRssMb, Stack, waitUntil, type DemoAccount } from '@postmagiq/chaos';
-import { startPostgresServer, type PostgresServer } from './postgres-server';
+import { startPostgresServer, type PostgresServer } from '@postmagiq/platform/testing';
 
 const TRANSITION_RUNS = Number(process.env['BENCH_TRANSITION_RUNS'] ?? 30);
 const ROUNDTRIPS = Number(process.env['BENCH_BULLMQ_ROUNDTRIPS'] ?? 500);

@@ -1,2 +1,3 @@
 export * from './http';
+export * from './postgres-server';
 export * from './processes';

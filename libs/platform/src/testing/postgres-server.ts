@@ -1,11 +1,13 @@
 /*
- * A throw-away PostgreSQL server for the benchmark: the newest installed server binaries, a fresh
+ * A throw-away PostgreSQL server (the orchestration benchmark, and the tests of what only a real
+ * multi-session server shows: races the single-session embedded Postgres serialises away): the
+ * newest installed server binaries, a fresh
  * cluster in a temp dir, listening on 127.0.0.1 only (unix socket in the temp dir), with the
  * server's default durability (fsync, synchronous_commit and full_page_writes stay on), one
  * database, and a `stop()` that stops the server and removes the dir. As root, initdb and the
  * server run as the `postgres` system user (initdb refuses root).
  */
-import { freePort } from '@postmagiq/platform/testing';
+import { freePort } from './processes';
 import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -146,7 +148,7 @@ export async function startPostgresServer(database = 'postmagiq'): Promise<Postg
       join(data, 'postgresql.conf'),
       [
         '',
-        '# throw-away benchmark server',
+        '# throw-away server (tests, benchmark)',
         "listen_addresses = '127.0.0.1'",
         `port = ${port}`,
         `unix_socket_directories = '${dir}'`,
