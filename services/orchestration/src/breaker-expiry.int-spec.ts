@@ -1,14 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { RunDetail, RunSummary } from '@postmagiq/contracts';
-import { createApp, RedisService } from '@postmagiq/platform';
-import {
-  apiClient,
-  freePort,
-  nextTestIp,
-  startTestInfra,
-  TestInfra,
-} from '@postmagiq/platform/testing';
+import { RedisService } from '@postmagiq/platform';
+import { apiClient, nextTestIp, startTestInfra, TestInfra } from '@postmagiq/platform/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,9 +10,9 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { RunEngine } from './engine/run-engine.service';
 import { BACKFILL_BREAKER_EXTENDED } from './migrations/1795712258942-RunBreakerExtended';
-import { OrchestrationAppModule } from './orchestration-app.module';
 import { ContentResponder, startContentResponder } from './testing/content-responder';
 import { ServiceProcess, spawnSimulatedWorker, waitFor } from './testing/processes';
+import { Replica, startReplicas } from './testing/replicas';
 import { startTestIdentity, TestIdentity, TestUser } from './testing/test-identity';
 
 jest.setTimeout(120_000);
@@ -71,22 +65,12 @@ describe('breaker counters after their Redis expiry (real Redis, NATS, embedded 
     content.addStory(workspace, story);
     dataDir = mkdtempSync(join(tmpdir(), 'pmq-orchestration-breaker-'));
     const workerStarted = spawnSimulatedWorker({ ...infra.env });
-    const port = await freePort();
-    app = await createApp(
-      OrchestrationAppModule.forRoot({
-        ...infra.env,
-        NODE_ENV: 'test',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'warn',
-        IDENTITY_JWKS_URL: identity.jwksUrl,
-        RATE_LIMIT_PER_MINUTE: '1000',
-      }),
-      { title: 'orchestration-breaker-expiry' },
-    );
-    await app.listen(port, '127.0.0.1');
-    api = apiClient(`http://127.0.0.1:${port}`);
+    const [replica] = await startReplicas(1, {
+      ...infra.env,
+      DATA_DIR: dataDir,
+      IDENTITY_JWKS_URL: identity.jwksUrl,
+    });
+    ({ app, api } = replica as Replica);
     worker = await workerStarted;
     owner = await identity.user(workspace, 'owner');
     const saved = await api('POST', '/api/workflows/definitions', {

@@ -1,4 +1,3 @@
-import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import {
   AGENT_QUEUES,
@@ -16,19 +15,12 @@ import {
   WorkflowDefinitionSummary,
 } from '@postmagiq/contracts';
 import {
-  createApp,
   listRoutes,
   pendingSchemaChanges,
   redisConnectionOptions,
   RedisService,
 } from '@postmagiq/platform';
-import {
-  apiClient,
-  freePort,
-  nextTestIp,
-  startTestInfra,
-  TestInfra,
-} from '@postmagiq/platform/testing';
+import { nextTestIp, startTestInfra, TestInfra } from '@postmagiq/platform/testing';
 import { renderTaskMaterial } from '@postmagiq/prompts';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -41,10 +33,10 @@ import { earlyKey } from './engine/agent-dispatcher.service';
 import { RecoveryService } from './engine/recovery.service';
 import { StepProcessor } from './engine/step.processor';
 import { RunEngine } from './engine/run-engine.service';
-import { OrchestrationAppModule } from './orchestration-app.module';
 import { ContentResponder, startContentResponder } from './testing/content-responder';
 import { readStream } from './testing/jetstream-reader';
 import { ServiceProcess, spawnSimulatedWorker, waitFor } from './testing/processes';
+import { Replica, startReplicas } from './testing/replicas';
 import { startTestIdentity, TestIdentity, TestUser } from './testing/test-identity';
 import { openStream } from './testing/ws-client';
 
@@ -116,12 +108,6 @@ const QUORUM_WORKFLOW = `workflow:
       type: terminal
 `;
 
-interface Replica {
-  app: INestApplication;
-  url: string;
-  api: ReturnType<typeof apiClient>;
-}
-
 describe('orchestration service (two replicas, real Redis, NATS, embedded Postgres, the simulated agent worker)', () => {
   let infra: TestInfra;
   let identity: TestIdentity;
@@ -147,32 +133,17 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     content.addStory(workspace, story);
     dataDir = mkdtempSync(join(tmpdir(), 'pmq-orchestration-'));
     const workerStarted = spawnSimulatedWorker({ ...infra.env });
-    // replicas boot one after the other: the first runs the migrations
-    for (let i = 0; i < 2; i += 1) {
-      const port = await freePort();
-      const env = {
+    replicas.push(
+      ...(await startReplicas(2, {
         ...infra.env,
-        NODE_ENV: 'test',
-        PORT: String(port),
-        HOST: '127.0.0.1',
         DATA_DIR: dataDir,
-        LOG_LEVEL: 'warn',
         IDENTITY_JWKS_URL: identity.jwksUrl,
         ORCHESTRATION_SWEEP_INTERVAL_MS: '1000',
         ORCHESTRATION_SWEEP_GRACE_MS: '3000',
-        // the suite polls run details as one user far faster than anyone would (rate limits are
-        // the platform's tests, not these)
-        RATE_LIMIT_PER_MINUTE: '1000',
         // openai counts as configured, so its calls go to agents.openai, which no worker consumes here
         OPENAI_API_KEY: 'sk-test-no-worker',
-      };
-      const app = await createApp(OrchestrationAppModule.forRoot(env), {
-        title: `orchestration-${i}`,
-      });
-      await app.listen(port, '127.0.0.1');
-      const url = `http://127.0.0.1:${port}`;
-      replicas.push({ app, url, api: apiClient(url) });
-    }
+      })),
+    );
     worker = await workerStarted;
     [owner, editor, viewer, stranger] = await Promise.all([
       identity.user(workspace, 'owner'),

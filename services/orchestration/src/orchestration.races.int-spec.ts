@@ -1,10 +1,8 @@
-import { INestApplication, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { AGENT_QUEUES, RunSummary } from '@postmagiq/contracts';
-import { createApp, redisConnectionOptions } from '@postmagiq/platform';
+import { redisConnectionOptions } from '@postmagiq/platform';
 import {
-  apiClient,
-  freePort,
   Managed,
   nextTestIp,
   PostgresServer,
@@ -21,17 +19,12 @@ import { DataSource } from 'typeorm';
 import { RecoveryService } from './engine/recovery.service';
 import { RunEngine } from './engine/run-engine.service';
 import { StepProcessor } from './engine/step.processor';
-import { OrchestrationAppModule } from './orchestration-app.module';
 import { ContentResponder, startContentResponder } from './testing/content-responder';
 import { ServiceProcess, spawnSimulatedWorker, waitFor } from './testing/processes';
+import { Replica, startReplicas } from './testing/replicas';
 import { startTestIdentity, TestIdentity, TestUser } from './testing/test-identity';
 
 jest.setTimeout(180_000);
-
-interface Replica {
-  app: INestApplication;
-  api: ReturnType<typeof apiClient>;
-}
 
 /**
  * Races only a real PostgreSQL server shows: the embedded Postgres runs one session, so it
@@ -75,30 +68,19 @@ describe('orchestration on a PostgreSQL server: two replicas racing on the same 
     content.addStory(workspace, story);
     dataDir = mkdtempSync(join(tmpdir(), 'pmq-orchestration-races-'));
     const workerStarted = spawnSimulatedWorker({ ...infraEnv });
-    // replicas boot one after the other: the first runs the migrations on the server
-    for (let i = 0; i < 2; i += 1) {
-      const port = await freePort();
-      const env = {
+    // the first replica runs the migrations on the server
+    replicas.push(
+      ...(await startReplicas(2, {
         ...infraEnv,
         DATABASE_URL: pg.url,
-        NODE_ENV: 'test',
-        PORT: String(port),
-        HOST: '127.0.0.1',
         DATA_DIR: dataDir,
-        LOG_LEVEL: 'warn',
         IDENTITY_JWKS_URL: identity.jwksUrl,
         ORCHESTRATION_SWEEP_INTERVAL_MS: '1000',
         ORCHESTRATION_SWEEP_GRACE_MS: '3000',
-        RATE_LIMIT_PER_MINUTE: '1000',
         // openai counts as configured, so its calls go to agents.openai, which no worker consumes here
         OPENAI_API_KEY: 'sk-test-no-worker',
-      };
-      const app = await createApp(OrchestrationAppModule.forRoot(env), {
-        title: `orchestration-${i}`,
-      });
-      await app.listen(port, '127.0.0.1');
-      replicas.push({ app, api: apiClient(`http://127.0.0.1:${port}`) });
-    }
+      })),
+    );
     db = A().app.get<DataSource>(getDataSourceToken('orchestration'));
     // the replicas really are on the server, not on an embedded Postgres
     const [server] = await db.query<{ version: string }[]>('SELECT version()');
