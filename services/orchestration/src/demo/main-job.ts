@@ -219,6 +219,10 @@ function follow(
       );
     }, options.runTimeoutMs);
     let done = false;
+    // lines go out in the run's order: what follows an automatic approval waits for its answer,
+    // which may come back after the events the approval caused
+    let printed = Promise.resolve();
+    const print = (line: string) => (printed = printed.then(() => io.out(line)));
     ws.on('message', (data) => {
       const message = JSON.parse(String(data)) as RunStreamServerMessage;
       if (message.type === 'error') {
@@ -229,25 +233,29 @@ function follow(
       if (message.type !== 'event') return;
       const event = message.event;
       const line = describe(event);
-      if (line) io.out(line);
+      if (line) print(line);
       if (event.type === 'approval.requested') {
         if (!options.autoApprove) {
-          io.out(
+          print(
             pc.yellow(
               `  waiting for a reviewer: POST ${base}/api/workflows/runs/${runId}/approve | reject | edit`,
             ),
           );
           return;
         }
-        http('POST', `/api/workflows/runs/${runId}/approve`)
-          .then(() => io.out(pc.dim('  approved automatically (demo)')))
-          .catch((e: Error) => io.err(`approval failed: ${e.message}`));
+        const approval = http('POST', `/api/workflows/runs/${runId}/approve`);
+        printed = printed.then(() =>
+          approval.then(
+            () => io.out(pc.dim('  approved automatically (demo)')),
+            (e: Error) => io.err(`approval failed: ${e.message}`),
+          ),
+        );
       }
       if (event.type === 'run.finished') {
         done = true;
         clearTimeout(timer);
         ws.close(1000);
-        resolve(event);
+        void printed.then(() => resolve(event));
       }
     });
     ws.on('error', (e) => {

@@ -147,11 +147,11 @@ export class RunEngine {
     values: Record<string, unknown>,
     failures: Record<string, string>,
   ): Promise<void> {
-    // only a cancel and the sweep's hard halt take unstarted calls off their queues
+    // a run that ended took its unstarted calls off their queues (afterCommit)
     return this.recordReturned(runId, seq, values, failures, (run) =>
-      run.status === 'cancelled' || (run.status === 'halted' && run.haltKind === 'hard_breaker')
-        ? `withdrawn: the run was ${run.status} before a worker took the call`
-        : 'the job finished without a result',
+      run.status === 'running' || run.status === 'awaiting_approval'
+        ? 'the job finished without a result'
+        : `withdrawn: the run was ${run.status} before a worker took the call`,
     );
   }
 
@@ -222,47 +222,45 @@ export class RunEngine {
     return this.act(p, runId, (step) => step.decide(response, p.userId));
   }
 
-  /** Ends the run, then withdraws the current visit's calls that no worker has started. */
-  async cancel(p: Principal, runId: string, reason?: string): Promise<RunEntity> {
-    let unstarted: AgentCallEntity[] = [];
-    const run = await this.act(p, runId, async (step, m) => {
-      await step.cancel(reason ? `cancelled: ${reason}` : 'cancelled by a user');
-      unstarted = (await this.callsOf(m, runId, step.run.seq)).filter((c) => c.status === 'queued');
-    });
-    await this.withdraw(runId, unstarted, 'cancel');
-    return run;
+  /** Ends the run; its calls no worker has started are withdrawn after the commit. */
+  cancel(p: Principal, runId: string, reason?: string): Promise<RunEntity> {
+    return this.act(p, runId, (step) =>
+      step.cancel(reason ? `cancelled: ${reason}` : 'cancelled by a user'),
+    );
   }
 
   /**
    * The sweep's runtime check of a running run (RunStep.haltIfOverdue). A run it halts stops
-   * spending like a cancelled one: the calls no worker has started are withdrawn. Only the replica
-   * whose step halted the run withdraws (the others find it halted under the row lock).
+   * spending like any run that ends (afterCommit); only the replica whose step halted it does so
+   * (the others find it halted under the row lock).
    */
   async haltIfOverdue(runId: string): Promise<boolean> {
-    const halted: { unstarted?: AgentCallEntity[] } = {};
-    await this.step(runId, null, async (step, m) => {
-      if (!(await step.haltIfOverdue())) return;
-      const calls = await this.callsOf(m, runId, step.run.seq);
-      halted.unstarted = calls.filter((c) => c.status === 'queued');
+    let halted = false;
+    await this.step(runId, null, async (step) => {
+      halted = await step.haltIfOverdue();
     });
-    if (!halted.unstarted) return false;
-    await this.withdraw(runId, halted.unstarted, 'halt');
-    return true;
+    return halted;
   }
 
-  /** Takes calls no worker has started off their queues (after the commit that ended the run). */
-  private async withdraw(
-    runId: string,
-    unstarted: readonly AgentCallEntity[],
-    why: 'cancel' | 'halt',
-  ): Promise<void> {
+  /**
+   * A run that ended (cancelled, halted, failed) stops spending: the calls of its last visit that
+   * no worker has started come off their queues. A call a worker holds runs on and is recorded.
+   */
+  private async withdrawUnstarted(run: RunEntity, seq: number): Promise<void> {
+    const unstarted = (await this.callsOf(this.ds.manager, run.id, seq)).filter(
+      (c) => c.status === 'queued',
+    );
     if (unstarted.length === 0) return;
     const withdrawn = await this.dispatcher.withdraw(unstarted).catch((e: Error) => {
-      this.logger.warn(`run ${runId}: withdrawing its queued calls failed, they run: ${e.message}`);
+      this.logger.warn(
+        `run ${run.id}: withdrawing its queued calls failed, they run: ${e.message}`,
+      );
       return [];
     });
     if (withdrawn.length > 0)
-      this.logger.log(`run ${runId}: ${withdrawn.length} queued call(s) withdrawn on ${why}`);
+      this.logger.log(
+        `run ${run.id}: ${withdrawn.length} queued call(s) withdrawn, the run ${run.status}`,
+      );
   }
 
   async resume(p: Principal, runId: string): Promise<RunEntity> {
@@ -325,6 +323,7 @@ export class RunEngine {
         );
       }
     }
+    if (step.endedSeq !== null) await this.withdrawUnstarted(step.run, step.endedSeq);
     if (step.hasOutbox) void this.outbox.flush();
   }
 

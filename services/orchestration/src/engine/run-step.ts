@@ -87,6 +87,8 @@ export class RunStep {
   readonly events: RunEvent[] = [];
   /** Seq whose agent jobs must be enqueued after the commit. */
   dispatchSeq: number | null = null;
+  /** Seq of the visit the run ended in: its calls no worker has started are withdrawn after the commit. */
+  endedSeq: number | null = null;
   private readonly transitionRows: TransitionEntity[] = [];
   private readonly callRows: AgentCallEntity[] = [];
   /** Calls of earlier steps this one recorded (updated in `flush`). */
@@ -653,6 +655,10 @@ export class RunStep {
       finished,
     );
     run.finishCount += 1;
+    // only an agent-calling visit can have calls left on a queue
+    const { type } = this.state(run.currentState);
+    if (type === 'fan-out' || type === 'single' || type === 'orchestrator-task')
+      this.endedSeq = run.seq;
   }
 
   /**
