@@ -13,6 +13,7 @@ import { BACKFILL_BREAKER_EXTENDED } from './migrations/1795712258942-RunBreaker
 import { ContentResponder, startContentResponder } from './testing/content-responder';
 import { ServiceProcess, spawnSimulatedWorker, waitFor } from './testing/processes';
 import { Replica, startReplicas } from './testing/replicas';
+import { failingJudgeWorkflow } from './testing/workflows';
 import { startTestIdentity, TestIdentity, TestUser } from './testing/test-identity';
 
 jest.setTimeout(120_000);
@@ -22,24 +23,7 @@ jest.setTimeout(120_000);
  * a resume re-enters the judge, its second visit, so it halts on the soft limit; the extension
  * redoes the resume, and the judge fails again.
  */
-const JUDGE_ONCE_WORKFLOW = `workflow:
-  name: judge_once
-  initial_state: start
-  limits: { state_visits: 1 }
-  states:
-    start:
-      type: initial
-      transitions:
-        - { target: judge, condition: always }
-    judge:
-      type: single
-      agent: { name: judge, type: simulated, persona: writer }
-      output_schema: AuditResult
-      transitions:
-        - { target: done, condition: always }
-    done:
-      type: terminal
-`;
+const JUDGE_ONCE_WORKFLOW = failingJudgeWorkflow('judge_once', '{ state_visits: 1 }');
 
 /**
  * The breaker's Redis counters expire a week after a run's last breaker operation. Deleting them

@@ -37,6 +37,7 @@ import { ContentResponder, startContentResponder } from './testing/content-respo
 import { readStream } from './testing/jetstream-reader';
 import { ServiceProcess, spawnSimulatedWorker, waitFor } from './testing/processes';
 import { Replica, startReplicas } from './testing/replicas';
+import { failingJudgeWorkflow } from './testing/workflows';
 import { startTestIdentity, TestIdentity, TestUser } from './testing/test-identity';
 import { openStream } from './testing/ws-client';
 
@@ -67,24 +68,7 @@ const LOOP_WORKFLOW = `workflow:
       type: terminal
 `;
 
-/** Fails deterministically: a writer cannot answer an AuditResult. */
-const FAILING_WORKFLOW = `workflow:
-  name: judge_badly
-  initial_state: start
-  states:
-    start:
-      type: initial
-      transitions:
-        - { target: judge, condition: always }
-    judge:
-      type: single
-      agent: { name: judge, type: simulated, persona: writer }
-      output_schema: AuditResult
-      transitions:
-        - { target: done, condition: always }
-    done:
-      type: terminal
-`;
+const FAILING_WORKFLOW = failingJudgeWorkflow('judge_badly');
 
 /** A quorum fan-out: two simulated writers and one whose queue nobody consumes (openai "has a key" here). */
 const QUORUM_WORKFLOW = `workflow:
@@ -649,10 +633,7 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
   });
 
   it('a resume refused by a soft limit halts the run extendable, and the extension redoes the resume', async () => {
-    const once = FAILING_WORKFLOW.replace('name: judge_badly', 'name: judge_once').replace(
-      '  initial_state: start\n',
-      '  initial_state: start\n  limits: { state_visits: 1 }\n',
-    );
+    const once = failingJudgeWorkflow('judge_once', '{ state_visits: 1 }');
     expect([200, 201]).toContain((await saveWorkflow(once)).status);
     const run = await startRun(owner, { workflow: 'judge_once', storyEntryId: story });
     await waitStatus(run.id, ['failed']);
