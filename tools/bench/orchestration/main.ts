@@ -12,11 +12,15 @@
  *     embedded Postgres, which holds pgvector) and BullMQ measured again: the embedded server runs
  *     every statement of every connection in one WASM session, production runs PostgreSQL ≥ 15.
  *     Skipped, with the reason printed, when no server binaries are installed.
+ *     Each time, also the floor chain (floor.ts): the round trips the guarantees themselves need
+ *     (step transaction, breaker script, flow, stored result, acknowledged usage event), hand-
+ *     written with nothing around them, on the same Redis, NATS and database. It tells the cost
+ *     of the guarantees (floor / BullMQ) from orchestration's own (transition / floor).
  * (b) Throughput: 1,000 concurrent runs with 200 ms simulated agents, approved as soon as they ask:
  *     completed runs per second, and the peak resident memory (VmHWM) of every process.
  *
  * Knobs: BENCH_TRANSITION_RUNS (30), BENCH_BULLMQ_ROUNDTRIPS (500), BENCH_CONCURRENT_RUNS (1000),
- * BENCH_AGENT_LATENCY_MS (200). The last line of output is the JSON summary.
+ * BENCH_AGENT_LATENCY_MS (200), BENCH_FLOOR_RUNS (30). The last line of output is the JSON summary.
  */
 import {
   AGENT_QUEUES,
@@ -31,11 +35,14 @@ import { Client } from 'pg';
 // The process-stack kit is shared with tools/chaos: both drive the same distributed stack.
 import { peakRssMb, Stack, waitUntil, type DemoAccount } from '@postmagiq/chaos';
 import { startPostgresServer, type PostgresServer } from '@postmagiq/platform/testing';
+import { measureFloor } from './floor';
 
 const TRANSITION_RUNS = Number(process.env['BENCH_TRANSITION_RUNS'] ?? 30);
 const ROUNDTRIPS = Number(process.env['BENCH_BULLMQ_ROUNDTRIPS'] ?? 500);
 const CONCURRENT_RUNS = Number(process.env['BENCH_CONCURRENT_RUNS'] ?? 1000);
 const AGENT_LATENCY_MS = Number(process.env['BENCH_AGENT_LATENCY_MS'] ?? 200);
+const FLOOR_RUNS = Number(process.env['BENCH_FLOOR_RUNS'] ?? 30);
+const FLOOR_TRANSITIONS = 8;
 
 const log = (line: string) =>
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -242,6 +249,8 @@ interface TransitionFigures {
   gaps: Array<{ type: string; ms: number }>;
   parts: Breakdown[];
   bullmqMs: number[];
+  /** the floor chain's transitions (floor.ts) on the same Redis, NATS and database */
+  floorMs: number[];
 }
 
 async function measureTransitions(
@@ -249,6 +258,7 @@ async function measureTransitions(
   account: DemoAccount,
   watcher: RunWatcher,
   label: string,
+  databaseUrl: string,
 ): Promise<TransitionFigures> {
   log(
     `(a) ${label}: ${TRANSITION_RUNS} runs one at a time with zero-latency simulated agents (after 3 warm-up runs)`,
@@ -260,7 +270,18 @@ async function measureTransitions(
     gaps.push(...(await timedRun(stack, account, watcher, parts)));
   log(`(a) ${label}: bare BullMQ, ${ROUNDTRIPS} round trips on the same Redis`);
   const bullmqMs = await bullmqRoundTrips(stack.redisUrl, ROUNDTRIPS);
-  return { gaps, parts, bullmqMs };
+  log(
+    `(a) ${label}: the floor chain, ${FLOOR_RUNS} runs of ${FLOOR_TRANSITIONS} transitions on the same Redis, NATS and database`,
+  );
+  const floorMs = await measureFloor({
+    redisUrl: stack.redisUrl,
+    natsUrl: stack.natsUrl,
+    databaseUrl,
+    nc: stack.nc,
+    runs: FLOOR_RUNS,
+    transitionsPerRun: FLOOR_TRANSITIONS,
+  });
+  return { gaps, parts, bullmqMs, floorMs };
 }
 
 /** The JSON figures of part (a). */
@@ -268,12 +289,19 @@ function summary(f: TransitionFigures) {
   const transitionMs = f.gaps.map((g) => g.ms);
   const transitionP50Ms = round(percentile(transitionMs, 50));
   const bullmqP50Ms = round(percentile(f.bullmqMs, 50), 2);
+  const floorP50Ms = round(percentile(f.floorMs, 50), 2);
   return {
     transitionP50Ms,
     transitionP99Ms: round(percentile(transitionMs, 99)),
     bullmqP50Ms,
     bullmqP99Ms: round(percentile(f.bullmqMs, 99), 2),
     ratio: round(transitionP50Ms / bullmqP50Ms, 2),
+    floorP50Ms,
+    floorP99Ms: round(percentile(f.floorMs, 99), 2),
+    /** what the guarantees alone cost, in bare round trips */
+    floorRatio: round(floorP50Ms / bullmqP50Ms, 2),
+    /** what orchestration costs beyond them */
+    overFloor: round(transitionP50Ms / floorP50Ms, 2),
   };
 }
 
@@ -305,6 +333,10 @@ function transitionRows(title: string, f: TransitionFigures): [string, string][]
       `${s.bullmqP50Ms} / ${s.bullmqP99Ms} ms (${f.bullmqMs.length})`,
     ],
     ['    ratio transition p50 / BullMQ p50', `${s.ratio} (target ≤ 3)`],
+    [
+      '    floor chain p50 / p99 (floor.ts)',
+      `${s.floorP50Ms} / ${s.floorP99Ms} ms (${f.floorMs.length}): ${s.floorRatio} × BullMQ; transition p50 = ${s.overFloor} × floor`,
+    ],
   ];
 }
 
@@ -344,7 +376,13 @@ async function measureOnServerPostgres(
     log(`(a) restarting orchestration on ${server.version}`);
     await stack.setOrchestrationDatabase(server.url);
     try {
-      const figures = await measureTransitions(stack, account, watcher, 'server PostgreSQL');
+      const figures = await measureTransitions(
+        stack,
+        account,
+        watcher,
+        'server PostgreSQL',
+        server.url,
+      );
       // the runs must be in the server's database, not the embedded one
       const runs = await countRuns(server.url);
       if (runs < TRANSITION_RUNS + 3)
@@ -381,7 +419,13 @@ async function main(): Promise<void> {
     if (!orchestration || !worker) throw new Error('stack without orchestration or worker');
 
     // ---- (a) transitions, one run at a time, zero-latency agents: embedded, then server Postgres
-    const embedded = await measureTransitions(stack, account, watcher, 'embedded Postgres');
+    const embedded = await measureTransitions(
+      stack,
+      account,
+      watcher,
+      'embedded Postgres',
+      stack.postgresUrl,
+    );
     const server = await measureOnServerPostgres(stack, account, watcher);
 
     // ---- (b) throughput: N concurrent runs, 200 ms agents, approved when they ask
@@ -484,6 +528,8 @@ async function main(): Promise<void> {
         transitionP99Ms: e.transitionP99Ms,
         bullmqP50Ms: e.bullmqP50Ms,
         ratio: e.ratio,
+        floorP50Ms: e.floorP50Ms,
+        floorRatio: e.floorRatio,
         runsPerSec,
         peakRssMb: peakRssMbByProcess,
         serverPostgres: s
@@ -492,6 +538,8 @@ async function main(): Promise<void> {
               transitionP99Ms: s.transitionP99Ms,
               bullmqP50Ms: s.bullmqP50Ms,
               ratio: s.ratio,
+              floorP50Ms: s.floorP50Ms,
+              floorRatio: s.floorRatio,
             }
           : { skipped: skipReason },
       }),

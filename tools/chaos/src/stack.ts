@@ -227,6 +227,7 @@ export class Stack {
   workers: ServiceProcess[] = [];
   nc!: NatsConnection;
   redisUrl = '';
+  natsUrl = '';
   content!: ServiceProcess;
   /** The embedded Postgres process (for its peak memory). */
   postgresPid: number | undefined;
@@ -276,6 +277,7 @@ export class Stack {
     const [redis, nats, pg] = this.infra as [Managed, Managed, Managed];
     this.postgresPid = childPid('embedded-postgres.main.ts');
     this.redisUrl = redis.url;
+    this.natsUrl = nats.url;
     this.postgresUrl = pg.url;
     this.nc = await connectNats({ servers: nats.url, name: 'stack-driver' });
     const common = {
