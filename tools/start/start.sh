@@ -72,6 +72,14 @@ if [[ "$NATS_URL" == "nats://127.0.0.1:${NATS_PORT}" ]] && ! port_open "$NATS_PO
   wait_port "$NATS_PORT" nats-server
 fi
 
+# The service's JSON logs go to a file when a person is watching (the demo, or a terminal), so the
+# terminal shows the run and the login; as a server under a supervisor, they stay on stdout.
+# LOG_FILE set (even empty: stdout) wins.
+if [ -z "${LOG_FILE+set}" ] && { [ "${POSTMAGIQ_MAIN_JOB:-}" = 1 ] || [ -t 1 ]; }; then
+  export LOG_FILE="$(realpath "$DATA_DIR")/logs/postmagiq.log"
+  log "service logs (JSON) go to $LOG_FILE"
+fi
+
 log "booting the services on port $PORT (migrations run now; first start takes a few seconds)"
 export SWC_NODE_PROJECT="${SWC_NODE_PROJECT:-tsconfig.base.json}"
 exec node -r @swc-node/register services/standalone/src/main.ts

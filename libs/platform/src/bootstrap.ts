@@ -8,7 +8,7 @@ import { RequestContext } from './context/request-context';
 import { toProblem } from './errors/problem';
 import { PLATFORM_CONFIG, PlatformConfig, platformEnv } from './config/config';
 import { httpContextMiddlewares } from './logging/http-logging';
-import { createRootLogger, flushStdoutLogs, PinoNestLogger, ROOT_LOGGER } from './logging/logger';
+import { createRootLogger, flushLogs, PinoNestLogger, ROOT_LOGGER } from './logging/logger';
 import { natsMicroserviceStrategy } from './nats/nats';
 import { MetricsService } from './observability/metrics';
 
@@ -79,7 +79,7 @@ function exitAfterShutdownDeadline(ms: number): void {
   shutdownDeadlineArmed = true;
   const arm = (signal: NodeJS.Signals) => {
     setTimeout(() => {
-      flushStdoutLogs();
+      flushLogs();
       process.stderr.write(`${signal}: shutdown did not finish within ${ms} ms (SHUTDOWN_TIMEOUT_MS); exiting\n`);
       process.exit(1);
     }, ms).unref();

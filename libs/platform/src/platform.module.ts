@@ -13,7 +13,7 @@ import { AccessTokenVerifierProvider } from './auth/token-verifier';
 import { loadPlatformConfig, PLATFORM_CONFIG, PlatformConfig } from './config/config';
 import { databaseHostProvider, DatabaseHost } from './database/database';
 import { ProblemFilter } from './errors/problem';
-import { createRootLogger, flushStdoutLogs, ROOT_LOGGER } from './logging/logger';
+import { createRootLogger, flushLogs, ROOT_LOGGER } from './logging/logger';
 import {
   connectNats,
   JetStreamService,
@@ -98,6 +98,6 @@ export class PlatformModule implements OnModuleInit, OnApplicationShutdown {
 
   /** Batched log lines go out before the process ends (SIGTERM does not emit 'exit'). */
   onApplicationShutdown(): void {
-    flushStdoutLogs();
+    flushLogs();
   }
 }

@@ -29,6 +29,7 @@ bootStandalone()
           `(its password was changed, or the database was set up elsewhere); set DEMO_EMAIL and ` +
           `DEMO_PASSWORD to a working login`
         : `  Demo login: ${demo.email} / ${demo.password}${demo.created ? '   (created now)' : ''}`,
+      ...(process.env['LOG_FILE'] ? [`  Logs:       ${process.env['LOG_FILE']}`] : []),
       '',
     ];
     process.stdout.write(lines.join('\n') + '\n');

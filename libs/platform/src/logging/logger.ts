@@ -1,5 +1,8 @@
 import { LoggerService } from '@nestjs/common';
+import { mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import pino, { Logger } from 'pino';
+import { ConfigError } from '../config/config';
 import { RequestContext } from '../context/request-context';
 
 /** Paths pino replaces with `[redacted]` wherever they appear in a log object. */
@@ -21,7 +24,7 @@ export const REDACT_PATHS = [
 ];
 
 type Destination = ReturnType<typeof pino.destination>;
-let stdoutDestination: Destination | undefined;
+let processDestination: Destination | undefined;
 
 /** Lines are written out once this many bytes are pending… */
 export const LOG_BATCH_BYTES = 8192;
@@ -29,32 +32,49 @@ export const LOG_BATCH_BYTES = 8192;
 export const LOG_FLUSH_INTERVAL_MS = 200;
 
 /**
- * Standard output, shared by every logger of the process, written in batches: one write per
- * ~8 KiB of lines (some twenty access lines) instead of one per line, and at the latest
- * LOG_FLUSH_INTERVAL_MS after a line was logged. Writes happen on libuv's thread pool, so the event
- * loop never waits on a slow pipe or disk (measured: synchronous batched writes serve fewer
- * requests per second). What is pending is written on process exit (also after an uncaught
- * exception) and when the application shuts down (`flushStdoutLogs`); only a SIGKILL or an
- * out-of-memory kill can lose the last moment's lines.
+ * Opens `LOG_FILE` for appending (its folder created), synchronously, so that a path the process
+ * cannot write stops the boot with a message naming the variable and the path.
  */
-export function stdoutLogDestination(): pino.DestinationStream {
-  if (!stdoutDestination) {
+function openLogFile(path: string): number {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    return openSync(path, 'a');
+  } catch (e) {
+    throw new ConfigError([
+      { variable: 'LOG_FILE', message: `cannot open ${path} for appending (${(e as Error).message})` },
+    ]);
+  }
+}
+
+/**
+ * Where the process's log lines go, shared by every logger of the process: standard output, or
+ * the file `LOG_FILE` names (appended to; `npm run demo` sets it so that the terminal shows the
+ * run, not the service logs). Written in batches: one write per ~8 KiB of lines (some twenty
+ * access lines) instead of one per line, and at the latest LOG_FLUSH_INTERVAL_MS after a line was
+ * logged. Writes happen on libuv's thread pool, so the event loop never waits on a slow pipe or
+ * disk (measured: synchronous batched writes serve fewer requests per second). What is pending is
+ * written on process exit (also after an uncaught exception) and when the application shuts down
+ * (`flushLogs`); only a SIGKILL or an out-of-memory kill can lose the last moment's lines.
+ */
+export function logDestination(env: NodeJS.ProcessEnv = process.env): pino.DestinationStream {
+  if (!processDestination) {
+    const file = env['LOG_FILE'];
     const destination = pino.destination({
-      dest: 1,
+      dest: file ? openLogFile(file) : 1,
       sync: false,
       minLength: LOG_BATCH_BYTES,
       periodicFlush: LOG_FLUSH_INTERVAL_MS,
     });
-    process.on('exit', flushStdoutLogs);
-    stdoutDestination = destination;
+    process.on('exit', flushLogs);
+    processDestination = destination;
   }
-  return stdoutDestination;
+  return processDestination;
 }
 
-/** Writes out the log lines still pending on standard output, synchronously. */
-export function flushStdoutLogs(): void {
+/** Writes out the log lines still pending, synchronously. */
+export function flushLogs(): void {
   try {
-    stdoutDestination?.flushSync();
+    processDestination?.flushSync();
   } catch {
     // destroyed or not ready: nothing can be written any more
   }
@@ -77,7 +97,7 @@ export function createRootLogger(
         return { ...RequestContext.get() };
       },
     },
-    options.destination ?? stdoutLogDestination(),
+    options.destination ?? logDestination(),
   );
   rootLoggers.add(logger);
   return logger;
