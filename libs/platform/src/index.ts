@@ -14,6 +14,7 @@ export * from './errors/problem';
 export * from './logging/http-logging';
 export * from './logging/logger';
 export * from './nats/nats';
+export * from './nats/outbox-relay';
 export * from './observability/health';
 export * from './observability/metrics';
 export * from './platform.module';
