@@ -17,6 +17,7 @@ export * from './nats/nats';
 export * from './nats/outbox-relay';
 export * from './observability/health';
 export * from './observability/metrics';
+export * from './platform-core.module';
 export * from './platform.module';
 export * from './queues/queues';
 export * from './rate-limit/rate-limiter';

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AgentWorkerModule } from './agent-worker.module';
-import { WorkerPlatformModule } from './platform/worker-platform.module';
+import { PlatformCoreModule } from '@postmagiq/platform';
 
 /** An agent-worker pool member deployed alone (one Deployment per backend). */
 @Module({})
@@ -10,7 +10,7 @@ export class AgentWorkerAppModule {
     return {
       module: AgentWorkerAppModule,
       imports: [
-        WorkerPlatformModule.forRoot({
+        PlatformCoreModule.forRoot({
           SERVICE_NAME: backend ? `agent-worker-${backend}` : 'agent-worker',
           ...env,
         }),

@@ -2,9 +2,8 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FakeAnthropicServer } from '@postmagiq/agents/testing';
 import { AgentJobResultSchema } from '@postmagiq/contracts';
-import { HealthRegistry } from '@postmagiq/platform';
+import { HealthRegistry, PlatformCoreModule } from '@postmagiq/platform';
 import { AgentWorkerModule } from './agent-worker.module';
-import { WorkerPlatformModule } from './platform/worker-platform.module';
 import { makeAgentJob, startHarness, type Harness } from './testing/worker-harness';
 
 jest.setTimeout(120_000);
@@ -28,7 +27,7 @@ describe('several pools in one process (the one-machine topology)', () => {
       {
         module: class OneMachine {},
         imports: [
-          WorkerPlatformModule.forRoot(env),
+          PlatformCoreModule.forRoot(env),
           ...AgentWorkerModule.forConfiguredBackends(env),
         ],
       },

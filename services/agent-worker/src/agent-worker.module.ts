@@ -17,7 +17,7 @@ const AGENT_WORKER_OVERRIDES = Symbol('AGENT_WORKER_OVERRIDES');
 type Overrides = Partial<Record<string, string>>;
 
 /**
- * An agent-worker pool member as a module: booted alone by main.ts (with WorkerPlatformModule),
+ * An agent-worker pool member as a module: booted alone by main.ts (with PlatformCoreModule),
  * or inside the standalone process (with PlatformModule). `overrides` replace environment
  * variables of this pool only, e.g. `{ AGENT_BACKEND: 'simulated' }`.
  */

@@ -65,9 +65,10 @@ describe('OutboxRelay', () => {
   ): Promise<string> {
     const id = randomUUID();
     await RequestContext.run({ requestId, workspaceId: 'ws-1' }, () =>
-      ds
-        .getRepository(TestOutbox)
-        .insert({ id, subject, payload, headers: contextToHeaders(), publishedAt: null }),
+      ds.query(
+        'INSERT INTO relay_test.outbox (id, subject, payload, headers) VALUES ($1, $2, $3::jsonb, $4::jsonb)',
+        [id, subject, JSON.stringify(payload), JSON.stringify(contextToHeaders())],
+      ),
     );
     return id;
   }
