@@ -28,3 +28,24 @@ export const AgentResultSchema = AgentUsageSchema.extend({
   simulated: z.boolean(),
 }).strict();
 export type AgentResult = z.infer<typeof AgentResultSchema>;
+
+/** The result of a call that produced nothing (no tokens, no cost), with the reason in `error`. */
+export function failedAgentResult(
+  backend: AgentBackend,
+  model: string,
+  error: string,
+): AgentResult {
+  return {
+    backend,
+    model,
+    content: '',
+    tokensIn: 0,
+    tokensOut: 0,
+    cachedTokensIn: 0,
+    costUsd: 0,
+    durationMs: 0,
+    sessionId: null,
+    error,
+    simulated: backend === 'simulated',
+  };
+}

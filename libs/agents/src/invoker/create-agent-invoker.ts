@@ -1,4 +1,9 @@
-import type { AgentBackend, AgentResult, AgentTask } from '@postmagiq/contracts';
+import {
+  failedAgentResult,
+  type AgentBackend,
+  type AgentResult,
+  type AgentTask,
+} from '@postmagiq/contracts';
 import { composePrompt } from '@postmagiq/prompts';
 import type { BackendAdapter, ConversationTurn } from '../core/backend-adapter';
 import type { ComposedPrompt, PromptLibrary } from '../core/composed-prompt';
@@ -68,7 +73,7 @@ export function createAgentInvoker(options: AgentInvokerOptions): AgentInvoker {
     let adapter = options.adapters[wanted];
     if (!adapter && fallback === 'simulated') adapter = simulated ??= new SimulatedAdapter();
     if (!adapter)
-      return failed(
+      return failedAgentResult(
         wanted,
         task.agent.model ?? 'unconfigured',
         `${wanted} backend: not configured. Set ${envVarFor(wanted)}.`,
@@ -83,11 +88,10 @@ export function createAgentInvoker(options: AgentInvokerOptions): AgentInvoker {
     try {
       prompt = given.prompt ?? composePrompt(options.library, task);
     } catch (err) {
-      return failed(
+      return failedAgentResult(
         adapter.backend,
         model,
         `prompt composition failed: ${(err as Error).message}`,
-        adapter.backend === 'simulated',
       );
     }
 
@@ -116,25 +120,4 @@ function envVarFor(backend: AgentBackend): string {
   return backend === 'simulated'
     ? 'nothing (simulated needs no configuration)'
     : BACKEND_ENV_VARS[backend];
-}
-
-function failed(
-  backend: AgentBackend,
-  model: string,
-  error: string,
-  simulated = false,
-): AgentResult {
-  return {
-    backend,
-    model,
-    content: '',
-    tokensIn: 0,
-    tokensOut: 0,
-    cachedTokensIn: 0,
-    costUsd: 0,
-    durationMs: 0,
-    sessionId: null,
-    error,
-    simulated,
-  };
 }

@@ -1,4 +1,4 @@
-import { AgentBackend, AgentResult, AgentSpec } from '@postmagiq/contracts';
+import { AgentBackend, AgentResult, AgentSpec, failedAgentResult as failedResult } from '@postmagiq/contracts';
 import { addUsd } from '../breaker/breaker-counters';
 
 /** Token and money totals of a run. `cachedTokensIn` is part of `tokensIn`. */
@@ -61,17 +61,5 @@ export function agentCallRecord(
 
 /** Stands in for a result when the invoker threw or answered something that is not a result. */
 export function failedAgentResult(agent: AgentSpec, error: string): AgentResult {
-  return {
-    backend: agent.backend,
-    model: agent.model ?? 'unknown',
-    content: '',
-    tokensIn: 0,
-    tokensOut: 0,
-    cachedTokensIn: 0,
-    costUsd: 0,
-    durationMs: 0,
-    sessionId: null,
-    error,
-    simulated: agent.backend === 'simulated',
-  };
+  return failedResult(agent.backend, agent.model ?? 'unknown', error);
 }

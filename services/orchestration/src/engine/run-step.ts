@@ -5,6 +5,7 @@ import {
   AgentJobResultSchema,
   agentCallId,
   AgentSpec,
+  failedAgentResult,
   RUN_FINISHED_SUBJECT,
   RUN_STARTED_SUBJECT,
   RunEvent,
@@ -730,19 +731,8 @@ export class RunStep {
     call: AgentCallEntity,
     outcome: CallOutcome,
   ): AgentJobResult | Omit<AgentJobResult, 'promptHash' | 'callId'> {
-    const failed = (error: string) => ({
-      backend: call.queueBackend,
-      model: call.job.task.agent.model ?? 'unknown',
-      content: '',
-      tokensIn: 0,
-      tokensOut: 0,
-      cachedTokensIn: 0,
-      costUsd: 0,
-      durationMs: 0,
-      sessionId: null,
-      error,
-      simulated: call.queueBackend === 'simulated',
-    });
+    const failed = (error: string) =>
+      failedAgentResult(call.queueBackend, call.job.task.agent.model ?? 'unknown', error);
     if ('failure' in outcome) return failed(`the agent job failed: ${outcome.failure}`);
     const parsed = AgentJobResultSchema.safeParse(outcome.result);
     if (!parsed.success) {
