@@ -1,9 +1,10 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AccessGuard } from './auth/access.guard';
 import { AccessTokenVerifierProvider } from './auth/token-verifier';
 import { databaseHostProvider } from './database/database';
 import { ProblemFilter } from './errors/problem';
+import { flushLogs } from './logging/logger';
 import { NatsRpcClient } from './nats/nats';
 import { PlatformCoreModule } from './platform-core.module';
 import { RateLimiter } from './rate-limit/rate-limiter';
@@ -21,7 +22,7 @@ export interface PlatformModuleOptions {
  */
 @Global()
 @Module({})
-export class PlatformModule {
+export class PlatformModule implements OnApplicationShutdown {
   static forRoot(options: PlatformModuleOptions = {}): DynamicModule {
     const core = PlatformCoreModule.forRoot(options.env ?? process.env);
     const providers = [
@@ -40,5 +41,13 @@ export class PlatformModule {
       ],
       exports: [core, ...providers.map((p) => ('provide' in p ? p.provide : p))],
     };
+  }
+
+  /**
+   * Nest shuts the core down first (global modules go in reverse order), so lines logged while
+   * the database host and request/reply close would stay in the batch: flush again last.
+   */
+  onApplicationShutdown(): void {
+    flushLogs();
   }
 }

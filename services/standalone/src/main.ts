@@ -8,6 +8,7 @@
 import 'reflect-metadata';
 import { mainJobOptions, runMainJob } from '@postmagiq/orchestration';
 import { ConfigError } from '@postmagiq/platform';
+import { resolve } from 'node:path';
 import { bootStandalone } from './bootstrap-standalone';
 
 async function mainJob(url: string): Promise<void> {
@@ -29,7 +30,7 @@ bootStandalone()
           `(its password was changed, or the database was set up elsewhere); set DEMO_EMAIL and ` +
           `DEMO_PASSWORD to a working login`
         : `  Demo login: ${demo.email} / ${demo.password}${demo.created ? '   (created now)' : ''}`,
-      ...(process.env['LOG_FILE'] ? [`  Logs:       ${process.env['LOG_FILE']}`] : []),
+      ...(process.env['LOG_FILE'] ? [`  Logs:       ${resolve(process.env['LOG_FILE'])}`] : []),
       '',
     ];
     process.stdout.write(lines.join('\n') + '\n');

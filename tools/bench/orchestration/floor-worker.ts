@@ -6,7 +6,8 @@
  * the real store), publish the call's one usage event to JetStream with `msgID = callId` and wait
  * for the ack, then complete (which moves the parent step job).
  *
- * Env: REDIS_URL, NATS_URL. Sends `ready` over IPC once consuming; exits on the IPC message `stop`.
+ * Env: REDIS_URL, NATS_URL. Sends `ready` over IPC once consuming; exits on the IPC message `stop`
+ * or when the bench's IPC channel closes.
  */
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core/lib/mod';
@@ -83,12 +84,17 @@ async function main(): Promise<void> {
     concurrency: 16,
   });
   await worker.waitUntilReady();
-  process.on('message', (m) => {
-    if (m !== 'stop') return;
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
     void Promise.allSettled([worker.close(), nc.drain()])
       .then(() => redis.quit())
       .finally(() => process.exit(0));
-  });
+  };
+  process.on('message', (m) => m === 'stop' && stop());
+  // the bench died without asking: do not keep consuming (and reconnecting) on its own
+  process.on('disconnect', stop);
   process.send?.('ready');
 }
 

@@ -86,9 +86,21 @@ function startWorker(redisUrl: string, natsUrl: string): Promise<ChildProcess> {
     },
   );
   return new Promise((ok, fail) => {
-    const onExit = (code: number | null) => fail(new Error(`floor-worker exited with ${code}`));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error('floor-worker did not get ready within 60 s'));
+    }, 60_000);
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      fail(new Error(`floor-worker exited with ${code}`));
+    };
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      fail(e);
+    });
     child.once('exit', onExit);
     child.once('message', () => {
+      clearTimeout(timer);
       child.off('exit', onExit);
       ok(child);
     });
@@ -196,7 +208,37 @@ export async function measureFloor(o: FloorOptions): Promise<number[]> {
     });
   };
 
+  /** Removes the floor's queues, keys, stream and tables: every step tried, the first failure thrown. */
+  const leaveNothing = async () => {
+    const steps: Array<() => Promise<unknown>> = [
+      ...[FLOOR_STEP_QUEUE, FLOOR_AGENT_QUEUE].map((name) => async () => {
+        const queue = new Queue(name, { connection, prefix: FLOOR_PREFIX });
+        try {
+          await queue.obliterate({ force: true });
+        } finally {
+          await queue.close();
+        }
+      }),
+      async () => {
+        const keys = await redis.keys('floor:*');
+        if (keys.length > 0) await redis.del(...keys);
+      },
+      async () => {
+        const jsm = await jetstreamManager(o.nc);
+        await jsm.streams.delete(FLOOR_USAGE_STREAM).catch((e: Error) => {
+          if (!/not found/i.test(e.message)) throw e;
+        });
+      },
+      () => pool.query('DROP SCHEMA IF EXISTS bench_floor CASCADE'),
+    ];
+    const failures = (await Promise.allSettled(steps.map((step) => step()))).filter(
+      (r): r is PromiseRejectedResult => r.status === 'rejected',
+    );
+    if (failures[0]) throw failures[0].reason;
+  };
+
   try {
+    await leaveNothing(); // what a crashed run left would be processed during this one
     await pool.query(SCHEMA);
     agentWorker = await startWorker(o.redisUrl, o.natsUrl);
     steps = new Worker<StepData>(
@@ -215,22 +257,25 @@ export async function measureFloor(o: FloorOptions): Promise<number[]> {
     for (let r = 0; r < WARM_UP_RUNS + o.runs; r++) {
       const runId = randomUUID();
       commits.set(runId, []);
+      let timer: NodeJS.Timeout | undefined;
       const done = new Promise<void>((ok, fail) => {
-        const timer = setTimeout(
+        timer = setTimeout(
           () => fail(new Error(`floor run ${runId} did not finish in 60 s`)),
           60_000,
         );
-        finished.set(runId, () => {
-          clearTimeout(timer);
-          ok();
-        });
+        finished.set(runId, ok);
       });
-      await pool.query(
-        `INSERT INTO bench_floor.runs (id, seq, state, status) VALUES ($1, 0, 'start', 'running')`,
-        [runId],
-      );
-      await enter(runId, 1, {});
-      await done;
+      done.catch(() => undefined); // awaited below, unless starting the run fails first
+      try {
+        await pool.query(
+          `INSERT INTO bench_floor.runs (id, seq, state, status) VALUES ($1, 0, 'start', 'running')`,
+          [runId],
+        );
+        await enter(runId, 1, {});
+        await done;
+      } finally {
+        clearTimeout(timer);
+      }
       const at = commits.get(runId) ?? [];
       if (r >= WARM_UP_RUNS)
         for (let i = 1; i < at.length; i++) gaps.push((at[i] as number) - (at[i - 1] as number));
@@ -242,18 +287,11 @@ export async function measureFloor(o: FloorOptions): Promise<number[]> {
     await steps?.close();
     if (agentWorker) await stopWorker(agentWorker);
     await flows.close();
-    for (const name of [FLOOR_STEP_QUEUE, FLOOR_AGENT_QUEUE]) {
-      const queue = new Queue(name, { connection, prefix: FLOOR_PREFIX });
-      await queue.obliterate({ force: true }).catch(() => undefined);
-      await queue.close();
-    }
-    const keys = await redis.keys('floor:*');
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-    await jetstreamManager(o.nc)
-      .then((jsm) => jsm.streams.delete(FLOOR_USAGE_STREAM))
-      .catch(() => undefined);
-    await pool.query('DROP SCHEMA IF EXISTS bench_floor CASCADE').catch(() => undefined);
-    await pool.end();
+    // a failure here is reported, not thrown: it must not hide the one that ended the measurement
+    await leaveNothing().catch((e: Error) =>
+      process.stderr.write(`floor cleanup failed: ${e.message}\n`),
+    );
+    redis.disconnect();
+    await pool.end().catch(() => undefined);
   }
 }

@@ -78,7 +78,11 @@ export const platformEnv = {
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: port.default(8080),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Append the JSON log lines to this file instead of standard output (`npm run demo` does). */
+  /**
+   * Append the JSON log lines to this file instead of standard output (`npm run demo` does). Read
+   * from the process environment by the first logger (one destination per process); validated
+   * here like every variable.
+   */
   LOG_FILE: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   /** Postgres URL; unset = embedded PGlite server under DATA_DIR/pg. */

@@ -27,6 +27,7 @@ describe('OutboxRelay', () => {
   let nc: NatsConnection;
   let jsm: JetStreamManager;
   let relay: OutboxRelay<TestOutbox>;
+  let jetstream: JetStreamService;
 
   beforeAll(async () => {
     infra = await startTestInfra();
@@ -47,7 +48,8 @@ describe('OutboxRelay', () => {
   beforeEach(async () => {
     await ds.getRepository(TestOutbox).clear();
     await jsm.streams.delete(STREAM).catch(() => undefined);
-    relay = new OutboxRelay(new JetStreamService(nc), {
+    jetstream = new JetStreamService(nc);
+    relay = new OutboxRelay(jetstream, {
       name: 'TestOutbox',
       stream: { name: STREAM, subjects: ['relay.test.>'] },
       repository: () => ds.getRepository(TestOutbox),
@@ -150,7 +152,26 @@ describe('OutboxRelay', () => {
     // the stream now takes it: the next pass publishes it, and a burst of asks is served
     await jsm.streams.update(STREAM, { subjects: ['relay.test.>', 'relay.elsewhere'] });
     const later = await write('relay.test.b', { n: 1 }, 'req-1');
+    const publish = jest.spyOn(jetstream, 'publish');
     await Promise.all([relay.flush(), relay.flush(), relay.flush()]);
+    // one pass published both rows and the asks made meanwhile ran one more pass that found none:
+    // three passes side by side would have published them up to three times (JetStream hiding it)
+    expect(publish.mock.calls.map((call) => call[2])).toEqual([refused, later]);
     expect((await stored()).map((m) => m.msgId)).toEqual([refused, later]);
+  });
+
+  it("publishes under the message id the service's rows name", async () => {
+    await relay.stop();
+    relay = new OutboxRelay(jetstream, {
+      name: 'TestOutbox',
+      stream: { name: STREAM, subjects: ['relay.test.>'] },
+      repository: () => ds.getRepository(TestOutbox),
+      msgId: (row) => `run-finished.${row.id}`,
+      intervalMs: 60_000,
+    });
+    const id = await write('relay.test.a', { n: 1 }, 'req-1');
+    await relay.start();
+    await relay.flush();
+    expect((await stored()).map((m) => m.msgId)).toEqual([`run-finished.${id}`]);
   });
 });

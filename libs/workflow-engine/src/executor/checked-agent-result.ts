@@ -1,5 +1,5 @@
 import { AgentResult, AgentResultSchema, AgentSpec } from '@postmagiq/contracts';
-import { failedAgentResult } from './run-usage';
+import { failedResultOf } from './run-usage';
 
 /**
  * Invokers are an edge of the engine: a result that breaks the contract (a negative cost, a
@@ -11,5 +11,5 @@ export function checkedAgentResult(agent: AgentSpec, result: unknown): AgentResu
   const problem = parsed.error.issues
     .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
     .join('; ');
-  return failedAgentResult(agent, `the invoker returned an invalid result (${problem})`);
+  return failedResultOf(agent, `the invoker returned an invalid result (${problem})`);
 }

@@ -1,4 +1,4 @@
-import { AgentBackend, AgentResult, AgentSpec, failedAgentResult as failedResult } from '@postmagiq/contracts';
+import { AgentBackend, AgentResult, AgentSpec, failedAgentResult } from '@postmagiq/contracts';
 import { addUsd } from '../breaker/breaker-counters';
 
 /** Token and money totals of a run. `cachedTokensIn` is part of `tokensIn`. */
@@ -60,6 +60,6 @@ export function agentCallRecord(
 }
 
 /** Stands in for a result when the invoker threw or answered something that is not a result. */
-export function failedAgentResult(agent: AgentSpec, error: string): AgentResult {
-  return failedResult(agent.backend, agent.model ?? 'unknown', error);
+export function failedResultOf(agent: AgentSpec, error: string): AgentResult {
+  return failedAgentResult(agent.backend, agent.model ?? 'unknown', error);
 }

@@ -31,7 +31,7 @@ import {
   AgentCallRecord,
   agentCallRecord,
   EMPTY_USAGE,
-  failedAgentResult,
+  failedResultOf,
   RunUsage,
 } from './run-usage';
 import { settleFanOut } from './settle-fan-out';
@@ -279,7 +279,7 @@ export class WorkflowRun {
         result = checkedAgentResult(agent, await this.options.invoke(task, onToken, signal));
       } catch (error) {
         if (signal?.aborted) throw new RunCancelledError(signal.reason);
-        result = failedAgentResult(agent, messageOf(error));
+        result = failedResultOf(agent, messageOf(error));
       }
       this.recordCall(state.name, visit, agent, result);
       await this.guard.recordCost(state.name, result.costUsd);
