@@ -2,6 +2,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
 import {
@@ -227,7 +228,7 @@ export function natsMicroserviceStrategy(config: PlatformConfig, queue: string):
 
 /** NATS request/reply through @nestjs/microservices, with context headers and a validated answer. */
 @Injectable()
-export class NatsRpcClient implements OnApplicationShutdown {
+export class NatsRpcClient implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly proxy: ClientNats;
 
   constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig) {
@@ -248,6 +249,15 @@ export class NatsRpcClient implements OnApplicationShutdown {
     const answer$ = this.proxy.send<unknown>(subject, record) as Observable<unknown>;
     const answer = await firstValueFrom(answer$.pipe(timeout(timeoutMs)));
     return schema.parse(answer);
+  }
+
+  /**
+   * Connects at boot, outside any request: connecting lazily inside the first request tied the
+   * client's own lifetime (its status lines, e.g. the close at shutdown) to that request's context,
+   * so they carried that request's ids.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.proxy.connect();
   }
 
   async onApplicationShutdown(): Promise<void> {
