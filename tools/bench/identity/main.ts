@@ -4,12 +4,18 @@
  * generator (keep-alive, fixed concurrency). Login throughput is reported separately: argon2id is
  * meant to be slow. Provisions Redis, NATS and the embedded Postgres like the tests do.
  *
+ * A third server, `floor` (floor-app.ts), does by hand only the per-request work the issue requires
+ * (request context, token check from a verified-token cache, the platform's one Redis script for
+ * rate limits and revocation, the same /auth/me body, the duration histogram and one JSON access
+ * line): `floorRatio` = bareRps / floorRps is what the requirements alone cost, so the distance
+ * from `ratio` to it is what the platform's machinery adds.
+ *
  * Fairness on a shared, noisy machine:
  * - both servers are spawned the same way (same node flags, same environment, stdout to a log file
  *   rather than through this process, readiness over IPC) and run side by side for the whole
  *   measurement; only the one under load does work;
- * - after a warm-up of each, BENCH_ROUNDS alternating rounds (me, bare, bare, me, …) of
- *   BENCH_ROUND_MS each; a side's figures are its median round, so noise from other jobs hits both
+ * - after a warm-up of each, BENCH_ROUNDS rounds of BENCH_ROUND_MS each, the order of the sides
+ *   turning every round; a side's figures are its median round, so noise from other jobs hits both
  *   alike and one unlucky round does not decide the result;
  * - the identity server keeps every platform layer on, at LOG_LEVEL=info: the run checks that its
  *   log file holds one access line per /auth/me request with request id and workspace id.
@@ -76,7 +82,7 @@ interface Server {
   logFile: string;
 }
 
-function startServer(kind: 'identity' | 'bare', env: Record<string, string>, logDir: string): Promise<Server> {
+function startServer(kind: 'identity' | 'bare' | 'floor', env: Record<string, string>, logDir: string): Promise<Server> {
   const logFile = join(logDir, `${kind}.log`);
   const out = openSync(logFile, 'w');
   const nodeArgs = [
@@ -227,36 +233,66 @@ async function main(): Promise<void> {
     const token = (JSON.parse(reg.body) as { accessToken: string }).accessToken;
     agent.destroy();
 
+    // the floor answers the very body identity answers for this token
+    const meAgent = new Agent({ keepAlive: true });
+    const meAnswer = await call(meAgent, identity.port, 'GET', '/api/auth/me', { authorization: `Bearer ${token}` });
+    meAgent.destroy();
+    if (meAnswer.status !== 200) throw new Error(`GET /api/auth/me failed: ${meAnswer.status} ${meAnswer.body}`);
+    const floor = await startServer(
+      'floor',
+      {
+        ...env,
+        PORT: String(await freePort()),
+        IDENTITY_JWKS_URL: `http://127.0.0.1:${identity.port}/api/auth/.well-known/jwks.json`,
+        BENCH_ME_BODY: meAnswer.body,
+      },
+      dataDir,
+    );
+    children.push(floor.child);
+
     const me = () => ({ method: 'GET', path: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
     const hello = () => ({ method: 'GET', path: '/bare', headers: {} });
+    const floorMe = () => ({ method: 'GET', path: '/floor/me', headers: { authorization: `Bearer ${token}` } });
+    const floorCheck = await load(floor.port, floorMe, 200, 1);
+    if (floorCheck.errors > 0) throw new Error('the floor server does not answer GET /floor/me with 200');
     await load(identity.port, me, WARMUP_MS, CONCURRENCY);
     await load(bare.port, hello, WARMUP_MS, CONCURRENCY);
+    await load(floor.port, floorMe, WARMUP_MS, CONCURRENCY);
 
     const meRounds: Result[] = [];
     const bareRounds: Result[] = [];
+    const floorRounds: Result[] = [];
+    const sides = {
+      me: () => measure(identity, me).then((r) => meRounds.push(r)),
+      bare: () => measure(bare, hello).then((r) => bareRounds.push(r)),
+      floor: () => measure(floor, floorMe).then((r) => floorRounds.push(r)),
+    };
+    const orders = [
+      ['me', 'bare', 'floor'],
+      ['floor', 'bare', 'me'],
+      ['bare', 'floor', 'me'],
+    ] as const;
     for (let r = 0; r < ROUNDS; r++) {
-      // me, bare, bare, me, …: neither side always goes first
-      const order = r % 2 === 0 ? ['me', 'bare'] : ['bare', 'me'];
-      for (const side of order) {
-        if (side === 'me') meRounds.push(await measure(identity, me));
-        else bareRounds.push(await measure(bare, hello));
-      }
+      // the order turns each round: no side always goes first or last
+      for (const side of orders[r % orders.length] ?? orders[0]) await sides[side]();
     }
     const meResult = summarise(meRounds);
     const bareResult = summarise(bareRounds);
+    const floorResult = summarise(floorRounds);
     const pairedRatio = median(meRounds.map((m, i) => (bareRounds[i]?.rps ?? 0) / m.rps));
 
     const loginBody = JSON.stringify({ email: creds.email, password: creds.password });
     const login = () => ({ method: 'POST', path: '/api/auth/login', headers: {}, body: loginBody });
     const loginResult = await load(identity.port, login, LOGIN_MS, 4);
 
-    await Promise.all([stop(identity.child), stop(bare.child)]);
+    await Promise.all([stop(identity.child), stop(bare.child), stop(floor.child)]);
     const access = countAccessLines(identity.logFile);
 
     const rows = [
       ['endpoint', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'errors'],
       ['GET /api/auth/me (identity, authenticated)', meResult],
       ['GET /bare (NestJS + Express, nothing else)', bareResult],
+      ['GET /floor/me (the required work by hand, floor-app.ts)', floorResult],
       ['POST /api/auth/login (argon2id, 4 clients)', loginResult],
     ].map((r) => (Array.isArray(r) && typeof r[1] === 'object' ? [r[0] as string, round((r[1] as Result).rps, 0), round((r[1] as Result).p50), round((r[1] as Result).p99), (r[1] as Result).requests, (r[1] as Result).errors] : r) as (string | number)[]);
     const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
@@ -264,10 +300,10 @@ async function main(): Promise<void> {
       `\nidentity benchmark: ${CONCURRENCY} keep-alive clients; after ${WARMUP_MS} ms warm-up each, ${ROUNDS} alternating rounds of ${ROUND_MS} ms per endpoint (medians); login ${LOGIN_MS} ms\n\n`,
     );
     for (const r of rows) process.stdout.write(r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i] ?? 0) : String(c).padStart(widths[i] ?? 0))).join('  ') + '\n');
-    process.stdout.write(`\nper round req/s  me: ${meRounds.map((r) => round(r.rps, 0)).join(' ')}  bare: ${bareRounds.map((r) => round(r.rps, 0)).join(' ')}\n`);
+    process.stdout.write(`\nper round req/s  me: ${meRounds.map((r) => round(r.rps, 0)).join(' ')}  bare: ${bareRounds.map((r) => round(r.rps, 0)).join(' ')}  floor: ${floorRounds.map((r) => round(r.rps, 0)).join(' ')}\n`);
     if (meResult.cpuUs !== undefined && bareResult.cpuUs !== undefined) {
       const per = (rs: Result[]) => rs.map((r) => round(r.cpuUs ?? 0, 0)).join(' ');
-      process.stdout.write(`server CPU µs per request  me: ${per(meRounds)}  bare: ${per(bareRounds)} (medians ${round(meResult.cpuUs, 0)}, ${round(bareResult.cpuUs, 0)})\n`);
+      process.stdout.write(`server CPU µs per request  me: ${per(meRounds)}  bare: ${per(bareRounds)}  floor: ${per(floorRounds)} (medians ${round(meResult.cpuUs, 0)}, ${round(bareResult.cpuUs, 0)}, ${round(floorResult.cpuUs ?? 0, 0)})\n`);
     }
     process.stdout.write(`access log: ${access.lines} lines for /api/auth/me (${access.withIds} with request id and workspace id)\n`);
     const figures = {
@@ -280,11 +316,16 @@ async function main(): Promise<void> {
       ...(meResult.cpuUs !== undefined && bareResult.cpuUs !== undefined
         ? { meCpuUsPerReq: round(meResult.cpuUs, 0), bareCpuUsPerReq: round(bareResult.cpuUs, 0) }
         : {}),
+      floorRps: round(floorResult.rps, 1),
+      floorP99Ms: round(floorResult.p99),
+      /** what the required work alone costs against bare: the lowest ratio the target could see */
+      floorRatio: round(bareResult.rps / floorResult.rps, 3),
+      ...(floorResult.cpuUs !== undefined ? { floorCpuUsPerReq: round(floorResult.cpuUs, 0) } : {}),
       loginRps: round(loginResult.rps, 1),
       loginP99Ms: round(loginResult.p99),
-      errors: meRounds.concat(bareRounds).reduce((n, r) => n + r.errors, 0) + loginResult.errors,
+      errors: meRounds.concat(bareRounds, floorRounds).reduce((n, r) => n + r.errors, 0) + loginResult.errors,
     };
-    process.stdout.write(`\nratio bareRps / meRps = ${figures.ratio} (target ≤ 1.5); median of per-round ratios ${figures.pairedRatio}\n`);
+    process.stdout.write(`\nratio bareRps / meRps = ${figures.ratio} (target ≤ 1.5); median of per-round ratios ${figures.pairedRatio}; the floor's bareRps / floorRps = ${figures.floorRatio}\n`);
     process.stdout.write(JSON.stringify(figures) + '\n');
   } finally {
     await Promise.all(children.map(stop));

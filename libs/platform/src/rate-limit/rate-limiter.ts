@@ -10,8 +10,9 @@ import { RevocationKeys } from '../auth/revocation';
  * KEYS: ipKey, userKey|'', sidKey|'', revokedUserKey|''
  * ARGV: ipLimit, userLimit, windowMs, tokenIssuedAtSeconds
  * returns: { status, retryAfterMs }  status 0 ok, 1 ip limited, 2 user limited, 3 revoked
+ * (exported for bench:identity's floor, which runs the same script)
  */
-const GATE_LUA = `
+export const GATE_LUA = `
 local function hit(key, limit, window)
   local n = redis.call('INCR', key)
   if n == 1 then redis.call('PEXPIRE', key, window) end
