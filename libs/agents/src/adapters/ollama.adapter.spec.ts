@@ -1,4 +1,8 @@
-import { describeAdapterConformance, CONFORMANCE_RETRY } from '../testing/adapter-conformance';
+import {
+  chatMessagesWirePrompt,
+  describeAdapterConformance,
+  CONFORMANCE_RETRY,
+} from '../testing/adapter-conformance';
 import { makeAgentCall, makeComposedPrompt } from '../testing/agent-task.fixture';
 import { FakeOllamaServer } from '../testing/fake-ollama-server';
 import { OllamaAdapter } from './ollama.adapter';
@@ -25,14 +29,7 @@ describeAdapterConformance({
   reportsCachedTokens: false,
   // usage comes only with the last frame: a cut stream reported none
   usageBeforeCut: { tokensIn: 0, tokensOut: 0 },
-  wirePrompt: ({ body }) => {
-    const b = body as { model: string; messages: { role: string; content: string }[] };
-    return {
-      model: b.model,
-      system: b.messages.filter((m) => m.role === 'system').map((m) => m.content),
-      turns: b.messages.filter((m) => m.role !== 'system'),
-    };
-  },
+  wirePrompt: chatMessagesWirePrompt,
 });
 
 describe('OllamaAdapter', () => {

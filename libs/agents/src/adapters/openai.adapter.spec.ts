@@ -1,4 +1,8 @@
-import { describeAdapterConformance, CONFORMANCE_RETRY } from '../testing/adapter-conformance';
+import {
+  chatMessagesWirePrompt,
+  describeAdapterConformance,
+  CONFORMANCE_RETRY,
+} from '../testing/adapter-conformance';
 import { makeAgentCall, makeComposedPrompt } from '../testing/agent-task.fixture';
 import { FakeOpenAIServer } from '../testing/fake-openai-server';
 import { OpenAIAdapter } from './openai.adapter';
@@ -19,14 +23,7 @@ describeAdapterConformance({
   authHint: /OPENAI_API_KEY/,
   // usage comes only with the last frame: a cut stream reported none
   usageBeforeCut: { tokensIn: 0, tokensOut: 0 },
-  wirePrompt: ({ body }) => {
-    const b = body as { model: string; messages: { role: string; content: string }[] };
-    return {
-      model: b.model,
-      system: b.messages.filter((m) => m.role === 'system').map((m) => m.content),
-      turns: b.messages.filter((m) => m.role !== 'system'),
-    };
-  },
+  wirePrompt: chatMessagesWirePrompt,
 });
 
 describe('OpenAIAdapter', () => {

@@ -14,6 +14,16 @@ export interface WirePrompt {
   turns: { role: string; content: string }[];
 }
 
+/** The wire prompt of a chat-messages request (OpenAI and Ollama): system messages, then the turns. */
+export function chatMessagesWirePrompt({ body }: RecordedRequest): WirePrompt {
+  const b = body as { model: string; messages: { role: string; content: string }[] };
+  return {
+    model: b.model,
+    system: b.messages.filter((m) => m.role === 'system').map((m) => m.content),
+    turns: b.messages.filter((m) => m.role !== 'system'),
+  };
+}
+
 /**
  * The prompt hash recomputed from what the vendor received, independently of the adapter's code:
  * sha256 of `{model, system, turns}` as JSON (the canonical form `hashSentPrompt` documents).
