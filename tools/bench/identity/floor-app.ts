@@ -11,20 +11,19 @@
  *   and per user;
  * - the answer: the same /auth/me body the real service returns, from memory (the real one caches
  *   it too);
- * - when the response is done: the request-duration histogram (prom-client) and one JSON access
+ * - when the response is done: the platform's request-duration histogram and one JSON access
  *   line with request id and workspace id on batched stdout (pino, as the platform writes it).
  */
 import { Controller, Get, HttpException, Module, Req, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '@postmagiq/contracts';
-import { GATE_LUA, redisConnectionOptions } from '@postmagiq/platform';
+import { GATE_LUA, MetricsService, redisConnectionOptions } from '@postmagiq/platform';
 import type { NextFunction, Request, Response } from 'express';
 import { Redis } from 'ioredis';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { Histogram, Registry } from 'prom-client';
 
 interface Claims {
   sub: string;
@@ -59,14 +58,8 @@ export async function createFloorApp(o: FloorOptions): Promise<INestApplication>
     { base: { service: 'floor' }, timestamp: pino.stdTimeFunctions.isoTime },
     pino.destination({ dest: 1, sync: false, minLength: 8192, periodicFlush: 200 }),
   );
-  const registry = new Registry();
-  const duration = new Histogram({
-    name: 'http_server_request_duration_seconds',
-    help: 'HTTP request duration by route and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
-  });
+  // the platform's own histogram (and registry), as the service observes it
+  const { httpDuration: duration } = new MetricsService();
 
   @Controller('floor')
   class FloorController {

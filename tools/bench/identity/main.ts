@@ -32,6 +32,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { firstMessage, stopChild } from '../ipc-child';
 
 const repoRoot = resolve(__dirname, '../../..');
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 8);
@@ -99,28 +100,7 @@ function startServer(kind: 'identity' | 'bare' | 'floor', env: Record<string, st
   closeSync(out);
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
-  return new Promise((ok, fail) => {
-    const onExit = (code: number | null) => fail(new Error(`${kind} server exited with ${code}\n${err}`));
-    child.once('exit', onExit);
-    child.once('message', (m: { port: number }) => {
-      child.off('exit', onExit);
-      ok({ kind, port: m.port, child, logFile });
-    });
-  });
-}
-
-/** Asks the server to close and exit normally (so a CPU profile gets written); kills it after 15 s. */
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((ok) => {
-    if (child.exitCode !== null || child.signalCode !== null) return ok();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      ok();
-    });
-    if (child.connected) child.send('stop');
-    else child.kill('SIGTERM');
-  });
+  return firstMessage<{ port: number }>(child, `${kind} server`, () => err).then((m) => ({ kind, port: m.port, child, logFile }));
 }
 
 function call(agent: Agent, port: number, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
@@ -285,7 +265,7 @@ async function main(): Promise<void> {
     const login = () => ({ method: 'POST', path: '/api/auth/login', headers: {}, body: loginBody });
     const loginResult = await load(identity.port, login, LOGIN_MS, 4);
 
-    await Promise.all([stop(identity.child), stop(bare.child), stop(floor.child)]);
+    await Promise.all([stopChild(identity.child), stopChild(bare.child), stopChild(floor.child)]);
     const access = countAccessLines(identity.logFile);
 
     const rows = [
@@ -328,7 +308,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\nratio bareRps / meRps = ${figures.ratio} (target ≤ 1.5); median of per-round ratios ${figures.pairedRatio}; the floor's bareRps / floorRps = ${figures.floorRatio}\n`);
     process.stdout.write(JSON.stringify(figures) + '\n');
   } finally {
-    await Promise.all(children.map(stop));
+    await Promise.all(children.map((c) => stopChild(c)));
     await infra.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }

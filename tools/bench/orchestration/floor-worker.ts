@@ -10,9 +10,7 @@
  * or when the bench's IPC channel closes.
  */
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core/lib/mod';
-import * as transport from '@nats-io/transport-node';
-import { redisConnectionOptions } from '@postmagiq/platform';
+import { connectNats, redisConnectionOptions, type PlatformConfig } from '@postmagiq/platform';
 import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
@@ -21,12 +19,6 @@ import {
   FLOOR_USAGE_STREAM,
   FLOOR_USAGE_SUBJECT,
 } from './floor-names';
-
-const connect = (
-  transport as unknown as {
-    connect(o: { servers: string; name?: string }): Promise<NatsConnection>;
-  }
-).connect;
 
 /** Store once, answer what is stored (the real CallResultStore's put-if-absent, in one round trip). */
 const PUT_IF_ABSENT = `
@@ -46,7 +38,10 @@ async function main(): Promise<void> {
   const natsUrl = process.env['NATS_URL'];
   if (!redisUrl || !natsUrl) throw new Error('floor-worker needs REDIS_URL and NATS_URL');
   const redis = new Redis({ ...redisConnectionOptions(redisUrl), maxRetriesPerRequest: null });
-  const nc = await connect({ servers: natsUrl, name: 'bench-floor-worker' });
+  const nc = await connectNats({
+    NATS_URL: natsUrl,
+    SERVICE_NAME: 'bench-floor-worker',
+  } as PlatformConfig);
   const jsm = await jetstreamManager(nc);
   await jsm.streams
     .add({ name: FLOOR_USAGE_STREAM, subjects: [FLOOR_USAGE_SUBJECT] })

@@ -25,6 +25,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { Pool, type PoolClient } from 'pg';
+import { firstMessage, stopChild } from '../ipc-child';
 import {
   FLOOR_AGENT_QUEUE,
   FLOOR_PREFIX,
@@ -85,38 +86,7 @@ function startWorker(redisUrl: string, natsUrl: string): Promise<ChildProcess> {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );
-  return new Promise((ok, fail) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error('floor-worker did not get ready within 60 s'));
-    }, 60_000);
-    const onExit = (code: number | null) => {
-      clearTimeout(timer);
-      fail(new Error(`floor-worker exited with ${code}`));
-    };
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      fail(e);
-    });
-    child.once('exit', onExit);
-    child.once('message', () => {
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      ok(child);
-    });
-  });
-}
-
-function stopWorker(child: ChildProcess): Promise<void> {
-  return new Promise((ok) => {
-    if (child.exitCode !== null || child.signalCode !== null) return ok();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      ok();
-    });
-    child.send('stop');
-  });
+  return firstMessage(child, 'floor-worker').then(() => child);
 }
 
 /**
@@ -285,7 +255,7 @@ export async function measureFloor(o: FloorOptions): Promise<number[]> {
     return gaps;
   } finally {
     await steps?.close();
-    if (agentWorker) await stopWorker(agentWorker);
+    if (agentWorker) await stopChild(agentWorker, 10_000);
     await flows.close();
     // a failure here is reported, not thrown: it must not hide the one that ended the measurement
     await leaveNothing().catch((e: Error) =>
