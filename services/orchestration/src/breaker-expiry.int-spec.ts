@@ -3,18 +3,14 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { RunDetail, RunSummary } from '@postmagiq/contracts';
 import { RedisService } from '@postmagiq/platform';
 import { apiClient, nextTestIp, startTestInfra, TestInfra } from '@postmagiq/platform/testing';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { RunEngine } from './engine/run-engine.service';
 import { BACKFILL_BREAKER_EXTENDED } from './migrations/1795712258942-RunBreakerExtended';
-import { ContentResponder, startContentResponder } from './testing/content-responder';
 import { ServiceProcess, spawnSimulatedWorker, waitFor } from './testing/processes';
 import { Replica, startReplicas } from './testing/replicas';
 import { failingJudgeWorkflow } from './testing/workflows';
-import { startTestIdentity, TestIdentity, TestUser } from './testing/test-identity';
+import type { TestIdentity, TestUser } from './testing/test-identity';
+import { startTestbed, type Testbed } from './testing/testbed';
 
 jest.setTimeout(120_000);
 
@@ -32,22 +28,20 @@ const JUDGE_ONCE_WORKFLOW = failingJudgeWorkflow('judge_once', '{ state_visits: 
  */
 describe('breaker counters after their Redis expiry (real Redis, NATS, embedded Postgres, the simulated agent worker)', () => {
   let infra: TestInfra;
+  let bed: Testbed;
   let identity: TestIdentity;
-  let content: ContentResponder;
   let worker: ServiceProcess;
   let app: INestApplication;
   let api: ReturnType<typeof apiClient>;
   let dataDir: string;
-  const workspace = randomUUID();
-  const story = randomUUID();
+  let workspace: string;
+  let story: string;
   let owner: TestUser;
 
   beforeAll(async () => {
     infra = await startTestInfra();
-    identity = await startTestIdentity();
-    content = await startContentResponder(infra.natsUrl);
-    content.addStory(workspace, story);
-    dataDir = mkdtempSync(join(tmpdir(), 'pmq-orchestration-breaker-'));
+    bed = await startTestbed(infra.natsUrl, 'orchestration-breaker');
+    ({ identity, dataDir, workspace, story } = bed);
     const workerStarted = spawnSimulatedWorker({ ...infra.env });
     const [replica] = await startReplicas(1, {
       ...infra.env,
@@ -68,10 +62,8 @@ describe('breaker counters after their Redis expiry (real Redis, NATS, embedded 
   afterAll(async () => {
     await app?.close();
     await worker?.kill('SIGTERM');
-    await content?.stop();
-    await identity?.stop();
+    await bed?.stop();
     await infra?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   const engine = () => app.get(RunEngine);

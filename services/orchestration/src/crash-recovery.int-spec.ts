@@ -9,16 +9,12 @@ import {
 import { loadPlatformConfig } from '@postmagiq/platform';
 import { apiClient, nextTestIp, startTestInfra, TestInfra } from '@postmagiq/platform/testing';
 import { Queue } from 'bullmq';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { bullConnection } from './engine/bullmq-connection';
-import { ContentResponder, startContentResponder } from './testing/content-responder';
 import { readStream } from './testing/jetstream-reader';
 import { ServiceProcess, spawnService, spawnSimulatedWorker, waitFor } from './testing/processes';
-import { startTestIdentity, TestIdentity, TestUser } from './testing/test-identity';
+import type { TestIdentity, TestUser } from './testing/test-identity';
+import { startTestbed, type Testbed } from './testing/testbed';
 
 jest.setTimeout(300_000);
 
@@ -30,22 +26,20 @@ jest.setTimeout(300_000);
  */
 describe('crash recovery (orchestration and agent workers as processes, SIGKILL)', () => {
   let infra: TestInfra;
+  let bed: Testbed;
   let identity: TestIdentity;
-  let content: ContentResponder;
   let dataDir: string;
   let db: Client;
   const processes: ServiceProcess[] = [];
-  const workspace = randomUUID();
-  const story = randomUUID();
+  let workspace: string;
+  let story: string;
   let owner: TestUser;
 
   beforeAll(async () => {
     infra = await startTestInfra();
-    identity = await startTestIdentity();
-    content = await startContentResponder(infra.natsUrl);
-    content.addStory(workspace, story);
+    bed = await startTestbed(infra.natsUrl, 'orchestration-crash');
+    ({ identity, dataDir, workspace, story } = bed);
     owner = await identity.user(workspace, 'owner');
-    dataDir = mkdtempSync(join(tmpdir(), 'pmq-orchestration-crash-'));
     db = new Client({ connectionString: infra.databaseUrl });
     await db.connect();
   });
@@ -53,10 +47,8 @@ describe('crash recovery (orchestration and agent workers as processes, SIGKILL)
   afterAll(async () => {
     for (const p of processes) await p.kill('SIGKILL');
     await db?.end();
-    await content?.stop();
-    await identity?.stop();
+    await bed?.stop();
     await infra?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   function orchestration(fault?: string): Promise<ServiceProcess> {

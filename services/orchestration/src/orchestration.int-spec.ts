@@ -23,9 +23,6 @@ import {
 import { nextTestIp, startTestInfra, TestInfra } from '@postmagiq/platform/testing';
 import { renderTaskMaterial } from '@postmagiq/prompts';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { mainJobOptions, runMainJob } from './demo/main-job';
@@ -33,12 +30,13 @@ import { earlyKey } from './engine/agent-dispatcher.service';
 import { RecoveryService } from './engine/recovery.service';
 import { StepProcessor } from './engine/step.processor';
 import { RunEngine } from './engine/run-engine.service';
-import { ContentResponder, startContentResponder } from './testing/content-responder';
+import type { ContentResponder } from './testing/content-responder';
 import { readStream } from './testing/jetstream-reader';
 import { ServiceProcess, spawnSimulatedWorker, waitFor } from './testing/processes';
 import { Replica, startReplicas } from './testing/replicas';
 import { failingJudgeWorkflow } from './testing/workflows';
-import { startTestIdentity, TestIdentity, TestUser } from './testing/test-identity';
+import type { TestIdentity, TestUser } from './testing/test-identity';
+import { startTestbed, type Testbed } from './testing/testbed';
 import { openStream } from './testing/ws-client';
 
 jest.setTimeout(180_000);
@@ -94,14 +92,15 @@ const QUORUM_WORKFLOW = `workflow:
 
 describe('orchestration service (two replicas, real Redis, NATS, embedded Postgres, the simulated agent worker)', () => {
   let infra: TestInfra;
+  let bed: Testbed;
   let identity: TestIdentity;
   let content: ContentResponder;
   let worker: ServiceProcess;
   let dataDir: string;
   const replicas: Replica[] = [];
-  const workspace = randomUUID();
+  let workspace: string;
   const otherWorkspace = randomUUID();
-  const story = randomUUID();
+  let story: string;
   let owner: TestUser;
   let editor: TestUser;
   let viewer: TestUser;
@@ -112,10 +111,8 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
 
   beforeAll(async () => {
     infra = await startTestInfra();
-    identity = await startTestIdentity();
-    content = await startContentResponder(infra.natsUrl);
-    content.addStory(workspace, story);
-    dataDir = mkdtempSync(join(tmpdir(), 'pmq-orchestration-'));
+    bed = await startTestbed(infra.natsUrl, 'orchestration');
+    ({ identity, content, dataDir, workspace, story } = bed);
     const workerStarted = spawnSimulatedWorker({ ...infra.env });
     replicas.push(
       ...(await startReplicas(2, {
@@ -140,10 +137,8 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
   afterAll(async () => {
     for (const r of replicas) await r.app.close();
     await worker?.kill('SIGTERM');
-    await content?.stop();
-    await identity?.stop();
+    await bed?.stop();
     await infra?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   const ip = nextTestIp;
@@ -208,19 +203,35 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
   }
 
   /** The three draft calls of a run whose writers' queue nobody consumes, once all wait there. */
-  async function waitingDrafts(runId: string, queue: Queue) {
-    const drafts = await waitFor(
-      async () => {
-        const calls = (await detail(runId)).agentCalls.filter((c) => c.state === 'draft');
-        return calls.length === 3 ? calls : null;
-      },
-      20_000,
-      'the draft calls',
-    );
-    const ids = drafts.map((c) => c.callId);
-    const states = () => Promise.all(ids.map(async (id) => (await queue.getJob(id))?.getState()));
-    await waitFor(async () => (await states()).every((s) => s === 'waiting'), 10_000, 'jobs queued');
-    return { ids, states };
+  /**
+   * A run whose writers go to agents.openai, which nobody consumes here: its fan-out never settles
+   * and its three draft jobs wait on that queue. The caller closes `queue`.
+   */
+  async function stuckFanOut() {
+    const run = await startRun(owner, {
+      workflow: 'linkedin_post',
+      storyEntryId: story,
+      backends: { writer: 'openai' },
+    });
+    const queue = agentQueue('openai');
+    try {
+      const drafts = await waitFor(
+        async () => {
+          const calls = (await detail(run.id)).agentCalls.filter((c) => c.state === 'draft');
+          return calls.length === 3 ? calls : null;
+        },
+        20_000,
+        'the draft calls',
+      );
+      const ids = drafts.map((c) => c.callId);
+      const states = () =>
+        Promise.all(ids.map(async (id) => (await queue.getJob(id))?.getState()));
+      await waitFor(async () => (await states()).every((s) => s === 'waiting'), 10_000, 'jobs queued');
+      return { run, queue, ids, states };
+    } catch (e) {
+      await queue.close();
+      throw e;
+    }
   }
 
   function expectContiguous(events: RunEvent[]): void {
@@ -744,15 +755,8 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
   });
 
   it('the sweep halts a run stuck past its hard runtime limit (a queue nobody consumes) once, as a hard breaker halt, and withdraws its calls', async () => {
-    // the writers go to agents.openai, which nobody consumes here: the fan-out never settles
-    const run = await startRun(owner, {
-      workflow: 'linkedin_post',
-      storyEntryId: story,
-      backends: { writer: 'openai' },
-    });
-    const queue = agentQueue('openai');
+    const { run, queue, states } = await stuckFanOut();
     try {
-      const { states } = await waitingDrafts(run.id, queue);
       // as if it had been running for 61 minutes: past the hard limit of 60, never transitioning
       await ageRun(run.id, 61 * 60_000);
       // both replicas sweep at once (twice: a pass already under way read the run before it aged)
@@ -894,15 +898,8 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
   });
 
   it('cancelling withdraws the calls no worker has started, and the run stays cancelled', async () => {
-    // the writers go to agents.openai, which nobody consumes here: their three jobs wait
-    const run = await startRun(owner, {
-      workflow: 'linkedin_post',
-      storyEntryId: story,
-      backends: { writer: 'openai' },
-    });
-    const queue = agentQueue('openai');
+    const { run, queue, states } = await stuckFanOut();
     try {
-      const { states } = await waitingDrafts(run.id, queue);
 
       const cancelled = await B().api<RunSummary>('POST', `/api/workflows/runs/${run.id}/cancel`, {
         token: owner.token,

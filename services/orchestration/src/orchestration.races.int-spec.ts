@@ -11,18 +11,14 @@ import {
   startRedis,
 } from '@postmagiq/platform/testing';
 import { Queue } from 'bullmq';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { RecoveryService } from './engine/recovery.service';
 import { RunEngine } from './engine/run-engine.service';
 import { StepProcessor } from './engine/step.processor';
-import { ContentResponder, startContentResponder } from './testing/content-responder';
 import { ServiceProcess, spawnSimulatedWorker, waitFor } from './testing/processes';
 import { Replica, startReplicas } from './testing/replicas';
-import { startTestIdentity, TestIdentity, TestUser } from './testing/test-identity';
+import type { TestIdentity, TestUser } from './testing/test-identity';
+import { startTestbed, type Testbed } from './testing/testbed';
 
 jest.setTimeout(180_000);
 
@@ -37,15 +33,15 @@ describe('orchestration on a PostgreSQL server: two replicas racing on the same 
   let redis: Managed;
   let nats: Managed;
   let pg: PostgresServer;
+  let bed: Testbed;
   let identity: TestIdentity;
-  let content: ContentResponder;
   let worker: ServiceProcess;
   let dataDir: string;
   let owner: TestUser;
   let db: DataSource;
   const replicas: Replica[] = [];
-  const workspace = randomUUID();
-  const story = randomUUID();
+  let workspace: string;
+  let story: string;
 
   const A = () => replicas[0] as Replica;
   // what the replicas warn about (cleared before each test): a step job or sweep that failed is
@@ -57,16 +53,10 @@ describe('orchestration on a PostgreSQL server: two replicas racing on the same 
       .filter((m) => /sweep failed|^step .* failed/.test(m));
 
   beforeAll(async () => {
-    [redis, nats, pg, identity] = await Promise.all([
-      startRedis(),
-      startNats(),
-      startPostgresServer(),
-      startTestIdentity(),
-    ]);
+    [redis, nats, pg] = await Promise.all([startRedis(), startNats(), startPostgresServer()]);
     const infraEnv = { REDIS_URL: redis.url, NATS_URL: nats.url };
-    content = await startContentResponder(nats.url);
-    content.addStory(workspace, story);
-    dataDir = mkdtempSync(join(tmpdir(), 'pmq-orchestration-races-'));
+    bed = await startTestbed(nats.url, 'orchestration-races');
+    ({ identity, dataDir, workspace, story } = bed);
     const workerStarted = spawnSimulatedWorker({ ...infraEnv });
     // the first replica runs the migrations on the server
     replicas.push(
@@ -92,10 +82,8 @@ describe('orchestration on a PostgreSQL server: two replicas racing on the same 
   afterAll(async () => {
     for (const r of replicas) await r.app.close();
     await worker?.kill('SIGTERM');
-    await content?.stop();
-    await identity?.stop();
+    await bed?.stop();
     await Promise.all([redis?.stop(), nats?.stop(), pg?.stop()]);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   async function startRun(body: Record<string, unknown>, replica: Replica): Promise<RunSummary> {
