@@ -1,3 +1,4 @@
+import { stopChild } from '@postmagiq/platform/testing';
 import type { ChildProcess } from 'node:child_process';
 
 /**
@@ -44,15 +45,6 @@ export function firstMessage<T>(
 }
 
 /** Asks the child to stop over IPC (SIGTERM without a channel); SIGKILL after `killAfterMs`. */
-export function stopChild(child: ChildProcess, killAfterMs = 15_000): Promise<void> {
-  return new Promise((ok) => {
-    if (child.exitCode !== null || child.signalCode !== null) return ok();
-    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      ok();
-    });
-    if (child.connected) child.send('stop');
-    else child.kill('SIGTERM');
-  });
+export function stopOverIpc(child: ChildProcess, killAfterMs = 15_000): Promise<void> {
+  return stopChild(child, killAfterMs, (c) => (c.connected ? c.send('stop') : c.kill('SIGTERM')));
 }

@@ -32,7 +32,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { firstMessage, stopChild } from '../ipc-child';
+import { firstMessage, stopOverIpc } from '../ipc-child';
 
 const repoRoot = resolve(__dirname, '../../..');
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 8);
@@ -265,7 +265,7 @@ async function main(): Promise<void> {
     const login = () => ({ method: 'POST', path: '/api/auth/login', headers: {}, body: loginBody });
     const loginResult = await load(identity.port, login, LOGIN_MS, 4);
 
-    await Promise.all([stopChild(identity.child), stopChild(bare.child), stopChild(floor.child)]);
+    await Promise.all([stopOverIpc(identity.child), stopOverIpc(bare.child), stopOverIpc(floor.child)]);
     const access = countAccessLines(identity.logFile);
 
     const rows = [
@@ -308,7 +308,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\nratio bareRps / meRps = ${figures.ratio} (target ≤ 1.5); median of per-round ratios ${figures.pairedRatio}; the floor's bareRps / floorRps = ${figures.floorRatio}\n`);
     process.stdout.write(JSON.stringify(figures) + '\n');
   } finally {
-    await Promise.all(children.map((c) => stopChild(c)));
+    await Promise.all(children.map((c) => stopOverIpc(c)));
     await infra.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -25,7 +25,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { Pool, type PoolClient } from 'pg';
-import { firstMessage, stopChild } from '../ipc-child';
+import { firstMessage, stopOverIpc } from '../ipc-child';
 import {
   FLOOR_AGENT_QUEUE,
   FLOOR_PREFIX,
@@ -255,7 +255,7 @@ export async function measureFloor(o: FloorOptions): Promise<number[]> {
     return gaps;
   } finally {
     await steps?.close();
-    if (agentWorker) await stopChild(agentWorker, 10_000);
+    if (agentWorker) await stopOverIpc(agentWorker, 10_000);
     await flows.close();
     // a failure here is reported, not thrown: it must not hide the one that ended the measurement
     await leaveNothing().catch((e: Error) =>

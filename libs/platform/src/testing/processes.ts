@@ -52,7 +52,15 @@ export interface Managed {
   stop(): Promise<void>;
 }
 
-function stopChild(child: ChildProcess, timeoutMs = 5000): Promise<void> {
+/**
+ * Asks a child to stop (SIGTERM unless `ask` says otherwise, e.g. an IPC message) and resolves when
+ * it has exited; SIGKILL after `timeoutMs`.
+ */
+export function stopChild(
+  child: ChildProcess,
+  timeoutMs = 5000,
+  ask: (child: ChildProcess) => void = (c) => c.kill('SIGTERM'),
+): Promise<void> {
   return new Promise((ok) => {
     if (child.exitCode !== null || child.signalCode !== null) return ok();
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -60,7 +68,7 @@ function stopChild(child: ChildProcess, timeoutMs = 5000): Promise<void> {
       clearTimeout(timer);
       ok();
     });
-    child.kill('SIGTERM');
+    ask(child);
   });
 }
 
