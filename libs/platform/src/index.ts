@@ -21,5 +21,6 @@ export * from './platform-core.module';
 export * from './platform.module';
 export * from './queues/queues';
 export * from './rate-limit/rate-limiter';
+export * from './rate-limit/redis-gate';
 export * from './redis/redis';
 export * from './validation/zod.pipe';

@@ -7,8 +7,8 @@
  * - a request context in AsyncLocalStorage (request id from `x-request-id` or a new one, echoed);
  * - the bearer token verified (EdDSA against identity's JWKS on first sight, then from a Map, as
  *   the real verifier caches verified tokens);
- * - one Redis round trip: the platform's own rate-limit and revocation script (GATE_LUA), per IP
- *   and per user;
+ * - the platform's own rate-limit and revocation gate (RedisGate: one script call per event-loop
+ *   turn), per IP and per user;
  * - the answer: the same /auth/me body the real service returns, from memory (the real one caches
  *   it too);
  * - when the response is done: the platform's request-duration histogram and one JSON access
@@ -17,7 +17,7 @@
 import { Controller, Get, HttpException, Module, Req, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '@postmagiq/contracts';
-import { GATE_LUA, MetricsService, redisConnectionOptions } from '@postmagiq/platform';
+import { MetricsService, RedisGate, redisConnectionOptions } from '@postmagiq/platform';
 import type { NextFunction, Request, Response } from 'express';
 import { Redis } from 'ioredis';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
@@ -48,10 +48,7 @@ export interface FloorOptions {
 export async function createFloorApp(o: FloorOptions): Promise<INestApplication> {
   const context = new AsyncLocalStorage<Ctx>();
   const redis = new Redis({ ...redisConnectionOptions(o.redisUrl), maxRetriesPerRequest: null });
-  redis.defineCommand('gate', { numberOfKeys: 4, lua: GATE_LUA });
-  const gate = redis as unknown as {
-    gate(...args: (string | number)[]): Promise<[number, number]>;
-  };
+  const gate = new RedisGate(redis);
   const jwks = createRemoteJWKSet(new URL(o.jwksUrl));
   const verified = new Map<string, Claims>();
   const log = pino(
@@ -77,18 +74,20 @@ export async function createFloorApp(o: FloorOptions): Promise<INestApplication>
         claims = payload as unknown as Claims;
         verified.set(token, claims);
       }
-      const [status] = await gate.gate(
-        `rl:default:ip:${req.ip ?? 'unknown'}`,
-        `rl:default:user:${claims.sub}`,
-        `auth:revoked:sid:${claims.sid}`,
-        `auth:revoked:user:${claims.sub}`,
-        100_000_000,
-        100_000_000,
-        60_000,
-        claims.iat,
-      );
-      if (status === 3) throw new HttpException('session has been revoked', 401);
-      if (status !== 0) throw new HttpException('too many requests', 429);
+      const { status } = await gate.check({
+        ipKey: `rl:default:ip:${req.ip ?? 'unknown'}`,
+        ipLimit: 100_000_000,
+        windowMs: 60_000,
+        user: {
+          key: `rl:default:user:${claims.sub}`,
+          limit: 100_000_000,
+          sessionRevokedKey: `auth:revoked:sid:${claims.sid}`,
+          userRevokedKey: `auth:revoked:user:${claims.sub}`,
+          issuedAt: claims.iat,
+        },
+      });
+      if (status === 'revoked') throw new HttpException('session has been revoked', 401);
+      if (status !== 'ok') throw new HttpException('too many requests', 429);
       const ctx = context.getStore();
       if (ctx) {
         ctx.workspaceId = claims.workspaceId;

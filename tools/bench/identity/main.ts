@@ -21,6 +21,8 @@
  *   log file holds one access line per /auth/me request with request id and workspace id.
  * Each round also reads the server's CPU time from /proc: CPU µs per request is a diagnostic much
  * less sensitive to other jobs than req/s (the figures in the last line stay the req/s medians).
+ * Redis's and this load generator's CPU per request are printed too: both run beside the server on
+ * a 2-core machine, so they show whether the server is the one that is saturated.
  *
  * BENCH_CPU_PROF=<dir> starts both servers with `node --cpu-prof --cpu-prof-dir=<dir>`
  * (profiles are written when the servers stop); `profile-top.ts` summarises them. BENCH_NODE_ARGS
@@ -28,7 +30,7 @@
  */
 import { freePort, startTestInfra } from '@postmagiq/platform/testing';
 import { ChildProcess, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -52,6 +54,10 @@ interface Result {
   errors: number;
   /** CPU time (user + system, all threads) the server spent per request during the round, in µs. */
   cpuUs?: number;
+  /** CPU time Redis spent per request during the round, in µs (the gate's script runs there). */
+  redisCpuUs?: number;
+  /** CPU time this load generator spent per request during the round, in µs. */
+  clientCpuUs?: number;
 }
 
 /** User + system CPU time of a process (all its threads) in µs, from /proc; undefined elsewhere. */
@@ -70,10 +76,36 @@ function cpuTimeUs(pid: number | undefined): number | undefined {
 /** One measured round against a server, with the CPU time it spent. */
 async function measure(server: Server, make: Parameters<typeof load>[1]): Promise<Result> {
   const before = cpuTimeUs(server.child.pid);
+  const redisBefore = cpuTimeUs(redisPid);
+  const clientBefore = process.cpuUsage();
   const r = await load(server.port, make, ROUND_MS, CONCURRENCY);
+  const client = process.cpuUsage(clientBefore);
   const after = cpuTimeUs(server.child.pid);
-  if (before !== undefined && after !== undefined && r.requests > 0) r.cpuUs = (after - before) / r.requests;
+  const redisAfter = cpuTimeUs(redisPid);
+  if (r.requests > 0) {
+    if (before !== undefined && after !== undefined) r.cpuUs = (after - before) / r.requests;
+    if (redisBefore !== undefined && redisAfter !== undefined) r.redisCpuUs = (redisAfter - redisBefore) / r.requests;
+    r.clientCpuUs = (client.user + client.system) / r.requests;
+  }
   return r;
+}
+
+/** The Redis server's pid, found by the port in its process title, for its CPU time. */
+let redisPid: number | undefined;
+function findRedisPid(redisUrl: string): number | undefined {
+  const port = new URL(redisUrl).port;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmd.startsWith('redis-server') || cmd.includes('/redis-server')) {
+        if (cmd.includes(`:${port}`) || cmd.includes(`\0${port}\0`)) return Number(entry);
+      }
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return undefined;
 }
 
 interface Server {
@@ -187,6 +219,7 @@ function countAccessLines(logFile: string): { lines: number; withIds: number } {
 async function main(): Promise<void> {
   process.stdout.write('provisioning Redis, NATS and the embedded Postgres…\n');
   const infra = await startTestInfra();
+  redisPid = findRedisPid(infra.redisUrl);
   const dataDir = mkdtempSync(join(tmpdir(), 'pmq-bench-identity-'));
   const children: ChildProcess[] = [];
   try {
@@ -284,6 +317,8 @@ async function main(): Promise<void> {
     if (meResult.cpuUs !== undefined && bareResult.cpuUs !== undefined) {
       const per = (rs: Result[]) => rs.map((r) => round(r.cpuUs ?? 0, 0)).join(' ');
       process.stdout.write(`server CPU µs per request  me: ${per(meRounds)}  bare: ${per(bareRounds)}  floor: ${per(floorRounds)} (medians ${round(meResult.cpuUs, 0)}, ${round(bareResult.cpuUs, 0)}, ${round(floorResult.cpuUs ?? 0, 0)})\n`);
+      const med = (rs: Result[], k: 'redisCpuUs' | 'clientCpuUs') => round(median(rs.map((r) => r[k] ?? 0)), 0);
+      process.stdout.write(`Redis CPU µs per request  me: ${med(meRounds, 'redisCpuUs')}  bare: ${med(bareRounds, 'redisCpuUs')}  floor: ${med(floorRounds, 'redisCpuUs')}; load generator  me: ${med(meRounds, 'clientCpuUs')}  bare: ${med(bareRounds, 'clientCpuUs')}  floor: ${med(floorRounds, 'clientCpuUs')}\n`);
     }
     process.stdout.write(`access log: ${access.lines} lines for /api/auth/me (${access.withIds} with request id and workspace id)\n`);
     const figures = {

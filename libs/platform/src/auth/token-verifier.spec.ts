@@ -8,7 +8,8 @@ import type { ExecutionContext } from '@nestjs/common';
 import type { PlatformConfig } from '../config/config';
 import { ProblemException } from '../errors/problem';
 import type { MetricsService } from '../observability/metrics';
-import type { GateInput, GateResult, RateLimiter } from '../rate-limit/rate-limiter';
+import type { GateInput, RateLimiter } from '../rate-limit/rate-limiter';
+import type { GateResult } from '../rate-limit/redis-gate';
 import { AccessGuard } from './access.guard';
 import { Scopes, WorkspaceRoles } from './decorators';
 import type { Principal } from './principal';
@@ -32,9 +33,9 @@ describe('VerifiedTokenCache', () => {
     const cache = new VerifiedTokenCache(10, () => now);
     const p = principal();
     cache.set('t', p, now + 5000);
-    expect(cache.get('t')).toBe(p);
+    expect(cache.get('t')).toEqual(p);
     now += 4999;
-    expect(cache.get('t')).toBe(p);
+    expect(cache.get('t')).toEqual(p);
     now += 1; // now === exp: jose would refuse it too
     expect(cache.get('t')).toBeUndefined();
     expect(cache.size).toBe(0);
@@ -57,6 +58,31 @@ describe('VerifiedTokenCache', () => {
     for (const t of ['a', 'c', 'd']) expect(cache.get(t)).toBeDefined();
     for (let i = 0; i < 100; i++) cache.set(`x${i}`, principal(), 60_000);
     expect(cache.size).toBe(3);
+  });
+
+  it('evicts expired tokens before used ones', () => {
+    let now = 0;
+    const cache = new VerifiedTokenCache(2, () => now);
+    cache.set('short', principal(), 1000);
+    cache.set('long', principal(), 60_000);
+    expect(cache.get('short')).toBeDefined();
+    now = 2000;
+    cache.set('new', principal(), 60_000);
+    expect(cache.get('short')).toBeUndefined();
+    expect(cache.get('long')).toBeDefined();
+    expect(cache.get('new')).toBeDefined();
+  });
+
+  it('hands out a principal no caller can change', () => {
+    const cache = new VerifiedTokenCache(3, () => 0);
+    const original = principal();
+    cache.set('t', original, 60_000);
+    const p = cache.get('t') as unknown as { workspaceId: string; scopes: string[] };
+    expect(() => {
+      p.workspaceId = 'someone-else';
+    }).toThrow(TypeError);
+    expect(() => p.scopes.push('admin:system')).toThrow(TypeError);
+    expect(cache.get('t')).toEqual(original);
   });
 
   it('stores nothing when its bound is 0', () => {
@@ -114,8 +140,8 @@ describe('AccessTokenVerifier', () => {
     expect(verifier.cache.size).toBe(1);
     const second = await verifier.verify(token);
     expect(second).toEqual(first);
-    // callers get copies: changing one does not change what the cache answers
-    second.scopes.push('admin:system');
+    // the principal is shared and frozen: no caller can change what the next request sees
+    expect(() => (second.scopes as string[]).push('admin:system')).toThrow(TypeError);
     expect((await verifier.verify(token)).scopes).toEqual(['content:read', 'content:write']);
   });
 

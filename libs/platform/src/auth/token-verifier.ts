@@ -17,12 +17,15 @@ export const VERIFIED_TOKEN_MAX_AGE_MS = 60_000;
  * Principals of tokens that passed verification, by the token's exact string, until the token's
  * own `exp` (then it is verified again, and jose refuses it as expired) and for at most
  * VERIFIED_TOKEN_MAX_AGE_MS (so a key withdrawn from the JWKS stops being honoured within a minute
- * of the JWKS cache noticing). Bounded, least recently used first out. Only successful verifications are kept, and nothing about revocation is cached
- * here: the guard checks a cached token's session and user against Redis on every request, like a
- * freshly verified one.
+ * of the JWKS cache noticing). Bounded: a full cache evicts tokens not used since the eviction
+ * sweep last passed them (second chance, an approximation of least recently used that costs a hit
+ * one flag instead of moving its entry). Only successful verifications are kept, and nothing about
+ * revocation is cached here: the guard checks a cached token's session and user against Redis on
+ * every request, like a freshly verified one. Principals are stored frozen and handed out as they
+ * are, so no caller can change what the next request sees.
  */
 export class VerifiedTokenCache {
-  private readonly entries = new Map<string, { principal: Principal; expiresAtMs: number }>();
+  private readonly entries = new Map<string, { principal: Principal; expiresAtMs: number; used: boolean }>();
 
   constructor(
     readonly maxEntries = 10_000,
@@ -40,22 +43,27 @@ export class VerifiedTokenCache {
       this.entries.delete(token);
       return undefined;
     }
-    // most recently used goes last
-    this.entries.delete(token);
-    this.entries.set(token, hit);
+    hit.used = true;
     return hit.principal;
   }
 
   /** `expiresAtMs`: the token's `exp` in milliseconds; already expired tokens are not stored. */
   set(token: string, principal: Principal, expiresAtMs: number): void {
-    if (this.maxEntries <= 0 || this.now() >= expiresAtMs) return;
+    const now = this.now();
+    if (this.maxEntries <= 0 || now >= expiresAtMs) return;
     this.entries.delete(token);
+    // oldest first; a used entry gets a second chance at the back (each at most once per sweep)
     while (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next();
+      const oldest = this.entries.entries().next();
       if (oldest.done) break;
-      this.entries.delete(oldest.value);
+      const [key, entry] = oldest.value;
+      this.entries.delete(key);
+      if (entry.used && now < entry.expiresAtMs) {
+        entry.used = false;
+        this.entries.set(key, entry);
+      }
     }
-    this.entries.set(token, { principal, expiresAtMs });
+    this.entries.set(token, { principal: frozen(principal), expiresAtMs, used: false });
   }
 
   clear(): void {
@@ -63,9 +71,9 @@ export class VerifiedTokenCache {
   }
 }
 
-/** A copy, so a caller changing its principal cannot change the cached one. */
-function copyOf(p: Principal): Principal {
-  return { ...p, scopes: [...p.scopes] };
+function frozen(p: Principal): Principal {
+  if (Object.isFrozen(p) && Object.isFrozen(p.scopes)) return p;
+  return Object.freeze({ ...p, scopes: Object.freeze([...p.scopes]) });
 }
 
 /** Path of identity's JWKS below the API prefix. */
@@ -99,16 +107,16 @@ export class AccessTokenVerifier {
 
   /** The principal of a token verified before and not yet expired, without waiting; else undefined. */
   verifyCached(token: string): Principal | undefined {
-    const cached = this.cache.get(token);
-    return cached ? copyOf(cached) : undefined;
+    return this.cache.get(token);
   }
 
   async verify(token: string): Promise<Principal> {
     const cached = this.cache.get(token);
-    if (cached) return copyOf(cached);
+    if (cached) return cached;
     const { principal, expiresAtMs } = await this.verifyUncached(token);
-    this.cache.set(token, principal, Math.min(expiresAtMs, this.now() + VERIFIED_TOKEN_MAX_AGE_MS));
-    return copyOf(principal);
+    const verified = frozen(principal);
+    this.cache.set(token, verified, Math.min(expiresAtMs, this.now() + VERIFIED_TOKEN_MAX_AGE_MS));
+    return verified;
   }
 
   private async verifyUncached(token: string): Promise<{ principal: Principal; expiresAtMs: number }> {

@@ -104,7 +104,7 @@ export class AuthService {
       user: toUser(row.user),
       workspace: toWorkspace(row.workspace),
       workspaceRole: row.role,
-      scopes: principal.scopes,
+      scopes: [...principal.scopes],
     };
     return answer;
   }
