@@ -46,6 +46,13 @@ end
 return out
 `;
 
+/**
+ * The gate's command on an ioredis client. A client with auto-pipelining should list it in
+ * `autoPipeliningIgnoredCommands`: the gate already sends one call per turn, and an automatic
+ * pipeline around that one call only adds the pipeline's cost.
+ */
+export const GATE_COMMAND = 'pmqGate';
+
 export interface GateCheck {
   ipKey: string;
   ipLimit: number;
@@ -78,11 +85,11 @@ export class RedisGate {
 
   private waiting: Waiting[] = [];
   private readonly client: Redis & {
-    pmqGate(numberOfKeys: number, ...keysThenArgs: (string | number)[]): Promise<number[]>;
+    [GATE_COMMAND](numberOfKeys: number, ...keysThenArgs: (string | number)[]): Promise<number[]>;
   };
 
   constructor(client: Redis) {
-    client.defineCommand('pmqGate', { lua: GATE_LUA });
+    client.defineCommand(GATE_COMMAND, { lua: GATE_LUA });
     this.client = client as RedisGate['client'];
   }
 
@@ -106,7 +113,7 @@ export class RedisGate {
       keys.push(c.ipKey, u?.key ?? '', u?.sessionRevokedKey ?? '', u?.userRevokedKey ?? '');
       args.push(c.ipLimit, u?.limit ?? 0, c.windowMs, u?.issuedAt ?? 0);
     }
-    this.client.pmqGate(keys.length, ...keys, ...args).then(
+    this.client[GATE_COMMAND](keys.length, ...keys, ...args).then(
       (out) =>
         batch.forEach((w, i) => {
           const result = verdict(Number(out[2 * i]), Number(out[2 * i + 1]));
