@@ -34,6 +34,7 @@ import type { ContentResponder } from './testing/content-responder';
 import { readStream } from './testing/jetstream-reader';
 import { ServiceProcess, spawnSimulatedWorker, waitFor } from './testing/processes';
 import { Replica, startReplicas } from './testing/replicas';
+import { ageRun } from './testing/age-run';
 import { failingJudgeWorkflow } from './testing/workflows';
 import type { TestIdentity, TestUser } from './testing/test-identity';
 import { startTestbed, type Testbed } from './testing/testbed';
@@ -246,34 +247,6 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     });
   }
 
-  /**
-   * Moves a run's past back by `ms`: its start (in Postgres and in the breaker's Redis counters)
-   * and the given timestamp columns, as if all of it had happened that much earlier.
-   */
-  async function ageRun(
-    id: string,
-    ms: number,
-    columns: Array<'finished_at' | 'awaiting_since'> = [],
-  ): Promise<void> {
-    const engine = A().app.get(RunEngine);
-    const counters = await engine.breaker.counters(id);
-    const redis = (
-      engine.breaker as unknown as {
-        redis: { hset(k: string, f: string, v: string): Promise<number> };
-      }
-    ).redis;
-    await redis.hset(
-      engine.breaker.key(id),
-      'startedAtMs',
-      String((counters?.startedAtMs ?? 0) - ms),
-    );
-    const shifted = ['started_at', ...columns].map(
-      (c) => `"${c}" = "${c}" - $2 * interval '1 millisecond'`,
-    );
-    await A()
-      .app.get<DataSource>(getDataSourceToken('orchestration'))
-      .query(`UPDATE orchestration.runs SET ${shifted.join(', ')} WHERE id = $1`, [id, ms]);
-  }
   it('runs the default workflow through the services: fan-out, audit, revise loop, synthesize, approval, completion, streamed in order', async () => {
     const run = await startRun(owner, { workflow: 'linkedin_post', storyEntryId: story });
     expect(run.workflow).toBe('linkedin_post');
@@ -463,24 +436,7 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     const run = await startRun(owner, { workflow: 'linkedin_post', storyEntryId: story });
     await waitStatus(run.id, ['awaiting_approval']);
     // as if the run had started, and begun waiting, two hours ago
-    const engine = A().app.get(RunEngine);
-    const ds = A().app.get<DataSource>(getDataSourceToken('orchestration'));
-    const twoHours = 2 * 3600_000;
-    const counters = await engine.breaker.counters(run.id);
-    const redis = (
-      engine.breaker as unknown as {
-        redis: { hset(k: string, f: string, v: string): Promise<number> };
-      }
-    ).redis;
-    await redis.hset(
-      engine.breaker.key(run.id),
-      'startedAtMs',
-      String((counters?.startedAtMs ?? 0) - twoHours),
-    );
-    await ds.query(
-      `UPDATE orchestration.runs SET started_at = started_at - interval '2 hours', awaiting_since = awaiting_since - interval '2 hours' WHERE id = $1`,
-      [run.id],
-    );
+    await ageRun(A().app, run.id, 2 * 3600_000, ['awaiting_since']);
     const approved = await B().api<RunSummary>('POST', `/api/workflows/runs/${run.id}/approve`, {
       token: owner.token,
       ip: ip(),
@@ -614,7 +570,7 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     // failed two hours ago, a minute after it started: the resume must not trip the 60-minute limit
     const failing = await startRun(owner, { workflow: 'judge_badly', storyEntryId: story });
     await waitStatus(failing.id, ['failed']);
-    await ageRun(failing.id, twoHours, ['finished_at']);
+    await ageRun(A().app, failing.id, twoHours, ['finished_at']);
     const resumed = await A().api<RunSummary>('POST', `/api/workflows/runs/${failing.id}/resume`, {
       token: owner.token,
       ip: ip(),
@@ -630,7 +586,7 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     const looping = await startRun(owner, { workflow: 'loop_forever', storyEntryId: story });
     const halted = await waitStatus(looping.id, ['halted', 'failed', 'completed']);
     expect(halted).toMatchObject({ status: 'halted', extendable: true });
-    await ageRun(looping.id, twoHours, ['finished_at']);
+    await ageRun(A().app, looping.id, twoHours, ['finished_at']);
     const extended = await B().api<RunSummary>('POST', `/api/workflows/runs/${looping.id}/extend`, {
       token: owner.token,
       ip: ip(),
@@ -758,7 +714,7 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     const { run, queue, states } = await stuckFanOut();
     try {
       // as if it had been running for 61 minutes: past the hard limit of 60, never transitioning
-      await ageRun(run.id, 61 * 60_000);
+      await ageRun(A().app, run.id, 61 * 60_000);
       // both replicas sweep at once (twice: a pass already under way read the run before it aged)
       for (let i = 0; i < 2; i += 1)
         await Promise.all(replicas.map((r) => r.app.get(RecoveryService).sweep()));

@@ -13,12 +13,12 @@ import {
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { RecoveryService } from './engine/recovery.service';
-import { RunEngine } from './engine/run-engine.service';
 import { StepProcessor } from './engine/step.processor';
 import { ServiceProcess, spawnSimulatedWorker, waitFor } from './testing/processes';
 import { Replica, startReplicas } from './testing/replicas';
 import type { TestIdentity, TestUser } from './testing/test-identity';
 import { startTestbed, type Testbed } from './testing/testbed';
+import { ageRun } from './testing/age-run';
 
 jest.setTimeout(180_000);
 
@@ -264,23 +264,7 @@ describe('orchestration on a PostgreSQL server: two replicas racing on the same 
       );
 
       // as if it had been running for 61 minutes: past the hard limit of 60, never transitioning
-      const engine = A().app.get(RunEngine);
-      const ms = 61 * 60_000;
-      const counters = await engine.breaker.counters(run.id);
-      const breakerRedis = (
-        engine.breaker as unknown as {
-          redis: { hset(k: string, f: string, v: string): Promise<number> };
-        }
-      ).redis;
-      await breakerRedis.hset(
-        engine.breaker.key(run.id),
-        'startedAtMs',
-        String((counters?.startedAtMs ?? 0) - ms),
-      );
-      await db.query(
-        `UPDATE "orchestration"."runs" SET "started_at" = "started_at" - $2 * interval '1 millisecond' WHERE "id" = $1`,
-        [run.id, ms],
-      );
+      await ageRun(A().app, run.id, 61 * 60_000);
       // both replicas sweep at once, several times (besides their own timers)
       for (let i = 0; i < 4; i += 1)
         await Promise.all(replicas.map((r) => r.app.get(RecoveryService).sweep()));
