@@ -15,7 +15,8 @@ describe('RedisGate (real Redis)', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    client = new Redis(redis.url);
+    // as the platform's shared client is made
+    client = new Redis(redis.url, { enableAutoPipelining: true });
     observer = new Redis(redis.url);
     gate = new RedisGate(client);
     // the first call loads the script (EVALSHA answers NOSCRIPT, EVAL follows)

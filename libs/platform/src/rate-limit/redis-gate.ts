@@ -46,12 +46,8 @@ end
 return out
 `;
 
-/**
- * The gate's command on an ioredis client. A client with auto-pipelining should list it in
- * `autoPipeliningIgnoredCommands`: the gate already sends one call per turn, and an automatic
- * pipeline around that one call only adds the pipeline's cost.
- */
-export const GATE_COMMAND = 'pmqGate';
+/** The gate's command on the ioredis client it is given. */
+const GATE_COMMAND = 'pmqGate';
 
 export interface GateCheck {
   ipKey: string;
@@ -90,6 +86,10 @@ export class RedisGate {
 
   constructor(client: Redis) {
     client.defineCommand(GATE_COMMAND, { lua: GATE_LUA });
+    // the gate sends one call per turn already: on a client that auto-pipelines, an automatic
+    // pipeline around that one call would only add its cost (it copies every defined script)
+    const ignored = client.options.autoPipeliningIgnoredCommands ?? [];
+    if (!ignored.includes(GATE_COMMAND)) client.options.autoPipeliningIgnoredCommands = [...ignored, GATE_COMMAND];
     this.client = client as RedisGate['client'];
   }
 

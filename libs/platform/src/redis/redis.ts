@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { PLATFORM_CONFIG, PlatformConfig } from '../config/config';
-import { GATE_COMMAND } from '../rate-limit/redis-gate';
 
 /** The shared ioredis client (rate limits, revocations, breaker counters). */
 @Injectable()
@@ -13,8 +12,6 @@ export class RedisService implements OnApplicationShutdown {
     this.client = new Redis(config.REDIS_URL, {
       maxRetriesPerRequest: 2,
       enableAutoPipelining: true,
-      // the gate batches itself (one call per event-loop turn); a pipeline around it only costs
-      autoPipeliningIgnoredCommands: [GATE_COMMAND],
       connectionName: config.SERVICE_NAME,
     });
     this.client.on('error', (err) => this.logger.warn(`redis: ${err.message}`));
