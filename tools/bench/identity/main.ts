@@ -30,7 +30,7 @@
  */
 import { freePort, startTestInfra } from '@postmagiq/platform/testing';
 import { ChildProcess, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -73,8 +73,8 @@ function cpuTimeUs(pid: number | undefined): number | undefined {
   }
 }
 
-/** One measured round against a server, with the CPU time it spent. */
-async function measure(server: Server, make: Parameters<typeof load>[1]): Promise<Result> {
+/** One measured round against a server, with the CPU time it, Redis (`redisPid`) and this process spent. */
+async function measure(server: Server, make: Parameters<typeof load>[1], redisPid: number | undefined): Promise<Result> {
   const before = cpuTimeUs(server.child.pid);
   const redisBefore = cpuTimeUs(redisPid);
   const clientBefore = process.cpuUsage();
@@ -88,24 +88,6 @@ async function measure(server: Server, make: Parameters<typeof load>[1]): Promis
     r.clientCpuUs = (client.user + client.system) / r.requests;
   }
   return r;
-}
-
-/** The Redis server's pid, found by the port in its process title, for its CPU time. */
-let redisPid: number | undefined;
-function findRedisPid(redisUrl: string): number | undefined {
-  const port = new URL(redisUrl).port;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmd.startsWith('redis-server') || cmd.includes('/redis-server')) {
-        if (cmd.includes(`:${port}`) || cmd.includes(`\0${port}\0`)) return Number(entry);
-      }
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return undefined;
 }
 
 interface Server {
@@ -219,7 +201,6 @@ function countAccessLines(logFile: string): { lines: number; withIds: number } {
 async function main(): Promise<void> {
   process.stdout.write('provisioning Redis, NATS and the embedded Postgres…\n');
   const infra = await startTestInfra();
-  redisPid = findRedisPid(infra.redisUrl);
   const dataDir = mkdtempSync(join(tmpdir(), 'pmq-bench-identity-'));
   const children: ChildProcess[] = [];
   try {
@@ -276,9 +257,9 @@ async function main(): Promise<void> {
     const bareRounds: Result[] = [];
     const floorRounds: Result[] = [];
     const sides = {
-      me: () => measure(identity, me).then((r) => meRounds.push(r)),
-      bare: () => measure(bare, hello).then((r) => bareRounds.push(r)),
-      floor: () => measure(floor, floorMe).then((r) => floorRounds.push(r)),
+      me: () => measure(identity, me, infra.pids.redis).then((r) => meRounds.push(r)),
+      bare: () => measure(bare, hello, infra.pids.redis).then((r) => bareRounds.push(r)),
+      floor: () => measure(floor, floorMe, infra.pids.redis).then((r) => floorRounds.push(r)),
     };
     const orders = [
       ['me', 'bare', 'floor'],

@@ -29,7 +29,6 @@ import { randomUUID } from 'node:crypto';
 import {
   createWriteStream,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   rmSync,
   type WriteStream,
@@ -74,22 +73,6 @@ export function peakRssMb(pid: number | undefined): number {
   } catch {
     return 0;
   }
-}
-
-/** The pid of a child of this process whose command line contains `needle` (0 when none). */
-export function childPid(needle: string): number {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== process.pid) continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle)) return Number(entry);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return 0;
 }
 
 /**
@@ -275,7 +258,7 @@ export class Stack {
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     const [redis, nats, pg] = this.infra as [Managed, Managed, Managed];
-    this.postgresPid = childPid('embedded-postgres.main.ts');
+    this.postgresPid = pg.pid;
     this.redisUrl = redis.url;
     this.natsUrl = nats.url;
     this.postgresUrl = pg.url;

@@ -49,6 +49,8 @@ export function findBinary(name: string, candidates: string[]): string {
 
 export interface Managed {
   url: string;
+  /** the process serving it (for its CPU time or memory in benchmarks); undefined once it failed to spawn */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -97,6 +99,7 @@ export async function startRedis(): Promise<Managed> {
   }
   return {
     url: `redis://127.0.0.1:${port}`,
+    pid: child.pid,
     async stop() {
       await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
@@ -119,6 +122,7 @@ export async function startNats(): Promise<Managed> {
   }
   return {
     url: `nats://127.0.0.1:${port}`,
+    pid: child.pid,
     async stop() {
       await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
@@ -156,13 +160,15 @@ export async function startEmbeddedPostgresProcess(dataDir?: string): Promise<Ma
       fail(new Error(`embedded postgres exited with ${code}\n${output()}`));
     });
   });
-  return { url, stop: () => stopChild(child, 10_000) };
+  return { url, pid: child.pid, stop: () => stopChild(child, 10_000) };
 }
 
 export interface TestInfra {
   redisUrl: string;
   natsUrl: string;
   databaseUrl: string;
+  /** The processes serving them. */
+  pids: { redis: number | undefined; nats: number | undefined; postgres: number | undefined };
   /** Environment for a service under test pointing at this infrastructure. */
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -182,6 +188,7 @@ export async function startTestInfra(): Promise<TestInfra> {
     redisUrl: redis.url,
     natsUrl: nats.url,
     databaseUrl: pg.url,
+    pids: { redis: redis.pid, nats: nats.pid, postgres: pg.pid },
     env: { REDIS_URL: redis.url, NATS_URL: nats.url, DATABASE_URL: pg.url },
     async stop() {
       await Promise.all([redis.stop(), nats.stop(), pg.stop()]);
