@@ -14,7 +14,7 @@
  * The last line of output is the JSON summary.
  */
 import type { RunDetail, RunList, RunSummary } from '@postmagiq/contracts';
-import type { RestartableServer } from '@postmagiq/platform/testing';
+import { writeChecksFile, type Check, type RestartableServer } from '@postmagiq/platform/testing';
 import { sleep, Stack, type ServiceProcess } from './stack';
 
 const RUNS = Number(process.env['CHAOS_RUNS'] ?? 100);
@@ -154,7 +154,7 @@ async function main(): Promise<number> {
     })();
 
     // ---- the infrastructure monkey: Redis, NATS and the Postgres server restarted in turn, one at
-    // a time, every 5-10 s, each SERVER_RESTARTS times, while runs are in flight. Redis (AOF,
+    // a time, every 3-6 s, each SERVER_RESTARTS times, while runs are in flight. Redis (AOF,
     // fsync every second) and NATS (fsync on every write) are crashed and stopped cleanly in
     // turn; PGlite is stopped cleanly only (it makes no promise about surviving a crash).
     const servers: ServerTarget[] = [
@@ -165,7 +165,7 @@ async function main(): Promise<number> {
     const serverMonkey = (async () => {
       for (let round = 0; round < SERVER_RESTARTS; round++) {
         for (const target of servers) {
-          await sleep(between(5000, 10_000));
+          await sleep(between(3000, 6000));
           if (!killing || Date.now() - started > MAX_MS) return;
           const signal = target.signals[round % target.signals.length] ?? 'SIGTERM';
           const t0 = Date.now();
@@ -322,20 +322,29 @@ async function main(): Promise<number> {
     for (const p of problems.slice(0, 20)) console.log(`  ${p}`);
     console.log(JSON.stringify(verdict));
 
-    const settled = verdict.finished + verdict.awaitingApproval === verdict.runs;
-    const ok =
-      settled &&
-      verdict.runs >= RUNS &&
-      missing === 0 &&
-      duplicate === 0 &&
-      withoutUsage.length === 0 &&
-      usageWithoutCall.length === 0 &&
-      usageDuplicates === 0 &&
-      startFailures.length === 0 &&
-      // the restarts happened: a run over before its first restart proves nothing about them
-      servers.every((t) => t.restarts >= Math.min(1, SERVER_RESTARTS));
-    if (!servers.every((t) => t.restarts >= Math.min(1, SERVER_RESTARTS)))
-      log('not every server was restarted while runs were in flight (the runs settled first)');
+    const checks: Check[] = [
+      {
+        name: 'every run is terminal or awaiting approval',
+        ok: verdict.finished + verdict.awaitingApproval === verdict.runs,
+      },
+      {
+        name: 'every requested run started',
+        ok: verdict.runs >= RUNS && startFailures.length === 0,
+      },
+      { name: 'no transition missing', ok: missing === 0 },
+      { name: 'no transition duplicated', ok: duplicate === 0 },
+      { name: 'no agent call without a usage event', ok: withoutUsage.length === 0 },
+      { name: 'no usage event without an agent call', ok: usageWithoutCall.length === 0 },
+      { name: 'no duplicate usage event', ok: usageDuplicates === 0 },
+      // a run over before the first restart proves nothing about restarts
+      ...servers.map((t) => ({
+        name: `${t.name} restarted while runs were in flight`,
+        ok: t.restarts >= Math.min(1, SERVER_RESTARTS),
+      })),
+    ];
+    writeChecksFile('chaos', checks);
+    for (const c of checks.filter((c) => !c.ok)) log(`FAILED: ${c.name}`);
+    const ok = checks.every((c) => c.ok);
     return ok ? 0 : 1;
   } finally {
     killing = false;
