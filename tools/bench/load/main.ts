@@ -59,7 +59,8 @@ const PROBE_SEED_BLOCK = '127.3';
 const PROBE_BLOCK = '127.4';
 
 /** The machine's load before this started: these figures are only comparable at a similar one. */
-const BACKGROUND_LOAD = Math.round(loadavg()[0]! * 10) / 10;
+const [BACKGROUND_LOAD_1MIN = 0] = loadavg();
+const BACKGROUND_LOAD = Math.round(BACKGROUND_LOAD_1MIN * 10) / 10;
 
 const log = (line: string) =>
   process.stderr.write(`[load ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -210,9 +211,11 @@ async function probeDuringStages(
     const at = t0 + (i * (STAGE_S + GAP_S) + STAGE_S / 2) * 1000;
     await sleep(Math.max(0, at - Date.now()));
     if (k6Done()) break;
+    const [loginUser, readUser] = users.slice(2 * i, 2 * i + 2);
+    if (!loginUser || !readUser) throw new Error(`no probe users seeded for stage ${i}`);
     const [login, perUser] = await Promise.all([
-      probeLoginLimit(base, loopback(PROBE_BLOCK, 2 * i), users[2 * i]!, LOGIN_LIMIT),
-      probeUserLimit(base, loopback(PROBE_BLOCK, 2 * i + 1), users[2 * i + 1]!, USER_LIMIT),
+      probeLoginLimit(base, loopback(PROBE_BLOCK, 2 * i), loginUser, LOGIN_LIMIT),
+      probeUserLimit(base, loopback(PROBE_BLOCK, 2 * i + 1), readUser, USER_LIMIT),
     ]);
     out.push(
       { ...login, what: `s${i}: ${login.what}` },
@@ -257,8 +260,9 @@ function report(stages: StageFigures[], kinds: RequestKindFigures[], probes: Lim
     String(s.runsStarted),
     s.p99Ms < P99_BUDGET_MS && s.unexpected === 0 ? 'yes' : 'no',
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const r of [head, ...rows]) console.log(r.map((c, i) => c.padStart(widths[i]!)).join('  '));
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
+  for (const r of [head, ...rows])
+    console.log(r.map((c, i) => c.padStart(widths[i] ?? 0)).join('  '));
   console.log('\nby request, over every stage:');
   const kw = Math.max(...kinds.map((k) => k.name.length));
   for (const k of kinds)

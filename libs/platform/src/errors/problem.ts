@@ -8,6 +8,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { isBackingServiceUnreachable } from './unreachable';
 import { RequestContext } from '../context/request-context';
 
 /** Base of every problem `type`; the slugs below never change once published. */
@@ -161,6 +162,18 @@ export function toProblem(exception: unknown): {
         ...(isJson ? { errors: [{ field: 'body', message: 'malformed JSON' }] } : {}),
       },
       headers: {},
+    };
+  }
+  // Postgres, Redis or NATS unreachable (restarting, say): the client may try again shortly
+  if (isBackingServiceUnreachable(exception)) {
+    return {
+      problem: {
+        type: ProblemTypes.unavailable,
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        title: 'Service Unavailable',
+        detail: 'a backing service is unreachable; try again',
+      },
+      headers: { 'Retry-After': '2' },
     };
   }
   return {
