@@ -89,7 +89,7 @@ export class JetStreamService implements OnApplicationShutdown {
       // e.g. Debian's nats-server service, which runs without JetStream: say what to do
       throw new Error(
         `NATS at ${this.nc.getServer()} offers no JetStream (${e.message}); Postmagiq needs a ` +
-          'nats-server started with -js (JetStream on). Debian\'s nats-server service does not ' +
+          "nats-server started with -js (JetStream on). Debian's nats-server service does not " +
           'enable it: enable JetStream in its configuration, or stop it and let `npm start` run its own.',
       );
     });
@@ -200,7 +200,14 @@ export const NATS_RPC_CLIENT = Symbol('NATS_RPC_CLIENT');
 export function natsMicroserviceOptions(config: PlatformConfig, queue: string): NatsOptions {
   return {
     transport: Transport.NATS,
-    options: { servers: [config.NATS_URL], queue, name: `${config.SERVICE_NAME}-rpc` },
+    options: {
+      servers: [config.NATS_URL],
+      queue,
+      name: `${config.SERVICE_NAME}-rpc`,
+      // the client's default gives up after 10 attempts (~20 s), and a responder that gave up
+      // never answers again: keep trying for as long as NATS is away
+      maxReconnectAttempts: -1,
+    },
   };
 }
 
@@ -235,6 +242,7 @@ export class NatsRpcClient implements OnApplicationBootstrap, OnApplicationShutd
     this.proxy = new ClientNats({
       servers: [config.NATS_URL],
       name: `${config.SERVICE_NAME}-rpc-client`,
+      maxReconnectAttempts: -1,
     });
   }
 

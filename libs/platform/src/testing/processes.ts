@@ -97,10 +97,11 @@ function tail(child: ChildProcess): () => string {
  */
 export interface RestartableServer extends Managed {
   /**
-   * Ends the process with `signal` (SIGTERM: its own clean shutdown; SIGKILL: a crash) and starts
-   * it again on the same port with the same data; resolves when it accepts connections again.
+   * Ends the process with `signal` (SIGTERM: its own clean shutdown; SIGKILL: a crash), leaves it
+   * down for `downMs`, and starts it again on the same port with the same data; resolves when it
+   * accepts connections again.
    */
-  restart(signal?: NodeJS.Signals): Promise<void>;
+  restart(signal?: NodeJS.Signals, downMs?: number): Promise<void>;
 }
 
 class ServerProcess implements RestartableServer {
@@ -131,8 +132,9 @@ class ServerProcess implements RestartableServer {
     }
   }
 
-  async restart(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  async restart(signal: NodeJS.Signals = 'SIGTERM', downMs = 0): Promise<void> {
     if (this.child) await stopChild(this.child, 10_000, (c) => c.kill(signal));
+    if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
     await this.start();
   }
 
