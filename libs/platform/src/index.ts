@@ -11,6 +11,7 @@ export * from './database/database';
 export * from './database/embedded-postgres';
 export * from './database/migration-generator';
 export * from './errors/problem';
+export * from './errors/unreachable';
 export * from './logging/http-logging';
 export * from './logging/logger';
 export * from './nats/nats';

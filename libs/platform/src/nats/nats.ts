@@ -28,6 +28,7 @@ import { randomUUID } from 'node:crypto';
 import { firstValueFrom, Observable, timeout } from 'rxjs';
 import { z } from 'zod';
 import { PLATFORM_CONFIG, PlatformConfig } from '../config/config';
+import { BackingServiceUnreachableError } from '../errors/unreachable';
 import { contextFromHeaders, contextToHeaders, RequestContext } from '../context/request-context';
 
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
@@ -194,6 +195,18 @@ export class JetStreamService implements OnApplicationShutdown {
   }
 }
 
+/**
+ * What a request/reply failure says about reachability: Nest's client rejects with this string
+ * while NATS is away, and a responder whose own database (or Redis, NATS) is away replies 503.
+ */
+function unreachable(e: unknown): boolean {
+  if (typeof e === 'string') return /Connection lost/i.test(e);
+  return (e as { status?: unknown } | null)?.status === 503;
+}
+
+const describe = (e: unknown): string =>
+  typeof e === 'string' ? e : String((e as { message?: unknown } | null)?.message ?? e);
+
 export const NATS_RPC_CLIENT = Symbol('NATS_RPC_CLIENT');
 
 /** Options for `app.connectMicroservice`: request/reply handlers of one service, load-balanced by queue. */
@@ -255,7 +268,9 @@ export class NatsRpcClient implements OnApplicationBootstrap, OnApplicationShutd
     const h = headersFromContext() ?? natsHeaders();
     const record = new NatsRecordBuilder(payload).setHeaders(h).build();
     const answer$ = this.proxy.send<unknown>(subject, record) as Observable<unknown>;
-    const answer = await firstValueFrom(answer$.pipe(timeout(timeoutMs)));
+    const answer = await firstValueFrom(answer$.pipe(timeout(timeoutMs))).catch((e: unknown) => {
+      throw unreachable(e) ? new BackingServiceUnreachableError(`${subject}: ${describe(e)}`) : e;
+    });
     return schema.parse(answer);
   }
 
