@@ -162,8 +162,9 @@ async function main(): Promise<number> {
       { name: 'nats', server: stack.nats, signals: ['SIGKILL', 'SIGTERM'], restarts: 0 },
       { name: 'postgres', server: stack.postgres, signals: ['SIGTERM'], restarts: 0 },
     ];
+    let firstRoundDone = SERVER_RESTARTS === 0;
     const serverMonkey = (async () => {
-      for (let round = 0; round < SERVER_RESTARTS; round++) {
+      for (let round = 0; round < SERVER_RESTARTS; round++, firstRoundDone = true) {
         for (const target of servers) {
           await sleep(between(3000, 6000));
           if (!killing || Date.now() - started > MAX_MS) return;
@@ -176,14 +177,15 @@ async function main(): Promise<number> {
       }
     })();
 
-    // ---- N concurrent runs, started in waves of 10 every 2 s while the monkey is already at work,
-    // so that runs are in every phase while processes die
+    // ---- N concurrent runs, started in waves of 10 every 2 s while the monkeys are already at
+    // work, so that runs are in every phase while processes die; waves go on (up to 3 N runs)
+    // until every server was restarted once, so that no restart finds every run settled
     log(`starting ${RUNS} runs of linkedin_post (seed ${seed})`);
     const startFailures: string[] = [];
-    for (let i = 0; i < RUNS; i += 10) {
+    for (let i = 0; (i < RUNS || !firstRoundDone) && i < 3 * RUNS; i += 10) {
       if (i > 0) await sleep(2000);
       await Promise.all(
-        Array.from({ length: Math.min(10, RUNS - i) }, async () => {
+        Array.from({ length: Math.min(10, (i < RUNS ? RUNS : 3 * RUNS) - i) }, async () => {
           const res = await api<RunSummary>('POST', '/api/workflows/runs', {
             workflow: 'linkedin_post',
             storyEntryId: account.storyEntryId,
