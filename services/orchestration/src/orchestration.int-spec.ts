@@ -28,8 +28,7 @@ import { DataSource } from 'typeorm';
 import { mainJobOptions, runMainJob } from './demo/main-job';
 import { earlyKey } from './engine/agent-dispatcher.service';
 import { RecoveryService } from './engine/recovery.service';
-import { StepProcessor } from './engine/step.processor';
-import { RunEngine } from './engine/run-engine.service';
+import { RedisBreakerCounterStore } from './breaker/redis-breaker-counter-store';
 import type { ContentResponder } from './testing/content-responder';
 import { readStream } from './testing/jetstream-reader';
 import { ServiceProcess, spawnSimulatedWorker, waitFor } from './testing/processes';
@@ -225,9 +224,12 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
         'the draft calls',
       );
       const ids = drafts.map((c) => c.callId);
-      const states = () =>
-        Promise.all(ids.map(async (id) => (await queue.getJob(id))?.getState()));
-      await waitFor(async () => (await states()).every((s) => s === 'waiting'), 10_000, 'jobs queued');
+      const states = () => Promise.all(ids.map(async (id) => (await queue.getJob(id))?.getState()));
+      await waitFor(
+        async () => (await states()).every((s) => s === 'waiting'),
+        10_000,
+        'jobs queued',
+      );
       return { run, queue, ids, states };
     } catch (e) {
       await queue.close();
@@ -469,13 +471,13 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
 
   it('the breaker halts a looping workflow at its limit with two replicas sharing the steps; the extension is used once', async () => {
     expect((await saveWorkflow(LOOP_WORKFLOW)).status).toBe(201);
-    const before = replicas.map((r) => r.app.get(StepProcessor).processed);
+    const before = await Promise.all(replicas.map((r) => r.stepJobs()));
     const runs = await Promise.all(
       [0, 1, 2].map((i) =>
         startRun(owner, { workflow: 'loop_forever', storyEntryId: story }, replicas[i % 2]),
       ),
     );
-    const engine = A().app.get(RunEngine);
+    const breaker = A().app.get(RedisBreakerCounterStore);
     for (const run of runs) {
       const d = await waitStatus(run.id, ['halted', 'failed', 'completed']);
       expect(d.status).toBe('halted');
@@ -485,7 +487,7 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
       );
       // seq 0 enters the initial state; 6 transitions passed, the 7th was refused
       expect(d.visits.map((v) => v.seq)).toEqual([0, 1, 2, 3, 4, 5, 6]);
-      expect(await engine.breaker.counters(run.id)).toMatchObject({
+      expect(await breaker.counters(run.id)).toMatchObject({
         transitions: 6,
         visits: { write: 3, polish: 3 },
       });
@@ -499,10 +501,8 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     // Every step went through one of the two replicas, sharing the Redis counters. Which replica
     // takes which step is BullMQ's choice (under load one may take them all), so the race for one
     // limit is proven deterministically in redis-breaker-counter-store.int-spec.ts instead.
-    const processed = replicas.reduce(
-      (sum, r, i) => sum + r.app.get(StepProcessor).processed - (before[i] as number),
-      0,
-    );
+    const after = await Promise.all(replicas.map((r) => r.stepJobs()));
+    const processed = after.reduce((sum, n, i) => sum + n - (before[i] as number), 0);
     expect(processed).toBeGreaterThanOrEqual(runs.length * 6);
 
     const [first] = runs as [RunSummary];
@@ -520,7 +520,7 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     expect(d).toMatchObject({ status: 'halted', extendable: false });
     expect(d.reason).toContain('the hard limit is 6 visits per state');
     expect(d.visits.map((v) => v.seq)).toEqual(Array.from({ length: 13 }, (_, i) => i));
-    expect(await engine.breaker.counters(first.id)).toMatchObject({
+    expect(await breaker.counters(first.id)).toMatchObject({
       transitions: 12,
       extended: true,
     });
@@ -856,7 +856,6 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
   it('cancelling withdraws the calls no worker has started, and the run stays cancelled', async () => {
     const { run, queue, states } = await stuckFanOut();
     try {
-
       const cancelled = await B().api<RunSummary>('POST', `/api/workflows/runs/${run.id}/cancel`, {
         token: owner.token,
         ip: ip(),

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import {
   AGENT_USAGE_SUBJECT,
   AgentJobSchema,
+  describeZodIssues,
   agentTokensSubject,
   type AgentBackend,
   type AgentJob,
@@ -153,9 +154,7 @@ export class AgentJobProcessor {
     const { _ctx: _ignored, ...data } = (job.data ?? {}) as JobEnvelope & Record<string, unknown>;
     const parsed = AgentJobSchema.safeParse(data);
     if (!parsed.success) {
-      const problems = parsed.error.issues
-        .map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`)
-        .join('; ');
+      const problems = describeZodIssues(parsed.error, '(payload)');
       this.logger.error(
         `job ${job.id} on ${job.queueName}: invalid payload, failed without retry (${problems})`,
       );

@@ -5,14 +5,23 @@ import {
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
-import { PLATFORM_CONFIG, PlatformConfig, RequestContext } from '@postmagiq/platform';
+import {
+  MetricsService,
+  PLATFORM_CONFIG,
+  PlatformConfig,
+  RequestContext,
+} from '@postmagiq/platform';
 import { Job, Worker } from 'bullmq';
+import type { Counter } from 'prom-client';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ORCHESTRATION_CONFIG, OrchestrationConfig } from '../config/orchestration.config';
 import { bullConnection } from './bullmq-connection';
 import { jobIdOfKey, STEPS_QUEUE } from './queue-names';
 import { RunEngine } from './run-engine.service';
+
+/** prom-client counter of the step jobs a replica processed (how replicas share the work). */
+export const STEP_JOBS_METRIC = 'orchestration_step_jobs_total';
 
 export const StepJobDataSchema = z.strictObject({
   runId: z.string().uuid(),
@@ -30,14 +39,19 @@ export const StepJobDataSchema = z.strictObject({
 export class StepProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('StepProcessor');
   private worker?: Worker;
-  /** Step jobs this replica has processed (tests check that replicas share the work). */
-  processed = 0;
+  private readonly processed: Counter<string>;
 
   constructor(
     private readonly engine: RunEngine,
     @Inject(PLATFORM_CONFIG) private readonly platform: PlatformConfig,
     @Inject(ORCHESTRATION_CONFIG) private readonly config: OrchestrationConfig,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.processed = metrics.counter(
+      STEP_JOBS_METRIC,
+      'Step jobs this replica processed (each settles a state visit)',
+    );
+  }
 
   onApplicationBootstrap(): void {
     this.worker = new Worker(STEPS_QUEUE, (job) => this.process(job), {
@@ -64,7 +78,7 @@ export class StepProcessor implements OnApplicationBootstrap, OnModuleDestroy {
     await RequestContext.run({ requestId: randomUUID(), runId }, () =>
       this.engine.onStepSettled(runId, seq, values, failures),
     );
-    this.processed += 1;
+    this.processed.inc();
   }
 
   /** Before the database closes: finish the steps in hand, take no more. */
