@@ -6,11 +6,10 @@ import {
   RunSummary,
   USAGE_STREAM,
 } from '@postmagiq/contracts';
-import { loadPlatformConfig } from '@postmagiq/platform';
+import { bullConnection } from '@postmagiq/platform';
 import { apiClient, nextTestIp, startTestInfra, TestInfra } from '@postmagiq/platform/testing';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
-import { bullConnection } from './engine/bullmq-connection';
 import { readStream } from './testing/jetstream-reader';
 import { ServiceProcess, spawnService, spawnSimulatedWorker, waitFor } from './testing/processes';
 import type { TestIdentity, TestUser } from './testing/test-identity';
@@ -104,7 +103,7 @@ describe('crash recovery (orchestration and agent workers as processes, SIGKILL)
   }
 
   it('a run survives SIGKILL of orchestration between two steps (twice) and of an agent worker mid-job', async () => {
-    const steps = new Queue('agents.simulated', bullConnection(loadPlatformConfig(infra.env)));
+    const steps = new Queue('agents.simulated', bullConnection(infra.redisUrl));
     try {
       const slowWorker = await worker(1500);
       // 1. dies right after committing transition 1 (entering the fan-out), before its jobs are enqueued

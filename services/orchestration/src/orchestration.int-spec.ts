@@ -17,18 +17,19 @@ import {
 import {
   listRoutes,
   pendingSchemaChanges,
-  redisConnectionOptions,
+  bullConnection,
   RedisService,
 } from '@postmagiq/platform';
 import { nextTestIp, startTestInfra, TestInfra } from '@postmagiq/platform/testing';
 import { renderTaskMaterial } from '@postmagiq/prompts';
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { mainJobOptions, runMainJob } from './demo/main-job';
 import { earlyKey } from './engine/agent-dispatcher.service';
 import { RecoveryService } from './engine/recovery.service';
 import { RedisBreakerCounterStore } from './breaker/redis-breaker-counter-store';
+import { STEPS_QUEUE } from './engine/queue-names';
 import type { ContentResponder } from './testing/content-responder';
 import { readStream } from './testing/jetstream-reader';
 import { ServiceProcess, spawnSimulatedWorker, waitFor } from './testing/processes';
@@ -196,10 +197,7 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
   }
 
   function agentQueue(backend: keyof typeof AGENT_QUEUES): Queue {
-    return new Queue(AGENT_QUEUES[backend], {
-      connection: { ...redisConnectionOptions(infra.redisUrl), maxRetriesPerRequest: null },
-      prefix: 'pmq',
-    });
+    return new Queue(AGENT_QUEUES[backend], bullConnection(infra.redisUrl));
   }
 
   /** The three draft calls of a run whose writers' queue nobody consumes, once all wait there. */
@@ -885,6 +883,28 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
       expect(events.filter((e) => e.type === 'agent.finished')).toHaveLength(0);
     } finally {
       await queue.close();
+    }
+  });
+
+  it('fails a step job whose payload does not fit at once and for good, never completing it as handled', async () => {
+    const steps = new Queue(STEPS_QUEUE, bullConnection(infra.redisUrl));
+    const events = new QueueEvents(STEPS_QUEUE, bullConnection(infra.redisUrl));
+    try {
+      await events.waitUntilReady();
+      const job = await steps.add(
+        'step',
+        { runId: 'not-a-uuid', seq: 1 },
+        { jobId: `malformed-${randomUUID()}`, attempts: 5 },
+      );
+      await expect(job.waitUntilFinished(events, 10_000)).rejects.toThrow(
+        /invalid step job payload: runId: /,
+      );
+      const failed = await steps.getJob(job.id as string);
+      expect(await failed?.getState()).toBe('failed');
+      expect(failed?.attemptsMade).toBe(1);
+    } finally {
+      await events.close();
+      await steps.close();
     }
   });
 

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { AGENT_QUEUES, RunSummary } from '@postmagiq/contracts';
-import { redisConnectionOptions } from '@postmagiq/platform';
+import { bullConnection } from '@postmagiq/platform';
 import {
   Managed,
   nextTestIp,
@@ -238,10 +238,7 @@ describe('orchestration on a PostgreSQL server: two replicas racing on the same 
       { workflow: 'linkedin_post', storyEntryId: story, backends: { writer: 'openai' } },
       A(),
     );
-    const queue = new Queue(AGENT_QUEUES.openai, {
-      connection: { ...redisConnectionOptions(redis.url), maxRetriesPerRequest: null },
-      prefix: 'pmq',
-    });
+    const queue = new Queue(AGENT_QUEUES.openai, bullConnection(redis.url));
     try {
       const ids = await waitFor(
         async () => {

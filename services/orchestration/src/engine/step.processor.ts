@@ -6,17 +6,17 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import {
+  bullConnection,
   MetricsService,
+  parseJobData,
   PLATFORM_CONFIG,
   PlatformConfig,
-  RequestContext,
+  runInJobContext,
 } from '@postmagiq/platform';
 import { Job, Worker } from 'bullmq';
 import type { Counter } from 'prom-client';
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ORCHESTRATION_CONFIG, OrchestrationConfig } from '../config/orchestration.config';
-import { bullConnection } from './bullmq-connection';
 import { jobIdOfKey, STEPS_QUEUE } from './queue-names';
 import { RunEngine } from './run-engine.service';
 
@@ -55,7 +55,7 @@ export class StepProcessor implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     this.worker = new Worker(STEPS_QUEUE, (job) => this.process(job), {
-      ...bullConnection(this.platform),
+      ...bullConnection(this.platform.REDIS_URL),
       concurrency: this.config.ORCHESTRATION_STEP_CONCURRENCY,
       lockDuration: this.config.ORCHESTRATION_STEP_LOCK_MS,
       stalledInterval: Math.max(1000, Math.floor(this.config.ORCHESTRATION_STEP_LOCK_MS / 2)),
@@ -68,16 +68,11 @@ export class StepProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async process(job: Job): Promise<void> {
-    const parsed = StepJobDataSchema.safeParse(job.data);
-    if (!parsed.success) {
-      this.logger.error(`step job ${job.id}: invalid data (${parsed.error.message}); dropped`);
-      return;
-    }
-    const { runId, seq } = parsed.data;
+    const { runId, seq } = parseJobData(job, StepJobDataSchema, 'step job', this.logger);
     const { values, failures } = await finishedChildren(job);
-    await RequestContext.run({ requestId: randomUUID(), runId }, () =>
-      this.engine.onStepSettled(runId, seq, values, failures),
-    );
+    await runInJobContext(job, () => this.engine.onStepSettled(runId, seq, values, failures), {
+      runId,
+    });
     this.processed.inc();
   }
 
