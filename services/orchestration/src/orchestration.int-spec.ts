@@ -20,7 +20,7 @@ import {
   bullConnection,
   RedisService,
 } from '@postmagiq/platform';
-import { nextTestIp, startTestInfra, TestInfra } from '@postmagiq/platform/testing';
+import { nextTestIp, readStream, type ServiceProcess, startTestInfra, type TestCaller, TestInfra, TestTokenIssuer, waitFor } from '@postmagiq/platform/testing';
 import { renderTaskMaterial } from '@postmagiq/prompts';
 import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
@@ -31,12 +31,10 @@ import { RecoveryService } from './engine/recovery.service';
 import { RedisBreakerCounterStore } from './breaker/redis-breaker-counter-store';
 import { STEPS_QUEUE } from './engine/queue-names';
 import type { ContentResponder } from './testing/content-responder';
-import { readStream } from './testing/jetstream-reader';
-import { ServiceProcess, spawnSimulatedWorker, waitFor } from './testing/processes';
+import { spawnSimulatedWorker } from './testing/simulated-worker';
 import { Replica, startReplicas } from './testing/replicas';
 import { ageRun } from './testing/age-run';
 import { failingJudgeWorkflow } from './testing/workflows';
-import type { TestIdentity, TestUser } from './testing/test-identity';
 import { startTestbed, type Testbed } from './testing/testbed';
 import { openStream } from './testing/ws-client';
 
@@ -94,7 +92,7 @@ const QUORUM_WORKFLOW = `workflow:
 describe('orchestration service (two replicas, real Redis, NATS, embedded Postgres, the simulated agent worker)', () => {
   let infra: TestInfra;
   let bed: Testbed;
-  let identity: TestIdentity;
+  let identity: TestTokenIssuer;
   let content: ContentResponder;
   let worker: ServiceProcess;
   let dataDir: string;
@@ -102,10 +100,10 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
   let workspace: string;
   const otherWorkspace = randomUUID();
   let story: string;
-  let owner: TestUser;
-  let editor: TestUser;
-  let viewer: TestUser;
-  let stranger: TestUser;
+  let owner: TestCaller;
+  let editor: TestCaller;
+  let viewer: TestCaller;
+  let stranger: TestCaller;
 
   const A = () => replicas[0] as Replica;
   const B = () => replicas[1] as Replica;
@@ -128,10 +126,10 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     );
     worker = await workerStarted;
     [owner, editor, viewer, stranger] = await Promise.all([
-      identity.user(workspace, 'owner'),
-      identity.user(workspace, 'editor'),
-      identity.user(workspace, 'viewer'),
-      identity.user(otherWorkspace, 'owner'),
+      identity.caller('owner', workspace),
+      identity.caller('editor', workspace),
+      identity.caller('viewer', workspace),
+      identity.caller('owner', otherWorkspace),
     ]);
   });
 
@@ -145,7 +143,7 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
   const ip = nextTestIp;
 
   async function startRun(
-    user: TestUser,
+    user: TestCaller,
     body: Record<string, unknown>,
     replica = A(),
   ): Promise<RunSummary> {
