@@ -2,7 +2,16 @@ import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { RunDetail, RunSummary } from '@postmagiq/contracts';
 import { RedisService } from '@postmagiq/platform';
-import { apiClient, nextTestIp, type ServiceProcess, startTestInfra, type TestCaller, TestInfra, TestTokenIssuer, waitFor } from '@postmagiq/platform/testing';
+import {
+  apiClient,
+  nextTestIp,
+  type ServiceProcess,
+  startTestInfra,
+  type TestCaller,
+  TestInfra,
+  TestTokenIssuer,
+  waitFor,
+} from '@postmagiq/platform/testing';
 import { DataSource } from 'typeorm';
 import { RedisBreakerCounterStore } from './breaker/redis-breaker-counter-store';
 import { BACKFILL_BREAKER_EXTENDED } from './migrations/1795712258942-RunBreakerExtended';

@@ -7,7 +7,18 @@ import {
   USAGE_STREAM,
 } from '@postmagiq/contracts';
 import { bullConnection } from '@postmagiq/platform';
-import { apiClient, nextTestIp, readStream, type ServiceProcess, spawnService, startTestInfra, type TestCaller, TestInfra, TestTokenIssuer, waitFor } from '@postmagiq/platform/testing';
+import {
+  apiClient,
+  nextTestIp,
+  readStream,
+  type ServiceProcess,
+  spawnService,
+  startTestInfra,
+  type TestCaller,
+  TestInfra,
+  TestTokenIssuer,
+  waitFor,
+} from '@postmagiq/platform/testing';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { spawnSimulatedWorker } from './testing/simulated-worker';

@@ -2,7 +2,18 @@ import { Logger } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { AGENT_QUEUES, RunSummary } from '@postmagiq/contracts';
 import { bullConnection } from '@postmagiq/platform';
-import { Managed, nextTestIp, PostgresServer, type ServiceProcess, startNats, startPostgresServer, startRedis, type TestCaller, TestTokenIssuer, waitFor } from '@postmagiq/platform/testing';
+import {
+  Managed,
+  nextTestIp,
+  PostgresServer,
+  type ServiceProcess,
+  startNats,
+  startPostgresServer,
+  startRedis,
+  type TestCaller,
+  TestTokenIssuer,
+  waitFor,
+} from '@postmagiq/platform/testing';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { RecoveryService } from './engine/recovery.service';
