@@ -1,0 +1,45 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { PLATFORM_ENV, ServiceDatabaseModule } from '@postmagiq/platform';
+import { AccountsService } from './accounts/accounts.service';
+import { WorkspaceEventsConsumer } from './accounts/workspace-events.consumer';
+import { BILLING_CONFIG, loadBillingConfig } from './config/billing.config';
+import { BILLING_DB, BILLING_ENTITIES, BILLING_SCHEMA } from './entities';
+import { BillingOutbox } from './events/billing-outbox.service';
+import { HoldsRpcController } from './holds/holds.rpc';
+import { HoldsService } from './holds/holds.service';
+import { RunFinishedConsumer } from './holds/run-finished.consumer';
+import { UsageConsumer } from './metering/usage-consumer.service';
+import { UsageIngestService } from './metering/usage-ingest.service';
+import { BILLING_MIGRATIONS } from './migrations';
+import { BillingMetrics } from './observability/billing-metrics';
+
+/**
+ * The billing service as a module: booted alone by main.ts, or with the other services by the
+ * standalone process. Needs PlatformModule in the same application.
+ */
+@Module({
+  imports: [
+    DiscoveryModule,
+    ServiceDatabaseModule.forService({
+      name: BILLING_DB,
+      schema: BILLING_SCHEMA,
+      entities: BILLING_ENTITIES,
+      migrations: BILLING_MIGRATIONS,
+    }),
+  ],
+  controllers: [HoldsRpcController],
+  providers: [
+    { provide: BILLING_CONFIG, inject: [PLATFORM_ENV], useFactory: (env: NodeJS.ProcessEnv) => loadBillingConfig(env) },
+    BillingMetrics,
+    BillingOutbox,
+    HoldsService,
+    AccountsService,
+    UsageIngestService,
+    UsageConsumer,
+    RunFinishedConsumer,
+    WorkspaceEventsConsumer,
+  ],
+  exports: [AccountsService, BILLING_CONFIG],
+})
+export class BillingModule {}
