@@ -8,7 +8,10 @@ export class BillingAppModule {
   static forRoot(env: NodeJS.ProcessEnv = process.env): DynamicModule {
     return {
       module: BillingAppModule,
-      imports: [PlatformModule.forRoot({ env: { SERVICE_NAME: 'billing', ...env } }), BillingModule],
+      imports: [
+        PlatformModule.forRoot({ env: { SERVICE_NAME: 'billing', ...env } }),
+        BillingModule,
+      ],
     };
   }
 }

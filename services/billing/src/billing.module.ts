@@ -30,7 +30,11 @@ import { BillingMetrics } from './observability/billing-metrics';
   ],
   controllers: [HoldsRpcController],
   providers: [
-    { provide: BILLING_CONFIG, inject: [PLATFORM_ENV], useFactory: (env: NodeJS.ProcessEnv) => loadBillingConfig(env) },
+    {
+      provide: BILLING_CONFIG,
+      inject: [PLATFORM_ENV],
+      useFactory: (env: NodeJS.ProcessEnv) => loadBillingConfig(env),
+    },
     BillingMetrics,
     BillingOutbox,
     HoldsService,

@@ -8,12 +8,17 @@ import { ConfigError, createApp, PLATFORM_CONFIG, PlatformConfig } from '@postma
 import { BillingAppModule } from './billing-app.module';
 
 async function main(): Promise<void> {
-  const app = await createApp(BillingAppModule.forRoot(), { title: 'Postmagiq billing', rpcQueue: 'billing' });
+  const app = await createApp(BillingAppModule.forRoot(), {
+    title: 'Postmagiq billing',
+    rpcQueue: 'billing',
+  });
   const config = app.get<PlatformConfig>(PLATFORM_CONFIG);
   await app.listen(config.PORT, config.HOST);
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof ConfigError ? e.message : ((e as Error)?.stack ?? String(e))}\n`);
+  process.stderr.write(
+    `${e instanceof ConfigError ? e.message : ((e as Error)?.stack ?? String(e))}\n`,
+  );
   process.exit(1);
 });

@@ -6,7 +6,11 @@ import type { NatsConnection } from '@nats-io/nats-core/lib/mod';
 import { z } from 'zod';
 import { AccountsService } from './accounts.service';
 
-export const WORKSPACE_EVENTS_DURABLE = 'billing-workspaces';
+/** One durable per subject: NATS before 2.10 (Debian's) takes one filter subject per consumer. */
+export const WORKSPACE_EVENT_DURABLES = {
+  [IdentitySubjects.workspaceCreated]: 'billing-workspace-created',
+  [IdentitySubjects.userRegistered]: 'billing-user-registered',
+} as const;
 
 /** What both events carry that billing needs. */
 const WorkspaceOfEventSchema = z.object({ workspaceId: z.string().uuid() });
@@ -29,16 +33,20 @@ export class WorkspaceEventsConsumer implements OnApplicationBootstrap {
     try {
       await jsm.streams.info(IDENTITY_STREAM);
     } catch {
-      await this.jetstream.ensureStream({ name: IDENTITY_STREAM, subjects: IDENTITY_STREAM_SUBJECTS });
+      await this.jetstream.ensureStream({
+        name: IDENTITY_STREAM,
+        subjects: IDENTITY_STREAM_SUBJECTS,
+      });
     }
-    await this.jetstream.consume(
-      IDENTITY_STREAM,
-      WORKSPACE_EVENTS_DURABLE,
-      [IdentitySubjects.workspaceCreated, IdentitySubjects.userRegistered],
-      WorkspaceOfEventSchema,
-      async (ev) => {
-        await this.accounts.open(ev.workspaceId);
-      },
-    );
+    for (const [subject, durable] of Object.entries(WORKSPACE_EVENT_DURABLES))
+      await this.jetstream.consume(
+        IDENTITY_STREAM,
+        durable,
+        [subject],
+        WorkspaceOfEventSchema,
+        async (ev) => {
+          await this.accounts.open(ev.workspaceId);
+        },
+      );
   }
 }

@@ -17,7 +17,12 @@ export const billingEnv = {
   /** Credit a new workspace starts with (a `promotion` grant), metered mode only. */
   BILLING_SIGNUP_CREDIT_MICROS: micros.default(0),
   /** A hold whose run never reported its end is settled by the sweep after this. */
-  BILLING_HOLD_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(24 * 60),
+  BILLING_HOLD_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(24 * 60),
   /** How often the reconciliation sweep runs. */
   BILLING_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
   /** Usage events ingested per database transaction (one JetStream pull). */

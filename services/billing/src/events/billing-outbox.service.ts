@@ -17,7 +17,11 @@ export class BillingOutbox implements OnApplicationBootstrap, OnApplicationShutd
   constructor(@InjectDataSource(BILLING_DB) ds: DataSource, jetstream: JetStreamService) {
     this.relay = new OutboxRelay(jetstream, {
       name: 'BillingOutbox',
-      stream: { name: BILLING_STREAM, subjects: BILLING_STREAM_SUBJECTS, duplicateWindowMs: 60 * 60_000 },
+      stream: {
+        name: BILLING_STREAM,
+        subjects: BILLING_STREAM_SUBJECTS,
+        duplicateWindowMs: 60 * 60_000,
+      },
       repository: () => ds.getRepository(OutboxEntity),
       msgId: (row) => row.msgId,
     });

@@ -45,5 +45,8 @@ function parse<S extends z.ZodType>(schema: S, payload: unknown): z.infer<S> {
   const parsed = schema.safeParse(payload);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw new RpcException({ status: 400, message: `${issue?.path.join('.') || 'payload'}: ${issue?.message}` });
+  throw new RpcException({
+    status: 400,
+    message: `${issue?.path.join('.') || 'payload'}: ${issue?.message}`,
+  });
 }

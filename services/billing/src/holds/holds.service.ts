@@ -97,8 +97,20 @@ export class HoldsService {
       }
       if (hold.status === 'settled') return this.replyFor(m, hold, req.estimateMicros);
       const extended = await this.extendLocked(m, hold, req.estimateMicros, balance);
-      return this.replyFor(m, extended ?? { ...hold, status: 'exhausted' }, req.estimateMicros, !extended);
+      return this.replyFor(
+        m,
+        extended ?? { ...hold, status: 'exhausted' },
+        req.estimateMicros,
+        !extended,
+      );
     });
+  }
+
+  /** A run's hold as it now is (null: none in that workspace). */
+  async view(workspaceId: string, runId: string): Promise<HoldReply | null> {
+    const hold = await this.holdOf(this.ds.manager, runId);
+    if (!hold || hold.workspace_id !== workspaceId) return null;
+    return this.replyFor(this.ds.manager, hold, n(hold.last_estimate));
   }
 
   async settle(req: HoldSettleRequest): Promise<HoldReply | null> {
@@ -149,10 +161,13 @@ export class HoldsService {
     estimate: number,
     balance: LockedBalance,
   ): Promise<HoldRow | null> {
-    const fits = !this.config.metered || balance.availableMicros - estimate >= -balance.overdraftLimitMicros;
+    const fits =
+      !this.config.metered || balance.availableMicros - estimate >= -balance.overdraftLimitMicros;
     if (!fits) {
       if (hold.status !== 'exhausted') {
-        await m.query(`UPDATE billing.holds SET status = 'exhausted' WHERE run_id = $1`, [hold.run_id]);
+        await m.query(`UPDATE billing.holds SET status = 'exhausted' WHERE run_id = $1`, [
+          hold.run_id,
+        ]);
         const event: RunCreditExhaustedEvent = {
           workspaceId: hold.workspace_id,
           runId: hold.run_id,
@@ -192,7 +207,11 @@ export class HoldsService {
   }
 
   /** The exhausted holds of a workspace after credit arrived: extended again where it now fits. */
-  async reopenExhausted(m: EntityManager, workspaceId: string, balance: LockedBalance): Promise<string[]> {
+  async reopenExhausted(
+    m: EntityManager,
+    workspaceId: string,
+    balance: LockedBalance,
+  ): Promise<string[]> {
     const exhausted = await rows<HoldRow>(
       m,
       `SELECT * FROM billing.holds WHERE workspace_id = $1 AND status = 'exhausted' ORDER BY created_at FOR UPDATE`,
@@ -200,7 +219,8 @@ export class HoldsService {
     );
     const reopened: string[] = [];
     for (const hold of exhausted) {
-      if (await this.extendLocked(m, hold, n(hold.last_estimate), balance)) reopened.push(hold.run_id);
+      if (await this.extendLocked(m, hold, n(hold.last_estimate), balance))
+        reopened.push(hold.run_id);
     }
     return reopened;
   }
@@ -211,7 +231,8 @@ export class HoldsService {
     balance: LockedBalance,
   ): Promise<HoldReply | null> {
     const fits =
-      !this.config.metered || balance.availableMicros - req.estimateMicros >= -balance.overdraftLimitMicros;
+      !this.config.metered ||
+      balance.availableMicros - req.estimateMicros >= -balance.overdraftLimitMicros;
     if (!fits) return null;
     await m.query(
       `INSERT INTO billing.holds (run_id, workspace_id, status, amount, last_estimate, expires_at)

@@ -25,7 +25,11 @@ export interface LockedBalance extends Balance {
  */
 export const Ledger = {
   /** The account and balance rows of a workspace, created if missing; true when created now. */
-  async ensureAccount(m: EntityManager, workspaceId: string, overdraftLimit: number): Promise<boolean> {
+  async ensureAccount(
+    m: EntityManager,
+    workspaceId: string,
+    overdraftLimit: number,
+  ): Promise<boolean> {
     const created = await rows(
       m,
       `INSERT INTO billing.accounts (workspace_id, overdraft_limit) VALUES ($1, $2)
@@ -80,7 +84,11 @@ export const Ledger = {
       const b = params.length - 8;
       return `($${b + 1}::uuid, $${b + 2}, $${b + 3}, $${b + 4}::bigint, $${b + 5}::bigint, $${b + 6}::uuid, $${b + 7}::uuid, $${b + 8})`;
     });
-    const written = await rows<{ idempotency_key: string; available_delta: string; held_delta: string }>(
+    const written = await rows<{
+      idempotency_key: string;
+      available_delta: string;
+      held_delta: string;
+    }>(
       m,
       `INSERT INTO billing.ledger_entries
          (workspace_id, idempotency_key, kind, available_delta, held_delta, run_id, grant_id, description)

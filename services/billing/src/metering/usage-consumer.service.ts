@@ -13,11 +13,7 @@ import {
   jetstreamManager,
   JsMsg,
 } from '@nats-io/jetstream';
-import {
-  AGENT_USAGE_SUBJECT,
-  AgentUsageEventSchema,
-  USAGE_STREAM,
-} from '@postmagiq/contracts';
+import { AGENT_USAGE_SUBJECT, AgentUsageEventSchema, USAGE_STREAM } from '@postmagiq/contracts';
 import { JetStreamService, NATS_CONNECTION } from '@postmagiq/platform';
 // the NATS types come from nats-core (see libs/platform/src/nats/nats-client.ts for why)
 import type { NatsConnection } from '@nats-io/nats-core/lib/mod';
@@ -139,7 +135,9 @@ export class UsageConsumer implements OnApplicationBootstrap, OnApplicationShutd
       this.metrics.usageDuplicates.inc(outcome.duplicates);
     } catch (error) {
       // nothing was committed: every message comes back
-      this.logger.warn(`usage batch of ${valid.length} not ingested, will retry: ${(error as Error).message}`);
+      this.logger.warn(
+        `usage batch of ${valid.length} not ingested, will retry: ${(error as Error).message}`,
+      );
       for (const m of valid) m.nak(1000);
       return;
     }

@@ -49,7 +49,8 @@ export class UsageIngestService {
         byWorkspace.set(d.event.workspaceId, list);
       }
       // one workspace at a time, in a fixed order: two replicas never wait on each other in a cycle
-      for (const ws of [...byWorkspace.keys()].sort()) await this.capture(m, ws, byWorkspace.get(ws)!);
+      for (const ws of [...byWorkspace.keys()].sort())
+        await this.capture(m, ws, byWorkspace.get(ws)!);
       return fresh.length;
     });
     return { counted, duplicates: batch.length - counted };
@@ -97,7 +98,11 @@ export class UsageIngestService {
    * the rest from the available balance; the spend is drawn from grants; a hold used up is
    * extended by its last estimate, or marked exhausted (the run then pauses for credit).
    */
-  private async capture(m: EntityManager, workspaceId: string, events: DeliveredUsage[]): Promise<void> {
+  private async capture(
+    m: EntityManager,
+    workspaceId: string,
+    events: DeliveredUsage[],
+  ): Promise<void> {
     await Ledger.ensureAccount(m, workspaceId, this.config.BILLING_DEFAULT_OVERDRAFT_MICROS);
     const balance = (await Ledger.lockBalance(m, workspaceId))!;
     const runIds = [...new Set(events.map((d) => d.event.runId))].sort();

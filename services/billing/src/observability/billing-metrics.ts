@@ -11,7 +11,10 @@ export class BillingMetrics {
   readonly reconcileMismatches: Gauge<string>;
 
   constructor(metrics: MetricsService) {
-    this.usageCounted = metrics.counter('billing_usage_events_counted_total', 'Usage events booked in the ledger');
+    this.usageCounted = metrics.counter(
+      'billing_usage_events_counted_total',
+      'Usage events booked in the ledger',
+    );
     this.usageDuplicates = metrics.counter(
       'billing_usage_events_duplicate_total',
       'Usage events delivered again and not counted (redelivery, replay, another replica)',
