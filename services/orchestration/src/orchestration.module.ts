@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { PLATFORM_ENV, ServiceDatabaseModule } from '@postmagiq/platform';
+import { BillingClient } from './billing/billing.client';
+import { CreditEventsConsumer } from './billing/credit-events.consumer';
 import { loadOrchestrationConfig, ORCHESTRATION_CONFIG } from './config/orchestration.config';
 import { RunContextClient } from './content/run-context.client';
 import { DefinitionsController } from './definitions/definitions.controller';
@@ -42,6 +44,8 @@ import { RunStreamGateway } from './stream/run-stream.gateway';
     },
     WorkflowCatalogService,
     RunContextClient,
+    BillingClient,
+    CreditEventsConsumer,
     RunEventsBus,
     RunLifecycleOutbox,
     AgentDispatcher,

@@ -7,6 +7,8 @@ export const BillingRequestSubjects = {
   holdPlace: 'billing.hold.place',
   /** Reserve more for a running run whose hold is used up. */
   holdExtend: 'billing.hold.extend',
+  /** A run's hold as it now is (orchestration checks it before continuing a paused run). */
+  holdGet: 'billing.hold.get',
   /** Settle a run's hold now (normally `orchestration.run.finished` does). */
   holdSettle: 'billing.hold.settle',
 } as const;

@@ -32,6 +32,14 @@ export class HoldsRpcController {
     return reply;
   }
 
+  @MessagePattern(BillingRequestSubjects.holdGet)
+  async get(@Payload() payload: unknown): Promise<HoldReply> {
+    const req = parse(HoldSettleRequestSchema, payload);
+    const reply = await this.holds.view(req.workspaceId, req.runId);
+    if (!reply) throw new RpcException({ status: 404, message: 'hold not found' });
+    return reply;
+  }
+
   @MessagePattern(BillingRequestSubjects.holdSettle)
   async settle(@Payload() payload: unknown): Promise<HoldReply> {
     const reply = await this.holds.settle(parse(HoldSettleRequestSchema, payload));
