@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { PLATFORM_ENV, ServiceDatabaseModule } from '@postmagiq/platform';
+import { BillingController } from './api/billing.controller';
+import { BillingReportsService } from './api/billing-reports.service';
 import { AccountsService } from './accounts/accounts.service';
 import { WorkspaceEventsConsumer } from './accounts/workspace-events.consumer';
 import { BILLING_CONFIG, loadBillingConfig } from './config/billing.config';
@@ -13,6 +15,7 @@ import { UsageConsumer } from './metering/usage-consumer.service';
 import { UsageIngestService } from './metering/usage-ingest.service';
 import { BILLING_MIGRATIONS } from './migrations';
 import { BillingMetrics } from './observability/billing-metrics';
+import { ReconciliationService } from './reconciliation/reconciliation.service';
 
 /**
  * The billing service as a module: booted alone by main.ts, or with the other services by the
@@ -28,7 +31,7 @@ import { BillingMetrics } from './observability/billing-metrics';
       migrations: BILLING_MIGRATIONS,
     }),
   ],
-  controllers: [HoldsRpcController],
+  controllers: [BillingController, HoldsRpcController],
   providers: [
     {
       provide: BILLING_CONFIG,
@@ -39,10 +42,12 @@ import { BillingMetrics } from './observability/billing-metrics';
     BillingOutbox,
     HoldsService,
     AccountsService,
+    BillingReportsService,
     UsageIngestService,
     UsageConsumer,
     RunFinishedConsumer,
     WorkspaceEventsConsumer,
+    ReconciliationService,
   ],
   exports: [AccountsService, BILLING_CONFIG],
 })

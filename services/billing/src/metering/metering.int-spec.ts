@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { USAGE_STREAM } from '@postmagiq/contracts';
+import { BillingRequestSubjects, USAGE_STREAM } from '@postmagiq/contracts';
 import { startTestInfra, TestInfra } from '@postmagiq/platform/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +9,7 @@ import {
   balanceMismatches,
   consumerDrained,
   dataSourceOf,
+  rpcClient,
   startBilling,
   usageEvent,
   usagePublisher,
@@ -124,6 +125,32 @@ describe('metering', () => {
       cost: 500_000,
       captures: 1,
       spent: 500_000,
+    });
+  });
+
+  it('unmetered (no Stripe key), refuses no hold and still books the cost of every call', async () => {
+    const app = apps[0] ?? (await boot());
+    const ws = randomUUID();
+    const rpc = await rpcClient(infra.natsUrl);
+    const runId = randomUUID();
+    const hold = await rpc.request(BillingRequestSubjects.holdPlace, {
+      workspaceId: ws,
+      runId,
+      estimateMicros: 5_000_000,
+    });
+    await rpc.close();
+    expect(hold).toMatchObject({
+      placed: true,
+      metered: false,
+      balance: { availableMicros: -5_000_000, heldMicros: 5_000_000 },
+    });
+    for (const e of [usageEvent(ws, runId, 0.25), usageEvent(ws, runId, 0.5)]) await pub.publish(e);
+    await consumerDrained(pub.nc, USAGE_STREAM, USAGE_DURABLE);
+    expect(await totals(app, ws)).toEqual({
+      events: 2,
+      cost: 750_000,
+      captures: 2,
+      spent: 750_000,
     });
   });
 

@@ -151,6 +151,11 @@ export class UsageConsumer implements OnApplicationBootstrap, OnApplicationShutd
   }
 }
 
+/** Whether billing books this message (the consumer terminates the others). */
+export function isBillable(m: JsMsg): boolean {
+  return parse(m) !== null;
+}
+
 function parse(m: JsMsg): z.infer<typeof BillableUsageSchema> | null {
   try {
     const parsed = BillableUsageSchema.safeParse(m.json());
