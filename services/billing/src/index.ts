@@ -3,3 +3,5 @@ export { BillingModule } from './billing.module';
 export { BillingAppModule } from './billing-app.module';
 /** The environment variables billing reads besides the platform's (checked against .env.example). */
 export { billingEnv } from './config/billing.config';
+/** Granting credit (benchmarks, operators' tools). */
+export { AccountsService } from './accounts/accounts.service';

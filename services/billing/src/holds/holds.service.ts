@@ -51,9 +51,8 @@ export class HoldsService {
     }
   }
 
-  private async placeOnce(req: HoldPlaceRequest): Promise<HoldReply> {
-    const reply = await this.ds.transaction(async (m) => {
-      await Ledger.ensureAccount(m, req.workspaceId, this.config.BILLING_DEFAULT_OVERDRAFT_MICROS);
+  private async placeOnce(req: HoldPlaceRequest, opened = false): Promise<HoldReply> {
+    const reply = await this.ds.transaction(async (m): Promise<HoldReply | null> => {
       const existing = await this.holdOf(m, req.runId);
       if (existing) return this.replyFor(m, existing, req.estimateMicros);
       const [guarded] = await rows<{ available: string; held: string; overdraft_limit: string }>(
@@ -66,22 +65,37 @@ export class HoldsService {
          RETURNING b.available, b.held, a.overdraft_limit`,
         [req.workspaceId, req.estimateMicros, this.config.metered],
       );
-      if (!guarded) return null; // refused: nothing written, the transaction ends empty
+      if (!guarded) return null; // refused (or no account yet): nothing written
+      // the hold and the entry recording the balance's move above, in one statement
       await m.query(
-        `INSERT INTO billing.holds (run_id, workspace_id, status, amount, last_estimate, expires_at)
-         VALUES ($1, $2, 'open', $3, $3, now() + make_interval(mins => $4))`,
+        `WITH hold AS (
+           INSERT INTO billing.holds (run_id, workspace_id, status, amount, last_estimate, expires_at)
+           VALUES ($1, $2, 'open', $3, $3, now() + make_interval(mins => $4)) RETURNING run_id)
+         INSERT INTO billing.ledger_entries (workspace_id, idempotency_key, kind, available_delta, held_delta, run_id, description)
+         SELECT $2, 'hold:' || run_id, 'hold', -$3::bigint, $3, run_id, 'credit reserved for a run' FROM hold`,
         [req.runId, req.workspaceId, req.estimateMicros, this.config.BILLING_HOLD_TTL_MINUTES],
       );
-      // the balance moved above; the entry records it (written directly: Ledger.append would move it again)
-      await m.query(
-        `INSERT INTO billing.ledger_entries (workspace_id, idempotency_key, kind, available_delta, held_delta, run_id, description)
-         VALUES ($1, $2, 'hold', $3, $4, $5, 'credit reserved for a run')`,
-        [req.workspaceId, `hold:${req.runId}`, -req.estimateMicros, req.estimateMicros, req.runId],
-      );
-      const hold = (await this.holdOf(m, req.runId))!;
-      return this.replyFor(m, hold, req.estimateMicros);
+      return {
+        placed: true,
+        runId: req.runId,
+        amountMicros: req.estimateMicros,
+        capturedMicros: 0,
+        status: 'open',
+        estimateMicros: req.estimateMicros,
+        balance: { availableMicros: n(guarded.available), heldMicros: n(guarded.held) },
+        overdraftLimitMicros: n(guarded.overdraft_limit),
+        metered: this.config.metered,
+        reason: null,
+      };
     });
-    return reply ?? this.refusal(req);
+    if (reply) return reply;
+    const balance = await this.ds.transaction((m) => Ledger.lockBalance(m, req.workspaceId));
+    if (balance || opened) return this.refusalReply(req, balance!);
+    // a workspace billing has not seen yet: open its account, then ask the guard again
+    await this.ds.transaction((m) =>
+      Ledger.ensureAccount(m, req.workspaceId, this.config.BILLING_DEFAULT_OVERDRAFT_MICROS),
+    );
+    return this.placeOnce(req, true);
   }
 
   /** Reserves `estimateMicros` more for a running run; refused (and the hold marked exhausted) without credit. */
@@ -285,11 +299,6 @@ export class HoldsService {
       metered: this.config.metered,
       reason: refused ? `not enough credit to continue this run: ${REFUSED_ADVICE}` : null,
     };
-  }
-
-  private async refusal(req: HoldPlaceRequest): Promise<HoldReply> {
-    const balance = await this.ds.transaction(async (m) => Ledger.lockBalance(m, req.workspaceId));
-    return this.refusalReply(req, balance!);
   }
 
   private refusalReply(req: HoldPlaceRequest, balance: LockedBalance): HoldReply {

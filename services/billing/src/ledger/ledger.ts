@@ -43,6 +43,18 @@ export const Ledger = {
     return created.length > 0;
   },
 
+  /** Locks the workspace's balance row, opening its account first if it has none. */
+  async lockAccount(
+    m: EntityManager,
+    workspaceId: string,
+    overdraftLimit: number,
+  ): Promise<LockedBalance> {
+    const locked = await Ledger.lockBalance(m, workspaceId);
+    if (locked) return locked;
+    await Ledger.ensureAccount(m, workspaceId, overdraftLimit);
+    return (await Ledger.lockBalance(m, workspaceId))!;
+  },
+
   /** Locks the workspace's balance row for this transaction (null: no account). */
   async lockBalance(m: EntityManager, workspaceId: string): Promise<LockedBalance | null> {
     const [row] = await rows<{ available: string; held: string; overdraft_limit: string }>(

@@ -103,8 +103,11 @@ export class UsageIngestService {
     workspaceId: string,
     events: DeliveredUsage[],
   ): Promise<void> {
-    await Ledger.ensureAccount(m, workspaceId, this.config.BILLING_DEFAULT_OVERDRAFT_MICROS);
-    const balance = (await Ledger.lockBalance(m, workspaceId))!;
+    const balance = await Ledger.lockAccount(
+      m,
+      workspaceId,
+      this.config.BILLING_DEFAULT_OVERDRAFT_MICROS,
+    );
     const runIds = [...new Set(events.map((d) => d.event.runId))].sort();
     const holds = new Map(
       (
@@ -147,12 +150,13 @@ export class UsageIngestService {
       balance.heldMicros += e.heldDelta;
     }
     await Ledger.drawGrants(m, workspaceId, spend);
-    for (const [runId, captured] of capturedByRun) {
+    if (capturedByRun.size > 0)
       await m.query(
-        `UPDATE billing.holds SET captured = captured + $2, amount = GREATEST(amount, captured + $2)
-         WHERE run_id = $1`,
-        [runId, captured],
+        `UPDATE billing.holds h SET captured = h.captured + v.c, amount = GREATEST(h.amount, h.captured + v.c)
+         FROM (SELECT unnest($1::uuid[]) AS run_id, unnest($2::bigint[]) AS c) v WHERE h.run_id = v.run_id`,
+        [[...capturedByRun.keys()], [...capturedByRun.values()]],
       );
+    for (const runId of capturedByRun.keys()) {
       const hold = holds.get(runId)!;
       if (hold.status === 'open' && hold.captured >= hold.amount) {
         const row = await this.holds.holdOf(m, runId);
