@@ -52,43 +52,53 @@ export class HoldsService {
   }
 
   private async placeOnce(req: HoldPlaceRequest, opened = false): Promise<HoldReply> {
-    const reply = await this.ds.transaction(async (m): Promise<HoldReply | null> => {
-      const existing = await this.holdOf(m, req.runId);
-      if (existing) return this.replyFor(m, existing, req.estimateMicros);
-      const [guarded] = await rows<{ available: string; held: string; overdraft_limit: string }>(
-        m,
-        `UPDATE billing.balances b
-         SET available = b.available - $2::bigint, held = b.held + $2::bigint, updated_at = now()
+    // One statement, so one round trip and no transaction held open: the guarded update of the
+    // balance, the hold and its entry. A second request for the same run finds the hold (or, racing
+    // it, fails on the hold's key and is answered with the first one's hold: see place()).
+    const [guarded] = await rows<{ available: string; held: string; overdraft_limit: string }>(
+      this.ds.manager,
+      `WITH b AS (
+         UPDATE billing.balances b
+         SET available = b.available - $3::bigint, held = b.held + $3::bigint, updated_at = now()
          FROM billing.accounts a
-         WHERE b.workspace_id = $1 AND a.workspace_id = b.workspace_id
-           AND (NOT $3::boolean OR b.available - $2::bigint >= -a.overdraft_limit)
-         RETURNING b.available, b.held, a.overdraft_limit`,
-        [req.workspaceId, req.estimateMicros, this.config.metered],
-      );
-      if (!guarded) return null; // refused (or no account yet): nothing written
-      // the hold and the entry recording the balance's move above, in one statement
-      await m.query(
-        `WITH hold AS (
-           INSERT INTO billing.holds (run_id, workspace_id, status, amount, last_estimate, expires_at)
-           VALUES ($1, $2, 'open', $3, $3, now() + make_interval(mins => $4)) RETURNING run_id)
+         WHERE b.workspace_id = $2 AND a.workspace_id = b.workspace_id
+           AND NOT EXISTS (SELECT 1 FROM billing.holds WHERE run_id = $1)
+           AND (NOT $4::boolean OR b.available - $3::bigint >= -a.overdraft_limit)
+         RETURNING b.available, b.held, a.overdraft_limit),
+       hold AS (
+         INSERT INTO billing.holds (run_id, workspace_id, status, amount, last_estimate, expires_at)
+         SELECT $1, $2, 'open', $3, $3, now() + make_interval(mins => $5) FROM b RETURNING run_id),
+       entry AS (
          INSERT INTO billing.ledger_entries (workspace_id, idempotency_key, kind, available_delta, held_delta, run_id, description)
-         SELECT $2, 'hold:' || run_id, 'hold', -$3::bigint, $3, run_id, 'credit reserved for a run' FROM hold`,
-        [req.runId, req.workspaceId, req.estimateMicros, this.config.BILLING_HOLD_TTL_MINUTES],
-      );
-      return {
-        placed: true,
-        runId: req.runId,
-        amountMicros: req.estimateMicros,
-        capturedMicros: 0,
-        status: 'open',
-        estimateMicros: req.estimateMicros,
-        balance: { availableMicros: n(guarded.available), heldMicros: n(guarded.held) },
-        overdraftLimitMicros: n(guarded.overdraft_limit),
-        metered: this.config.metered,
-        reason: null,
-      };
-    });
+         SELECT $2, 'hold:' || run_id, 'hold', -$3::bigint, $3, run_id, 'credit reserved for a run' FROM hold)
+       SELECT * FROM b`,
+      [
+        req.runId,
+        req.workspaceId,
+        req.estimateMicros,
+        this.config.metered,
+        this.config.BILLING_HOLD_TTL_MINUTES,
+      ],
+    );
+    const reply: HoldReply | null = guarded
+      ? {
+          placed: true,
+          runId: req.runId,
+          amountMicros: req.estimateMicros,
+          capturedMicros: 0,
+          status: 'open',
+          estimateMicros: req.estimateMicros,
+          balance: { availableMicros: n(guarded.available), heldMicros: n(guarded.held) },
+          overdraftLimitMicros: n(guarded.overdraft_limit),
+          metered: this.config.metered,
+          reason: null,
+        }
+      : null;
     if (reply) return reply;
+    const existing = await this.holdOf(this.ds.manager, req.runId);
+    // another workspace's run is not this caller's to see
+    if (existing && existing.workspace_id === req.workspaceId)
+      return this.replyFor(this.ds.manager, existing, req.estimateMicros);
     const balance = await this.ds.transaction((m) => Ledger.lockBalance(m, req.workspaceId));
     if (balance || opened) return this.refusalReply(req, balance!);
     // a workspace billing has not seen yet: open its account, then ask the guard again
