@@ -2,13 +2,16 @@
  * npm run chaos — N concurrent workflow runs (N ≥ 100) through the distributed stack while
  * orchestration replicas and agent workers are SIGKILLed and restarted at random; then every run
  * must have reached a terminal state or be awaiting approval, its transitions contiguous with no
- * duplicate, and the usage events must match the agent calls one for one.
+ * duplicate, and the usage events must match the agent calls one for one. Two billing replicas are
+ * killed too: at the end billing's ledger must hold each call's usage once and every balance must
+ * equal the sum of its entries (`ledgerEvents`, `balanceMismatches` in the last line).
  *
  * Knobs (environment): CHAOS_RUNS (100), CHAOS_MAX_KILLS (40), CHAOS_MAX_MINUTES (20),
  * CHAOS_LATENCY_MS (simulated agent latency, 500),
  * CHAOS_REPLICAS (orchestration replicas and agent workers, 3 each), CHAOS_SEED (random seed), STACK_KEEP_LOGS=1.
  * The last line of output is the JSON summary.
  */
+import { checkBilling } from './billing-check';
 import type { RunDetail, RunList, RunSummary } from '@postmagiq/contracts';
 import { sleep, Stack, type ServiceProcess } from './stack';
 
@@ -57,6 +60,8 @@ interface Verdict {
   duplicateTransitions: number;
   agentCalls: number;
   usageEvents: number;
+  ledgerEvents: number;
+  balanceMismatches: number;
 }
 
 async function main(): Promise<number> {
@@ -68,6 +73,7 @@ async function main(): Promise<number> {
   const stack = await Stack.start(
     {
       orchestrationReplicas: REPLICAS,
+      billingReplicas: 2,
       workers: REPLICAS,
       simulatedLatencyMs: LATENCY_MS,
       workerConcurrency: 32,
@@ -94,7 +100,7 @@ async function main(): Promise<number> {
       stack.api<T>(account.token(), method, path, body);
 
     // ---- the chaos monkey: SIGKILL a random orchestration replica or worker, restart it shortly after
-    const victims: ServiceProcess[] = [...stack.orchestration, ...stack.workers];
+    const victims: ServiceProcess[] = [...stack.orchestration, ...stack.workers, ...stack.billing];
     const restarting = new Set<ServiceProcess>();
     const monkey = (async () => {
       let kills = 0;
@@ -232,6 +238,7 @@ async function main(): Promise<number> {
     const withoutUsage = [...calls].filter((id) => !usageIds.includes(id));
     const usageWithoutCall = usageIds.filter((id) => !calls.has(id));
     const usageDuplicates = usageIds.length - new Set(usageIds).size;
+    const billing = await checkBilling(stack.nc, stack.postgresUrl, [...calls]);
 
     const verdict: Verdict = {
       runs: runs.length,
@@ -244,6 +251,8 @@ async function main(): Promise<number> {
       duplicateTransitions: duplicate,
       agentCalls: callIds.length,
       usageEvents: usageIds.length,
+      ledgerEvents: billing.ledgerEvents,
+      balanceMismatches: billing.balanceMismatches,
     };
     const byStatus = new Map<string, number>();
     for (const r of runs) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
@@ -257,6 +266,10 @@ async function main(): Promise<number> {
       [
         'calls without usage / usage without call / duplicate usage',
         `${withoutUsage.length} / ${usageWithoutCall.length} / ${usageDuplicates}`,
+      ],
+      [
+        'billing: usage in the ledger / calls not in it / balance mismatches',
+        `${billing.ledgerEvents} / ${billing.callsNotInLedger} / ${billing.balanceMismatches}`,
       ],
       ['calls still queued in finished runs', String(unfinishedCalls)],
       ['wall time', `${Math.round((Date.now() - started) / 1000)} s`],
@@ -279,6 +292,9 @@ async function main(): Promise<number> {
       withoutUsage.length === 0 &&
       usageWithoutCall.length === 0 &&
       usageDuplicates === 0 &&
+      billing.callsNotInLedger === 0 &&
+      billing.ledgerEvents === calls.size &&
+      billing.balanceMismatches === 0 &&
       startFailures.length === 0;
     return ok ? 0 : 1;
   } finally {
