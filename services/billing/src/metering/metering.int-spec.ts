@@ -23,7 +23,7 @@ jest.setTimeout(120_000);
 describe('metering', () => {
   let infra: TestInfra;
   let dataDir: string;
-  let apps: INestApplication[] = [];
+  const apps: INestApplication[] = [];
   let pub: Awaited<ReturnType<typeof usagePublisher>>;
 
   beforeAll(async () => {
