@@ -7,26 +7,36 @@ import {
   RunSummary,
 } from '@postmagiq/contracts';
 import { connectNats, JetStreamService, PlatformConfig } from '@postmagiq/platform';
-import { nextTestIp, startTestInfra, TestInfra } from '@postmagiq/platform/testing';
+import {
+  nextTestIp,
+  type ServiceProcess,
+  startTestInfra,
+  type TestCaller,
+  TestInfra,
+  waitFor,
+} from '@postmagiq/platform/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ORCHESTRATION_DB, RunEntity } from './entities';
 import { BillingResponder, startBillingResponder } from './testing/billing-responder';
-import { ServiceProcess, spawnSimulatedWorker, waitFor } from './testing/processes';
 import { Replica, startReplicas } from './testing/replicas';
-import type { TestUser } from './testing/test-identity';
+import { spawnSimulatedWorker } from './testing/simulated-worker';
 import { startTestbed, type Testbed } from './testing/testbed';
 
 jest.setTimeout(180_000);
 
-/** Runs and credit: orchestration asks billing (here a responder on real NATS) before and during a run. */
+/**
+ * Runs and credit: orchestration asks billing (here a responder on real NATS) before and during a run.
+ * Infrastructure of its own (not the project's shared one): no other suite's worker may take this
+ * suite's jobs before it has marked its run.
+ */
 describe('billing gate', () => {
   let infra: TestInfra;
   let bed: Testbed;
   let billing: BillingResponder;
   let replica: Replica;
-  let owner: TestUser;
+  let owner: TestCaller;
   let js: JetStreamService;
   let closeNats: () => Promise<void>;
   let worker: ServiceProcess | undefined;
@@ -42,7 +52,7 @@ describe('billing gate', () => {
       BILLING_HOLDS: 'required',
       RUN_HOLD_ESTIMATE_MICROS: '200000',
     })) as [Replica];
-    owner = await bed.identity.user(bed.workspace, 'owner');
+    owner = await bed.identity.caller('owner', bed.workspace);
     const nc = await connectNats({
       NATS_URL: infra.natsUrl,
       SERVICE_NAME: 'billing-test',

@@ -2,14 +2,22 @@ import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { RunDetail, RunSummary } from '@postmagiq/contracts';
 import { RedisService } from '@postmagiq/platform';
-import { apiClient, nextTestIp, startTestInfra, TestInfra } from '@postmagiq/platform/testing';
+import {
+  apiClient,
+  nextTestIp,
+  type ServiceProcess,
+  startTestInfra,
+  type TestCaller,
+  TestInfra,
+  TestTokenIssuer,
+  waitFor,
+} from '@postmagiq/platform/testing';
 import { DataSource } from 'typeorm';
-import { RunEngine } from './engine/run-engine.service';
+import { RedisBreakerCounterStore } from './breaker/redis-breaker-counter-store';
 import { BACKFILL_BREAKER_EXTENDED } from './migrations/1795712258942-RunBreakerExtended';
-import { ServiceProcess, spawnSimulatedWorker, waitFor } from './testing/processes';
+import { spawnSimulatedWorker } from './testing/simulated-worker';
 import { Replica, startReplicas } from './testing/replicas';
 import { failingJudgeWorkflow } from './testing/workflows';
-import type { TestIdentity, TestUser } from './testing/test-identity';
 import { startTestbed, type Testbed } from './testing/testbed';
 
 jest.setTimeout(120_000);
@@ -29,14 +37,14 @@ const JUDGE_ONCE_WORKFLOW = failingJudgeWorkflow('judge_once', '{ state_visits: 
 describe('breaker counters after their Redis expiry (real Redis, NATS, embedded Postgres, the simulated agent worker)', () => {
   let infra: TestInfra;
   let bed: Testbed;
-  let identity: TestIdentity;
+  let identity: TestTokenIssuer;
   let worker: ServiceProcess;
   let app: INestApplication;
   let api: ReturnType<typeof apiClient>;
   let dataDir: string;
   let workspace: string;
   let story: string;
-  let owner: TestUser;
+  let owner: TestCaller;
 
   beforeAll(async () => {
     infra = await startTestInfra();
@@ -50,7 +58,7 @@ describe('breaker counters after their Redis expiry (real Redis, NATS, embedded 
     });
     ({ app, api } = replica as Replica);
     worker = await workerStarted;
-    owner = await identity.user(workspace, 'owner');
+    owner = await identity.caller('owner', workspace);
     const saved = await api('POST', '/api/workflows/definitions', {
       token: owner.token,
       body: { source: JUDGE_ONCE_WORKFLOW },
@@ -66,7 +74,7 @@ describe('breaker counters after their Redis expiry (real Redis, NATS, embedded 
     await infra?.stop();
   });
 
-  const engine = () => app.get(RunEngine);
+  const breaker = () => app.get(RedisBreakerCounterStore);
   const db = () => app.get<DataSource>(getDataSourceToken('orchestration'));
 
   function call<T>(method: 'GET' | 'POST', path: string) {
@@ -126,8 +134,8 @@ describe('breaker counters after their Redis expiry (real Redis, NATS, embedded 
     const live = (await detail(id)).breaker;
     expect(live).toMatchObject({ transitions: 2, visits: { judge: 2 }, extended: true });
 
-    await app.get(RedisService).client.del(engine().breaker.key(id));
-    expect(await engine().breaker.counters(id)).toBeNull();
+    await app.get(RedisService).client.del(breaker().key(id));
+    expect(await breaker().counters(id)).toBeNull();
 
     // the detail rebuilds what Redis showed (runtime never came from Redis)
     const rebuilt = await detail(id);
@@ -148,7 +156,7 @@ describe('breaker counters after their Redis expiry (real Redis, NATS, embedded 
       [3, 'judge', 'resume'],
     ]);
     // the step put the counters back into Redis from the row, the extension with them
-    expect(await engine().breaker.counters(id)).toMatchObject({
+    expect(await breaker().counters(id)).toMatchObject({
       transitions: 3,
       visits: { judge: 3 },
       extended: true,

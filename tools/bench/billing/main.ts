@@ -73,6 +73,7 @@ async function main(): Promise<void> {
         DATA_DIR: dataDir,
         STRIPE_SECRET_KEY: 'sk_test_bench',
         STRIPE_WEBHOOK_SECRET: 'whsec_bench',
+        BILLING_INGEST_BATCH: process.env['BILLING_INGEST_BATCH'] ?? '256',
       }),
       { title: 'bench-billing', rpcQueue: 'billing' },
     );

@@ -1,31 +1,14 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { OutboxColumns } from '@postmagiq/platform';
+import { Column, Entity, Index } from 'typeorm';
 
 /**
- * Transactional outbox of billing's JetStream events (credit exhausted/added, alerts), written in
- * the ledger transaction that caused them and relayed by the platform's OutboxRelay.
- * (Issue 12 moves one outbox entity into the platform; this is the same shape as the others.)
+ * Transactional outbox of billing's JetStream events (credit exhausted/added), written in the
+ * ledger transaction that caused them and relayed by the platform's OutboxRelay.
  */
 @Entity({ name: 'outbox' })
 @Index('billing_outbox_unpublished_idx', ['createdAt'], { where: 'published_at IS NULL' })
-export class OutboxEntity {
-  @PrimaryColumn('uuid')
-  id!: string;
-
-  @Column('varchar', { length: 128 })
-  subject!: string;
-
+export class OutboxEntity extends OutboxColumns {
+  /** A repeated write of the same event (`exhausted:<run>:<n>`, `credit:<grant>`) is one message. */
   @Column('varchar', { name: 'msg_id', length: 200 })
   msgId!: string;
-
-  @Column('jsonb')
-  payload!: Record<string, unknown>;
-
-  @Column('jsonb', { default: () => "'{}'" })
-  headers!: Record<string, string>;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @Column('timestamptz', { name: 'published_at', nullable: true })
-  publishedAt!: Date | null;
 }

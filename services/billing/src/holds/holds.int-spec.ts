@@ -5,6 +5,7 @@ import {
   RUN_FINISHED_SUBJECT,
   RunFinishedEvent,
 } from '@postmagiq/contracts';
+import { pendingSchemaChanges } from '@postmagiq/platform';
 import { startTestInfra, TestInfra } from '@postmagiq/platform/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -50,6 +51,10 @@ describe('holds', () => {
 
   const place = (workspaceId: string, estimateMicros: number, runId = randomUUID()) =>
     rpc.request(BillingRequestSubjects.holdPlace, { workspaceId, runId, estimateMicros });
+
+  it('has migrations that create exactly what the entities declare', async () => {
+    expect(await pendingSchemaChanges(dataSourceOf(app))).toEqual([]);
+  });
 
   it('places exactly 6 of 20 concurrent holds of 75 against a balance of 500', async () => {
     const ws = randomUUID();

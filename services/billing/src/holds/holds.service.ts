@@ -7,6 +7,7 @@ import {
   HoldSettleRequest,
   RunCreditExhaustedEvent,
 } from '@postmagiq/contracts';
+import { isUniqueViolation } from '@postmagiq/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { BILLING_CONFIG, BillingConfig } from '../config/billing.config';
 import { BILLING_DB } from '../entities';
@@ -325,10 +326,4 @@ export class HoldsService {
       reason: `the run needs ${req.estimateMicros} micro-USD of credit reserved; ${REFUSED_ADVICE}`,
     };
   }
-}
-
-/** Postgres unique violation (23505). Issue 12 moves one such helper into the platform. */
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  return (e?.driverError ?? e)?.code === '23505';
 }

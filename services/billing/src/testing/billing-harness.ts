@@ -15,6 +15,7 @@ import {
 } from '@postmagiq/platform';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core/lib/mod';
+import { waitFor } from '@postmagiq/platform/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AccountsService } from '../accounts/accounts.service';
@@ -125,11 +126,7 @@ export async function balanceMismatches(ds: DataSource): Promise<string[]> {
   return rows.map((r) => r.workspace_id);
 }
 
-/**
- * Resolves once a durable consumer has had every message of its stream delivered and
- * acknowledged (nothing pending, nothing awaiting an ack), polling the consumer's state.
- * (A generic `waitFor` is being moved into @postmagiq/platform/testing by issue 12.)
- */
+/** Resolves once a durable consumer has had every message of its stream delivered and acknowledged. */
 export async function consumerDrained(
   nc: NatsConnection,
   stream: string,
@@ -137,21 +134,12 @@ export async function consumerDrained(
   timeoutMs = 30_000,
 ): Promise<void> {
   const jsm = await jetstreamManager(nc);
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    const info = await jsm.consumers.info(stream, durable).catch(() => null);
-    if (
-      info &&
-      info.num_pending === 0 &&
-      info.num_ack_pending === 0 &&
-      info.delivered.stream_seq > 0
-    )
-      return;
-    last = info
-      ? `pending ${info.num_pending}, awaiting ack ${info.num_ack_pending}`
-      : 'no consumer yet';
-    await new Promise((ok) => setTimeout(ok, 50));
-  }
-  throw new Error(`consumer ${durable} of ${stream} not drained after ${timeoutMs} ms (${last})`);
+  await waitFor(
+    async () => {
+      const info = await jsm.consumers.info(stream, durable);
+      return info.num_pending === 0 && info.num_ack_pending === 0 && info.delivered.stream_seq > 0;
+    },
+    timeoutMs,
+    `consumer ${durable} of ${stream} to have nothing pending`,
+  );
 }
