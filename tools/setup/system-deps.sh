@@ -10,11 +10,21 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+# Go builds the Go tools the tests start (stripe-mock for billing), see go-tools.sh
+command -v go >/dev/null 2>&1 || missing+=(golang-go)
 if [ "${POSTMAGIQ_SKIP_CHROMIUM:-}" != "1" ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
 fi
 
-[ ${#missing[@]} -eq 0 ] && exit 0
+go_tools() {
+  # built once into a cache outside the repository, only when missing
+  bash "$(dirname "$0")/go-tools.sh" stripe-mock >/dev/null
+}
+
+if [ ${#missing[@]} -eq 0 ]; then
+  go_tools
+  exit 0
+fi
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "postmagiq needs these system packages: ${missing[*]}" >&2
@@ -25,3 +35,4 @@ fi
 echo "installing ${missing[*]} from Debian's packages" >&2
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+go_tools
