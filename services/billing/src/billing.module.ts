@@ -15,6 +15,8 @@ import { UsageConsumer } from './metering/usage-consumer.service';
 import { UsageIngestService } from './metering/usage-ingest.service';
 import { BILLING_MIGRATIONS } from './migrations';
 import { BillingMetrics } from './observability/billing-metrics';
+import { StripeWebhooksController } from './stripe/stripe-webhooks.controller';
+import { StripeWebhooksService } from './stripe/stripe-webhooks.service';
 import { ReconciliationService } from './reconciliation/reconciliation.service';
 
 /**
@@ -31,7 +33,7 @@ import { ReconciliationService } from './reconciliation/reconciliation.service';
       migrations: BILLING_MIGRATIONS,
     }),
   ],
-  controllers: [BillingController, HoldsRpcController],
+  controllers: [BillingController, HoldsRpcController, StripeWebhooksController],
   providers: [
     {
       provide: BILLING_CONFIG,
@@ -48,6 +50,7 @@ import { ReconciliationService } from './reconciliation/reconciliation.service';
     RunFinishedConsumer,
     WorkspaceEventsConsumer,
     ReconciliationService,
+    StripeWebhooksService,
   ],
   exports: [AccountsService, BILLING_CONFIG],
 })

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { BillingEventSubjects, CreditAddedEvent } from '@postmagiq/contracts';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { BILLING_CONFIG, BillingConfig } from '../config/billing.config';
 import { BILLING_DB, GrantSource } from '../entities';
 import { BillingOutbox } from '../events/billing-outbox.service';
@@ -63,50 +63,53 @@ export class AccountsService {
    * covers them, and `billing.credit.added` tells orchestration to continue its paused runs.
    * Returns false when this grant was already given.
    */
-  async grant(req: GrantRequest): Promise<boolean> {
-    return this.ds.transaction(async (m) => {
-      await Ledger.ensureAccount(m, req.workspaceId, this.config.BILLING_DEFAULT_OVERDRAFT_MICROS);
-      const balance = (await Ledger.lockBalance(m, req.workspaceId))!;
-      const id = randomUUID();
-      const inserted = await rows(
-        m,
-        `INSERT INTO billing.credit_grants (id, workspace_id, source, source_ref, amount, remaining, priority, effective_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8)
-         ON CONFLICT (workspace_id, source, source_ref) DO NOTHING RETURNING id`,
-        [
-          id,
-          req.workspaceId,
-          req.source,
-          req.sourceRef,
-          req.amountMicros,
-          req.priority ?? GRANT_PRIORITY[req.source],
-          req.effectiveAt ?? new Date(),
-          req.expiresAt ?? null,
-        ],
-      );
-      if (inserted.length === 0) return false;
-      await Ledger.append(m, [
-        {
-          workspaceId: req.workspaceId,
-          idempotencyKey: `grant:${req.source}:${req.sourceRef}`,
-          kind: 'grant',
-          availableDelta: req.amountMicros,
-          heldDelta: 0,
-          grantId: id,
-          description: req.description ?? `${req.source} credit`,
-        },
-      ]);
-      balance.availableMicros += req.amountMicros;
-      await this.holds.reopenExhausted(m, req.workspaceId, balance);
-      const event: CreditAddedEvent = {
+  grant(req: GrantRequest): Promise<boolean> {
+    return this.ds.transaction((m) => this.grantIn(m, req));
+  }
+
+  /** `grant` inside the caller's transaction (a webhook's, with its event id). */
+  async grantIn(m: EntityManager, req: GrantRequest): Promise<boolean> {
+    await Ledger.ensureAccount(m, req.workspaceId, this.config.BILLING_DEFAULT_OVERDRAFT_MICROS);
+    const balance = (await Ledger.lockBalance(m, req.workspaceId))!;
+    const id = randomUUID();
+    const inserted = await rows(
+      m,
+      `INSERT INTO billing.credit_grants (id, workspace_id, source, source_ref, amount, remaining, priority, effective_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8)
+       ON CONFLICT (workspace_id, source, source_ref) DO NOTHING RETURNING id`,
+      [
+        id,
+        req.workspaceId,
+        req.source,
+        req.sourceRef,
+        req.amountMicros,
+        req.priority ?? GRANT_PRIORITY[req.source],
+        req.effectiveAt ?? new Date(),
+        req.expiresAt ?? null,
+      ],
+    );
+    if (inserted.length === 0) return false;
+    await Ledger.append(m, [
+      {
         workspaceId: req.workspaceId,
-        amountMicros: req.amountMicros,
-        source: req.source,
-        balance: { availableMicros: balance.availableMicros, heldMicros: balance.heldMicros },
-        at: new Date().toISOString(),
-      };
-      await this.outbox.add(m, BillingEventSubjects.creditAdded, `credit:${id}`, event);
-      return true;
-    });
+        idempotencyKey: `grant:${req.source}:${req.sourceRef}`,
+        kind: 'grant',
+        availableDelta: req.amountMicros,
+        heldDelta: 0,
+        grantId: id,
+        description: req.description ?? `${req.source} credit`,
+      },
+    ]);
+    balance.availableMicros += req.amountMicros;
+    await this.holds.reopenExhausted(m, req.workspaceId, balance);
+    const event: CreditAddedEvent = {
+      workspaceId: req.workspaceId,
+      amountMicros: req.amountMicros,
+      source: req.source,
+      balance: { availableMicros: balance.availableMicros, heldMicros: balance.heldMicros },
+      at: new Date().toISOString(),
+    };
+    await this.outbox.add(m, BillingEventSubjects.creditAdded, `credit:${id}`, event);
+    return true;
   }
 }
