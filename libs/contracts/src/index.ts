@@ -10,3 +10,4 @@ export * from './identity';
 export * from './agents';
 export * from './content';
 export * from './orchestration';
+export * from './billing';

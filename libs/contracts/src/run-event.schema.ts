@@ -15,6 +15,8 @@ const base = {
 export const RunStatusSchema = z.enum([
   'running',
   'awaiting_approval',
+  /** Paused at a state boundary: its credit ran out; continues by itself after a top-up. */
+  'awaiting_credit',
   'completed',
   'halted',
   'failed',

@@ -113,7 +113,8 @@ export class RunStep {
   }
 
   get isActive(): boolean {
-    return this.run.status === 'running' || this.run.status === 'awaiting_approval';
+    const { status } = this.run;
+    return status === 'running' || status === 'awaiting_approval' || status === 'awaiting_credit';
   }
 
   /** A new run: counters start, the initial state is entered (seq 0) and the run walks on. */
@@ -283,6 +284,26 @@ export class RunStep {
     await this.completeState(result);
   }
 
+  /** Billing reported the run's credit exhausted: it pauses at its next state boundary. */
+  markCreditExhausted(): void {
+    if (this.run.status === 'running') this.run.creditExhausted = true;
+  }
+
+  /** Credit is back: a paused run takes the transition it was holding; a running one just goes on. */
+  async continueWithCredit(): Promise<boolean> {
+    const { run } = this;
+    run.creditExhausted = false;
+    if (run.status !== 'awaiting_credit') return false;
+    if (run.awaitingSince)
+      run.pausedMs += Math.max(0, this.deps.now() - run.awaitingSince.getTime());
+    run.awaitingSince = null;
+    run.status = 'running';
+    const result = run.pendingResult;
+    run.pendingResult = null;
+    if (result !== null) await this.completeState(result);
+    return true;
+  }
+
   /** Re-enters the state a failed run failed in (a new visit: new seq, new job ids). */
   async resume(): Promise<void> {
     const { run } = this;
@@ -341,6 +362,7 @@ export class RunStep {
           eventSeq: run.eventSeq,
           context: run.context,
           pendingResult: run.pendingResult,
+          creditExhausted: run.creditExhausted,
           haltKind: run.haltKind,
           reason: run.reason,
           finalPost: run.finalPost,
@@ -418,6 +440,13 @@ export class RunStep {
     const { run } = this;
     const from = run.currentState;
     run.pendingResult = result;
+    if (run.creditExhausted) {
+      // no more calls until credit arrives: the result waits here (continueWithCredit applies it)
+      run.status = 'awaiting_credit';
+      // a pause, not runtime (the runtime limit must not trip while the workspace tops up)
+      run.awaitingSince = new Date(this.deps.now());
+      return;
+    }
     // the cost of the calls recorded so far (transitions are checked when taken); nothing spent, nothing to check
     if (run.costUsd > 0) {
       const counters = await this.withCounters(async () => this.deps.breaker.counters(run.id));
