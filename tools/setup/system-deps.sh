@@ -10,6 +10,11 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+# the chart's verification (tools/test/deploy.sh): certificates of the test control plane, the
+# offline Kubernetes schemas (pip download into a venv, unzip)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 if [ "${POSTMAGIQ_SKIP_CHROMIUM:-}" != "1" ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
 fi
