@@ -30,9 +30,13 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{/* image of a Postmagiq deployable: <registry>/<prefix><name>:<tag> */}}
 {{- define "postmagiq.image" -}}
 {{- $i := .root.Values.image -}}
+{{- with get $i.overrides .name -}}
+{{- . -}}
+{{- else -}}
 {{- $repo := printf "%s%s" $i.repositoryPrefix .name -}}
 {{- if $i.registry }}{{ $repo = printf "%s/%s" (trimSuffix "/" $i.registry) $repo }}{{ end -}}
 {{- printf "%s:%s" $repo (default .root.Chart.AppVersion $i.tag) -}}
+{{- end -}}
 {{- end -}}
 
 {{- define "postmagiq.secretName" -}}
