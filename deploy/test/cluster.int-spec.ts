@@ -25,13 +25,16 @@ afterAll(async () => {
 }, 60_000);
 
 function names(kind: string, selector = INSTANCE): string[] {
-  const out = plane.kubectl(['get', kind, '-n', NS, '-l', selector, '-o', 'jsonpath={.items[*].metadata.name}']).trim();
+  const out = plane
+    .kubectl(['get', kind, '-n', NS, '-l', selector, '-o', 'jsonpath={.items[*].metadata.name}'])
+    .trim();
   return out ? out.split(/\s+/).sort() : [];
 }
 
 function helmOk(args: string[]): string {
   const r = plane.helm(args);
-  if (r.status !== 0) throw new Error(`helm ${args.join(' ')} failed (${r.status}):\n${r.stderr}${r.stdout}`);
+  if (r.status !== 0)
+    throw new Error(`helm ${args.join(' ')} failed (${r.status}):\n${r.stderr}${r.stdout}`);
   return r.stdout;
 }
 
@@ -40,14 +43,22 @@ describe('the chart on a real control plane', () => {
     ['values-evaluation.yaml'],
     ['values-production.yaml'],
     ['values-production.yaml', 'values-gpu.yaml'],
-  ])('every object of %s (+ %s) passes server-side validation (kubectl apply --dry-run=server --validate=strict)', (...files) => {
-    const rendering = render({ files: files.filter(Boolean) });
-    expect(rendering.stderr).toBe('');
-    const out = plane.kubectl(['apply', '--dry-run=server', '--validate=strict', '-n', NS, '-f', '-'], rendering.yaml);
-    const applied = out.trim().split('\n');
-    expect(applied).toHaveLength(rendering.manifests.length);
-    for (const line of applied) expect(line).toMatch(/ (created|configured|unchanged) \(server dry run\)$/);
-  }, 120_000);
+  ])(
+    'every object of %s (+ %s) passes server-side validation (kubectl apply --dry-run=server --validate=strict)',
+    (...files) => {
+      const rendering = render({ files: files.filter(Boolean) });
+      expect(rendering.stderr).toBe('');
+      const out = plane.kubectl(
+        ['apply', '--dry-run=server', '--validate=strict', '-n', NS, '-f', '-'],
+        rendering.yaml,
+      );
+      const applied = out.trim().split('\n');
+      expect(applied).toHaveLength(rendering.manifests.length);
+      for (const line of applied)
+        expect(line).toMatch(/ (created|configured|unchanged) \(server dry run\)$/);
+    },
+    120_000,
+  );
 
   it('refuses what only the API server checks (a port out of range)', () => {
     const rendering = render({ files: ['values-evaluation.yaml'], set: { 'metrics.port': 70000 } });
@@ -55,12 +66,15 @@ describe('the chart on a real control plane', () => {
     expect(rendering.ok).toBe(false);
     expect(rendering.stderr).toContain("at '/metrics/port'");
     // …and the API server refuses the same object built by hand
-    const bad = plane.kubectlRun(['apply', '--dry-run=server', '-n', NS, '-f', '-'], JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'bad', labels: { 'app.kubernetes.io/version': 'not a label value!' } },
-      spec: { ports: [{ port: 70000 }] },
-    }));
+    const bad = plane.kubectlRun(
+      ['apply', '--dry-run=server', '-n', NS, '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'bad', labels: { 'app.kubernetes.io/version': 'not a label value!' } },
+        spec: { ports: [{ port: 70000 }] },
+      }),
+    );
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/spec.ports\[0\].port: Invalid value: 70000/);
   });
@@ -77,13 +91,47 @@ describe('the chart on a real control plane', () => {
       'pm-postmagiq-identity',
       'pm-postmagiq-orchestration',
     ]);
-    expect(names('statefulsets')).toEqual(['pm-postmagiq-nats', 'pm-postmagiq-postgres', 'pm-postmagiq-redis']);
-    expect(names('persistentvolumeclaims')).toEqual(['data-pm-postmagiq-nats-0', 'data-pm-postmagiq-postgres-0', 'data-pm-postmagiq-redis-0']);
-    const ready = plane.kubectl(['get', 'deployments,statefulsets', '-n', NS, '-l', INSTANCE, '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.readyReplicas}/{.spec.replicas} {end}']);
+    expect(names('statefulsets')).toEqual([
+      'pm-postmagiq-nats',
+      'pm-postmagiq-postgres',
+      'pm-postmagiq-redis',
+    ]);
+    expect(names('persistentvolumeclaims')).toEqual([
+      'data-pm-postmagiq-nats-0',
+      'data-pm-postmagiq-postgres-0',
+      'data-pm-postmagiq-redis-0',
+    ]);
+    const ready = plane.kubectl([
+      'get',
+      'deployments,statefulsets',
+      '-n',
+      NS,
+      '-l',
+      INSTANCE,
+      '-o',
+      'jsonpath={range .items[*]}{.metadata.name}={.status.readyReplicas}/{.spec.replicas} {end}',
+    ]);
     for (const entry of ready.trim().split(' ')) expect(entry).toMatch(/=(\d+)\/\1$/);
-    const pods = plane.kubectl(['get', 'pods', '-n', NS, '-l', INSTANCE, '-o', 'jsonpath={range .items[*]}{.spec.nodeName}:{.status.phase} {end}']);
+    const pods = plane.kubectl([
+      'get',
+      'pods',
+      '-n',
+      NS,
+      '-l',
+      INSTANCE,
+      '-o',
+      'jsonpath={range .items[*]}{.spec.nodeName}:{.status.phase} {end}',
+    ]);
     for (const p of pods.trim().split(' ')) expect(p).toBe('kwok-node-0:Running');
-    const key = plane.kubectl(['get', 'secret', 'pm-postmagiq-secrets', '-n', NS, '-o', 'jsonpath={.data.IDENTITY_SIGNING_KEY}']);
+    const key = plane.kubectl([
+      'get',
+      'secret',
+      'pm-postmagiq-secrets',
+      '-n',
+      NS,
+      '-o',
+      'jsonpath={.data.IDENTITY_SIGNING_KEY}',
+    ]);
     expect(Buffer.from(key, 'base64').toString()).toContain('BEGIN PRIVATE KEY');
 
     // helm test: the endpoint-check pod runs (kwok completes it) and succeeds
@@ -92,12 +140,23 @@ describe('the chart on a real control plane', () => {
 
     // upgrade with changed values: more content replicas, the console off, a second agent pool
     helmOk([
-      'upgrade', RELEASE, CHART, '-n', NS, ...values,
-      '--set', 'services.content.replicas=3',
-      '--set', 'console.enabled=false',
-      '--set', 'agentWorkers.backends.openai.enabled=true',
-      '--set', 'config.logLevel=debug',
-      '--wait', '--timeout', '3m',
+      'upgrade',
+      RELEASE,
+      CHART,
+      '-n',
+      NS,
+      ...values,
+      '--set',
+      'services.content.replicas=3',
+      '--set',
+      'console.enabled=false',
+      '--set',
+      'agentWorkers.backends.openai.enabled=true',
+      '--set',
+      'config.logLevel=debug',
+      '--wait',
+      '--timeout',
+      '3m',
     ]);
     expect(names('deployments')).toEqual([
       'pm-postmagiq-agent-openai',
@@ -106,19 +165,62 @@ describe('the chart on a real control plane', () => {
       'pm-postmagiq-identity',
       'pm-postmagiq-orchestration',
     ]);
-    expect(plane.kubectl(['get', 'deployment', 'pm-postmagiq-content', '-n', NS, '-o', 'jsonpath={.status.readyReplicas}'])).toBe('3');
-    expect(plane.kubectl(['get', 'configmap', 'pm-postmagiq-config', '-n', NS, '-o', 'jsonpath={.data.LOG_LEVEL}'])).toBe('debug');
+    expect(
+      plane.kubectl([
+        'get',
+        'deployment',
+        'pm-postmagiq-content',
+        '-n',
+        NS,
+        '-o',
+        'jsonpath={.status.readyReplicas}',
+      ]),
+    ).toBe('3');
+    expect(
+      plane.kubectl([
+        'get',
+        'configmap',
+        'pm-postmagiq-config',
+        '-n',
+        NS,
+        '-o',
+        'jsonpath={.data.LOG_LEVEL}',
+      ]),
+    ).toBe('debug');
     // generated secrets survive the upgrade (a new signing key would log every user out)
-    expect(plane.kubectl(['get', 'secret', 'pm-postmagiq-secrets', '-n', NS, '-o', 'jsonpath={.data.IDENTITY_SIGNING_KEY}'])).toBe(key);
+    expect(
+      plane.kubectl([
+        'get',
+        'secret',
+        'pm-postmagiq-secrets',
+        '-n',
+        NS,
+        '-o',
+        'jsonpath={.data.IDENTITY_SIGNING_KEY}',
+      ]),
+    ).toBe(key);
     expect(names('services')).not.toContain('pm-postmagiq-console');
     expect(helmOk(['history', RELEASE, '-n', NS])).toMatch(/2\s+.*deployed/);
 
     // uninstall: every object of the release goes; the stores' volume claims stay (data is kept by design)
     helmOk(['uninstall', RELEASE, '-n', NS, '--wait', '--timeout', '2m']);
-    const left = plane.kubectl(['get', 'all,configmaps,secrets,serviceaccounts,pdb,networkpolicies,ingresses', '-n', NS, '-l', INSTANCE, '-o', 'name']).trim();
+    const left = plane
+      .kubectl([
+        'get',
+        'all,configmaps,secrets,serviceaccounts,pdb,networkpolicies,ingresses',
+        '-n',
+        NS,
+        '-l',
+        INSTANCE,
+        '-o',
+        'name',
+      ])
+      .trim();
     expect(left).toBe('');
     expect(plane.kubectl(['get', 'pods', '-n', NS, '-o', 'name']).trim()).toBe('');
-    expect(names('persistentvolumeclaims', 'app.kubernetes.io/component in (nats,postgres,redis)')).toHaveLength(3);
+    expect(
+      names('persistentvolumeclaims', 'app.kubernetes.io/component in (nats,postgres,redis)'),
+    ).toHaveLength(3);
     expect(plane.helm(['status', RELEASE, '-n', NS]).status).not.toBe(0);
   }, 600_000);
 });

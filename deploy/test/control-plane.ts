@@ -32,11 +32,19 @@ export class ControlPlane {
 
   /** kubectl against this control plane; throws with its stderr when it fails. */
   kubectl(args: string[], input?: string): string {
-    return runOk(join(tool('KUBE_BIN_DIR'), 'kubectl'), ['--kubeconfig', this.kubeconfig, ...args], input);
+    return runOk(
+      join(tool('KUBE_BIN_DIR'), 'kubectl'),
+      ['--kubeconfig', this.kubeconfig, ...args],
+      input,
+    );
   }
 
   kubectlRun(args: string[], input?: string) {
-    return run(join(tool('KUBE_BIN_DIR'), 'kubectl'), ['--kubeconfig', this.kubeconfig, ...args], input);
+    return run(
+      join(tool('KUBE_BIN_DIR'), 'kubectl'),
+      ['--kubeconfig', this.kubeconfig, ...args],
+      input,
+    );
   }
 
   helm(args: string[]) {
@@ -83,11 +91,16 @@ export class ControlPlane {
   private async waitFor(what: string, check: () => boolean, timeoutMs = 90_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const dead = this.children.find(({ child }) => child.exitCode !== null || child.signalCode !== null);
-      if (dead) throw new Error(`${dead.name} exited while waiting for ${what}:\n${this.logOf(dead.name)}`);
+      const dead = this.children.find(
+        ({ child }) => child.exitCode !== null || child.signalCode !== null,
+      );
+      if (dead)
+        throw new Error(`${dead.name} exited while waiting for ${what}:\n${this.logOf(dead.name)}`);
       if (check()) return;
       if (Date.now() > deadline) {
-        throw new Error(`${what} not ready in ${timeoutMs} ms\n${this.children.map((c) => `--- ${c.name}\n${this.logOf(c.name)}`).join('\n')}`);
+        throw new Error(
+          `${what} not ready in ${timeoutMs} ms\n${this.children.map((c) => `--- ${c.name}\n${this.logOf(c.name)}`).join('\n')}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -98,15 +111,31 @@ export class ControlPlane {
     const certs = join(this.dir, 'certs');
     runOk('mkdir', ['-p', certs]);
     runOk('openssl', ['genrsa', '-out', join(certs, 'sa.key'), '2048']);
-    runOk('openssl', ['rsa', '-in', join(certs, 'sa.key'), '-pubout', '-out', join(certs, 'sa.pub')]);
+    runOk('openssl', [
+      'rsa',
+      '-in',
+      join(certs, 'sa.key'),
+      '-pubout',
+      '-out',
+      join(certs, 'sa.pub'),
+    ]);
     const token = runOk('openssl', ['rand', '-hex', '24']).trim();
     writeFileSync(join(certs, 'tokens.csv'), `${token},admin,admin,system:masters\n`);
 
-    const [etcdPort, apiPort, cmPort, schedPort, kwokPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [etcdPort, apiPort, cmPort, schedPort, kwokPort] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
     this.launch('kine', tool('KINE'), [
-      '--listen-address', `127.0.0.1:${etcdPort}`,
-      '--metrics-bind-address', '0',
-      '--endpoint', `sqlite://${join(this.dir, 'state.db')}?_journal=WAL&cache=shared`,
+      '--listen-address',
+      `127.0.0.1:${etcdPort}`,
+      '--metrics-bind-address',
+      '0',
+      '--endpoint',
+      `sqlite://${join(this.dir, 'state.db')}?_journal=WAL&cache=shared`,
     ]);
     this.launch('kube-apiserver', join(bin, 'kube-apiserver'), [
       `--etcd-servers=http://127.0.0.1:${etcdPort}`,
@@ -142,7 +171,10 @@ export class ControlPlane {
         '',
       ].join('\n'),
     );
-    await this.waitFor('kube-apiserver', () => this.kubectlRun(['get', '--raw', '/readyz']).stdout.trim() === 'ok');
+    await this.waitFor(
+      'kube-apiserver',
+      () => this.kubectlRun(['get', '--raw', '/readyz']).stdout.trim() === 'ok',
+    );
 
     this.launch('kube-controller-manager', join(bin, 'kube-controller-manager'), [
       `--kubeconfig=${this.kubeconfig}`,
@@ -186,9 +218,19 @@ export class ControlPlane {
     this.kubectl(['apply', '-f', join(__dirname, 'cluster/node.yaml')]);
     await this.waitFor(
       'the fake node',
-      () => this.kubectlRun(['get', 'node', 'kwok-node-0', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']).stdout === 'True',
+      () =>
+        this.kubectlRun([
+          'get',
+          'node',
+          'kwok-node-0',
+          '-o',
+          'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
+        ]).stdout === 'True',
     );
     // namespaces get their default ServiceAccount from the controller-manager
-    await this.waitFor('the default ServiceAccount', () => this.kubectlRun(['get', 'serviceaccount', 'default', '-n', 'default']).status === 0);
+    await this.waitFor(
+      'the default ServiceAccount',
+      () => this.kubectlRun(['get', 'serviceaccount', 'default', '-n', 'default']).status === 0,
+    );
   }
 }
