@@ -13,11 +13,9 @@ const io = {
  * dominate every other command's start. `require`, not `import()`: the CommonJS build and the
  * tsx fallback of bin/postmagiq.js both resolve it.
  */
-/* eslint-disable @typescript-eslint/no-require-imports */
 const loadRun = () => require('./commands/run.command') as typeof import('./commands/run.command');
 const loadValidate = () =>
   require('./commands/validate.command') as typeof import('./commands/validate.command');
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 function buildProgram(): Command {
   const program = new Command('postmagiq')
