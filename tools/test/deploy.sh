@@ -17,4 +17,5 @@ K8S_SCHEMAS_DIR="$(bash tools/setup/k8s-schemas.sh)"
 export K8S_SCHEMAS_DIR
 command -v openssl >/dev/null || { echo "test:deploy needs openssl (apt-get install openssl)" >&2; exit 1; }
 
+npx tsc -p deploy/tsconfig.json --noEmit
 NX_TASK_TARGET_PROJECT=deploy exec npx jest -c deploy/jest.config.js --runInBand "$@"
