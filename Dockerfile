@@ -14,24 +14,24 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
-# --- toolchain: every dependency, for compiling -----------------------------------------------------
-FROM ${BASE} AS toolchain
+# --- one service compiled to plain JavaScript (tools/build/build.js) --------------------------------
+# The compiler is the only tool needed: @swc/core at the lockfile's version, on its own.
+FROM ${BASE} AS build
 WORKDIR /src
-COPY package.json package-lock.json ./
-RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.base.json nx.json ./
+COPY package-lock.json ./
+RUN mkdir /swc && cd /swc \
+ && npm install --no-save --no-package-lock --ignore-scripts --no-audit --no-fund \
+      "@swc/core@$(node -p "require('/src/package-lock.json').packages['node_modules/@swc/core'].version")"
+COPY tsconfig.base.json ./
 COPY tools/build tools/build
 COPY libs libs
 COPY services services
 COPY prompts prompts
 COPY workflows workflows
-
-# --- one service compiled to plain JavaScript (tools/build/build.js) --------------------------------
-FROM toolchain AS build
 ARG SERVICE=identity
 # the service's entry points (main.ts first: the launcher runs it; grant-system-role etc. beside)
 RUN test -f "services/${SERVICE}/src/main.ts" || { echo "no service '${SERVICE}' (services/<name>/src/main.ts)" >&2; exit 1; } \
- && node tools/build/build.js --out /out --launcher "services/${SERVICE}/src/main.ts" \
+ && NODE_PATH=/swc/node_modules node tools/build/build.js --out /out --launcher "services/${SERVICE}/src/main.ts" \
       $(find "services/${SERVICE}/src" -name '*.main.ts' -not -path '*/testing/*')
 
 FROM ${BASE} AS service
@@ -55,7 +55,12 @@ EXPOSE 8080
 ENTRYPOINT ["node", "main.js"]
 
 # --- the console: Angular build served as static files ---------------------------------------------
-FROM toolchain AS console-build
+FROM ${BASE} AS console-build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.base.json nx.json ./
+COPY libs libs
 COPY web web
 RUN npx nx run web:build --outputStyle=static && mkdir -p /out \
  && cp -r "$(dirname "$(find web/dist -name index.html -path '*browser*' | head -n 1)")" /out/browser
