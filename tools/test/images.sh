@@ -23,7 +23,18 @@ fail() { echo "images: FAIL $*" >&2; exit 1; }
 
 if ! "${B[@]}" inspect --type image "$BASE" >/dev/null 2>&1; then
   cp "$(bash tools/setup/image-base.sh)" "$work/rootfs.tar"
-  printf 'FROM scratch\nADD rootfs.tar /\nCMD ["node"]\n' >"$work/Containerfile"
+  # this machine's extra certificate authorities (a TLS-inspecting proxy in front of the npm
+  # registry): trusted by the local base only, so the image builds here reach the registry
+  mkdir -p "$work/ca"
+  cp /usr/local/share/ca-certificates/*.crt "$work/ca/" 2>/dev/null || true
+  cat >"$work/Containerfile" <<'CONTAINERFILE'
+FROM scratch
+ADD rootfs.tar /
+COPY ca/ /usr/local/share/ca-certificates/
+RUN update-ca-certificates >/dev/null
+ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+CMD ["node"]
+CONTAINERFILE
   "${B[@]}" bud --quiet --isolation chroot -t "$BASE" "$work" >/dev/null
 fi
 
