@@ -2,8 +2,9 @@
  * npm run bench:footprint — what a production build buys. Each service with an Nx `build` target is
  * built (tools/build/build.js) and booted alone against the test infrastructure (real Redis, NATS,
  * embedded Postgres), once as `node dist/…/main.js` and once from source through @swc-node/register
- * (how `npm start` and the other benchmarks run it): boot-to-ready time (spawn → first 200 from
- * /health/ready) and the idle resident memory after it settles. Then the CLI's cold start
+ * (how `npm start` and the other benchmarks run it), both with the Node options of the images
+ * (the Dockerfile's NODE_OPTIONS): boot-to-ready time (spawn → first 200 from /health/ready) and
+ * the idle resident memory after it settles. Then the CLI's cold start
  * (`postmagiq validate`, built vs tsx). Each service boots once unmeasured first, so both
  * measured boots find the migrations applied.
  *   BENCH_IDLE_MS   how long a ready service idles before its RSS is read (default 3000)
@@ -19,6 +20,9 @@ import { join, resolve } from 'node:path';
 const repoRoot = resolve(__dirname, '../../..');
 const IDLE_MS = Number(process.env['BENCH_IDLE_MS'] ?? 3000);
 const CLI_RUNS = 7;
+/** The Node options the images run services with (the Dockerfile's service stage), for both runs. */
+const IMAGE_NODE_OPTIONS =
+  /NODE_OPTIONS=(\S+)/.exec(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8'))?.[1] ?? '';
 
 interface Boot {
   bootMs: number;
@@ -67,6 +71,7 @@ async function boot(
     ...process.env,
     ...infra.env,
     NODE_ENV: 'production',
+    NODE_OPTIONS: IMAGE_NODE_OPTIONS,
     LOG_LEVEL: 'warn',
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -168,6 +173,9 @@ async function main(): Promise<void> {
 
   const row = (cells: (string | number)[]) =>
     cells.map((c, i) => String(c).padStart(i ? 12 : 14)).join('');
+  console.log(
+    `services run with NODE_OPTIONS=${IMAGE_NODE_OPTIONS} (as in their images), built and from source`,
+  );
   console.log(row(['service', 'boot ms', 'idle RSS MB', 'src boot ms', 'src RSS MB']));
   for (const [name, f] of Object.entries(figures)) {
     console.log(row([name, f.bootMs, f.idleRssMb, f.srcBootMs, f.srcIdleRssMb]));
