@@ -85,7 +85,22 @@ describe('the chart on a real control plane', () => {
     const values = ['-f', `${CHART}/values-evaluation.yaml`];
 
     // install: every workload ready (kwok's node makes pods Ready; the claims bind to test volumes)
-    helmOk(['install', RELEASE, CHART, '-n', NS, ...values, '--wait', '--timeout', '3m']);
+    const notes = helmOk([
+      'install',
+      RELEASE,
+      CHART,
+      '-n',
+      NS,
+      ...values,
+      '--wait',
+      '--timeout',
+      '3m',
+    ]);
+    // the notes say how to reach the console and how to name the first owner in the built image
+    expect(notes).toContain('Console: http://postmagiq.local');
+    expect(notes).toContain(
+      'exec deploy/pm-postmagiq-identity -- \\\n    node services/identity/src/grant-system-role.main.js you@example.com owner',
+    );
     expect(names('deployments')).toEqual([
       'pm-postmagiq-agent-simulated',
       'pm-postmagiq-console',
