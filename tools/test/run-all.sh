@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: every lint, type check and test suite of the workspace, then the
-# chart's verification (tools/test/deploy.sh), then one closing line with the totals
-# ("N passed, N failed, N skipped").
+# stages that run the whole stack (restart chaos, load invariants) and the Helm chart's
+# verification, then one closing line with the totals ("N passed, N failed, N skipped").
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -9,14 +9,30 @@ rm -rf tmp/test-results && mkdir -p tmp/test-results
 npx nx run-many -t lint typecheck test --parallel="${NX_PARALLEL:-2}" --outputStyle=static "$@"
 status=$?
 
-# the Helm chart, against a real control plane: its own stage (it needs the Go tools, not Nx)
-echo; echo "== deploy: npm run test:deploy"
-if ! bash tools/test/deploy.sh; then
-  status=1
-  # a failure before jest ran (tools, schemas) still counts in the closing line
-  [ -f tmp/test-results/deploy.json ] ||
-    echo '{"project":"deploy","passed":0,"failed":1,"skipped":0}' > tmp/test-results/deploy.json
-fi
+# run_stage NAME COMMAND…: a whole-stack check as its own stage. Its checks land in
+# tmp/test-results/NAME.json like a jest project's tests; one that dies before writing them
+# counts as one failure.
+run_stage() {
+  local name=$1
+  shift
+  local file="tmp/test-results/$name.json"
+  echo
+  echo "== stage $name: $*"
+  rm -f "$file"
+  CHECKS_FILE="$PWD/$file" "$@" || status=1
+  [ -f "$file" ] || echo "{\"project\":\"$name\",\"passed\":0,\"failed\":1,\"skipped\":0}" >"$file"
+}
+
+# Restarts mid-run (~3 min): runs in flight while orchestration replicas and workers are SIGKILLed
+# and Redis, NATS and Postgres restart twice each; every run settles, nothing lost or repeated.
+run_stage chaos env CHAOS_RUNS=40 CHAOS_LATENCY_MS=1000 CHAOS_MAX_KILLS=15 CHAOS_SERVER_RESTARTS=2 \
+  CHAOS_MAX_MINUTES=8 npm run --silent chaos
+# Load invariants (~2 min), not timings: no answer other than expected at two small stages, and
+# the login and per-user limits exact under that load.
+run_stage load env LOAD_STAGES=5,10 LOAD_STAGE_SECONDS=15 LOAD_GAP_SECONDS=5 npm run --silent load
+# The Helm chart (~2 min with the tools cached): lint, strict schemas, unit tests, and a real
+# control plane on loopback for a server-side dry run and install → test → upgrade → uninstall.
+run_stage deploy bash tools/test/deploy.sh
 
 node tools/test/print-summary.js || status=1
 exit $status
