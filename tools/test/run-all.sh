@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The README's test command: every lint, type check and test suite of the workspace, then the
-# stages that run the whole stack (restart chaos, load invariants), then one closing line with the
-# totals ("N passed, N failed, N skipped").
+# stages that run the whole stack (restart chaos, load invariants) and the Helm chart's
+# verification, then one closing line with the totals ("N passed, N failed, N skipped").
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
-rm -rf tmp/test-results
+rm -rf tmp/test-results && mkdir -p tmp/test-results
 npx nx run-many -t lint typecheck test --parallel="${NX_PARALLEL:-2}" --outputStyle=static "$@"
 status=$?
 
@@ -30,6 +30,9 @@ run_stage chaos env CHAOS_RUNS=40 CHAOS_LATENCY_MS=1000 CHAOS_MAX_KILLS=15 CHAOS
 # Load invariants (~2 min), not timings: no answer other than expected at two small stages, and
 # the login and per-user limits exact under that load.
 run_stage load env LOAD_STAGES=5,10 LOAD_STAGE_SECONDS=15 LOAD_GAP_SECONDS=5 npm run --silent load
+# The Helm chart (~2 min with the tools cached): lint, strict schemas, unit tests, and a real
+# control plane on loopback for a server-side dry run and install → test → upgrade → uninstall.
+run_stage deploy bash tools/test/deploy.sh
 
 node tools/test/print-summary.js || status=1
 exit $status
