@@ -20,10 +20,13 @@ async function mainJob(url: string): Promise<void> {
 }
 
 bootStandalone()
-  .then(({ url, demo }) => {
+  .then(({ url, demo, console }) => {
     const lines = [
       '',
-      `  Postmagiq is running at ${url}`,
+      `  Postmagiq is running at ${url}/`,
+      console
+        ? `  Console:    ${url}/ (sign in with the demo login below)`
+        : `  Console:    not built (npm start builds it; or: npx nx run web:build)`,
       `  API docs:   ${url}/api/docs`,
       demo.password === null
         ? `  Demo login: ${demo.email} with the saved password opens no account of this database ` +
