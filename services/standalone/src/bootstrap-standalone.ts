@@ -32,5 +32,10 @@ export async function bootStandalone(env: NodeJS.ProcessEnv = process.env): Prom
   const demo = await app.get(DemoAccountService).ensure(creds.email, creds.password);
   const host = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
   const address = app.getHttpServer().address() as { port: number } | null;
-  return { app, url: `http://${host}:${address?.port ?? config.PORT}`, demo, console: consoleServed };
+  return {
+    app,
+    url: `http://${host}:${address?.port ?? config.PORT}`,
+    demo,
+    console: consoleServed,
+  };
 }

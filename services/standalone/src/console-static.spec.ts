@@ -40,7 +40,11 @@ describe('serveConsole (the built console on the API port)', () => {
   });
 
   it('serves the index at / and at any deep link a page asks for', async () => {
-    for (const path of ['/', '/runs/3f1c7f5e-0000-4000-8000-000000000000', '/reset-password?token=abc']) {
+    for (const path of [
+      '/',
+      '/runs/3f1c7f5e-0000-4000-8000-000000000000',
+      '/reset-password?token=abc',
+    ]) {
       const res = await fetch(base + path, { headers: { accept: 'text/html' } });
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('<title>console</title>');
@@ -54,7 +58,9 @@ describe('serveConsole (the built console on the API port)', () => {
     expect(js.headers.get('cache-control')).toContain('immutable');
     const api = await fetch(`${base}/api/things`, { headers: { accept: 'text/html' } });
     expect(await api.json()).toEqual({ items: ['a'] });
-    const unknownApi = await fetch(`${base}/api/nothing-here`, { headers: { accept: 'text/html' } });
+    const unknownApi = await fetch(`${base}/api/nothing-here`, {
+      headers: { accept: 'text/html' },
+    });
     expect(unknownApi.status).toBe(404);
     expect(await unknownApi.text()).not.toContain('<title>console</title>');
     const health = await fetch(`${base}/health/live`, { headers: { accept: 'text/html' } });
@@ -62,8 +68,12 @@ describe('serveConsole (the built console on the API port)', () => {
   });
 
   it('does not answer a request that wants JSON or is not a GET', async () => {
-    expect((await fetch(`${base}/runs`, { headers: { accept: 'application/json' } })).status).toBe(404);
-    expect((await fetch(`${base}/runs`, { method: 'POST', headers: { accept: 'text/html' } })).status).toBe(404);
+    expect((await fetch(`${base}/runs`, { headers: { accept: 'application/json' } })).status).toBe(
+      404,
+    );
+    expect(
+      (await fetch(`${base}/runs`, { method: 'POST', headers: { accept: 'text/html' } })).status,
+    ).toBe(404);
   });
 
   it('reports that there is nothing to serve without a build', async () => {

@@ -18,11 +18,19 @@ export function serveConsole(app: NestExpressApplication, dir: string): boolean 
   app.useStaticAssets(dir, {
     index: false,
     setHeaders: (res, path) => {
-      res.setHeader('Cache-Control', /-[A-Z0-9]{8}\.(js|css)$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      res.setHeader(
+        'Cache-Control',
+        /-[A-Z0-9]{8}\.(js|css)$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
     },
   });
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_CONSOLE.test(req.path) || !req.accepts('html')) return next();
+    if (
+      (req.method !== 'GET' && req.method !== 'HEAD') ||
+      NOT_CONSOLE.test(req.path) ||
+      !req.accepts('html')
+    )
+      return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });

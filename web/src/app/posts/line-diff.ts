@@ -9,11 +9,13 @@ export function diffLines(before: string, after: string): DiffLine[] {
   const b = after.split('\n');
   const n = a.length;
   const m = b.length;
-  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  // lcs(i, j): length of the longest common subsequence of a[i..] and b[j..], stored row-major
+  const table = new Int32Array((n + 1) * (m + 1));
+  const lcs = (i: number, j: number): number => table[i * (m + 1) + j] as number;
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      lcs[i]![j] =
-        a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+      table[i * (m + 1) + j] =
+        a[i] === b[j] ? lcs(i + 1, j + 1) + 1 : Math.max(lcs(i + 1, j), lcs(i, j + 1));
     }
   }
   const out: DiffLine[] = [];
@@ -24,7 +26,7 @@ export function diffLines(before: string, after: string): DiffLine[] {
       out.push({ kind: 'same', text: a[i] as string });
       i++;
       j++;
-    } else if (lcs[i + 1]![j]! >= lcs[i]![j + 1]!) {
+    } else if (lcs(i + 1, j) >= lcs(i, j + 1)) {
       out.push({ kind: 'removed', text: a[i++] as string });
     } else {
       out.push({ kind: 'added', text: b[j++] as string });
