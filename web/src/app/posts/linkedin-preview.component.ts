@@ -20,7 +20,7 @@ import { computeFold, DESKTOP_FOLD, LINKEDIN_MAX_CHARS, MOBILE_FOLD } from './li
           <div class="post">
             <div class="author">{{ author() }}</div>
             <p class="body" [attr.data-testid]="'preview-' + v.name">
-              {{ expanded() ? text() : v.fold.visible }}
+              <span [textContent]="expanded() ? text() : v.fold.visible"></span>
               @if (v.fold.folded && !expanded()) {
                 <button type="button" class="more" (click)="expanded.set(true)">…see more</button>
               }

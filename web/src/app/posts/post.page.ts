@@ -91,8 +91,11 @@ export class PostPage {
   });
   protected readonly similar = resource({
     params: () => ({ id: this.id(), v: this.post.value()?.currentVersion }),
-    loader: ({ params }) =>
-      this.api.get(`/posts/${params.id}/similar`, z.array(SimilarPostSchema), { limit: 5 }),
+    // the post's earlier versions are indexed too: never list the post as similar to itself
+    loader: async ({ params }) =>
+      (
+        await this.api.get(`/posts/${params.id}/similar`, z.array(SimilarPostSchema), { limit: 6 })
+      ).filter((s) => s.post.id !== params.id),
   });
 
   protected readonly moves = computed<readonly PostStatus[]>(() => {

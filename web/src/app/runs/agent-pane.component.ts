@@ -25,6 +25,9 @@ import type { AgentPane } from './run-stream.store';
     <pre
       class="text out"
       #out
+      tabindex="0"
+      role="log"
+      [attr.aria-label]="'Output of ' + pane().agent"
       [attr.aria-busy]="!pane().finished"
       [attr.data-agent]="pane().agent"
     ></pre>

@@ -17,6 +17,8 @@ import {
   AgentCallView,
   AuditResultSchema,
   EditRunRequestSchema,
+  pageSchema,
+  PostSchema,
   RejectRunRequestSchema,
   RunDetailSchema,
   RunEvent,
@@ -103,6 +105,12 @@ export class RunPage implements OnInit {
       ),
   });
   protected readonly stream = signal<RunStreamStore | null>(null);
+  /** The post a completed run's text was stored in (the story's latest post). */
+  protected readonly post = resource({
+    params: () => (this.status() === 'completed' ? this.detail.value()?.storyEntryId : undefined),
+    loader: ({ params }) =>
+      this.api.get('/posts', pageSchema(PostSchema), { storyEntryId: params, limit: 1 }),
+  });
 
   protected readonly status = computed(
     () => this.stream()?.status() ?? this.detail.value()?.status ?? null,

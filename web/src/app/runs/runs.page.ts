@@ -96,7 +96,7 @@ export function runsQuery(
         [empty]="runs.value()?.items?.length === 0"
       >
         <p empty>No run matches.</p>
-        <div class="scroll">
+        <div class="scroll" tabindex="0" role="region" aria-label="Table, scrolls sideways">
           <table class="plain">
             <thead>
               <tr>

@@ -138,6 +138,7 @@ import { layoutWorkflow, NODE_H, NODE_W } from './graph-layout';
       fill: var(--mat-sys-on-tertiary);
     }
   `,
+  host: { tabindex: '0', role: 'region', 'aria-label': 'Workflow graph, scrolls sideways' },
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class WorkflowGraphComponent {

@@ -81,7 +81,7 @@ import { measureForm, METRIC_LABELS, voiceBody, voiceForm } from './voice-forms'
               <section class="card" aria-labelledby="measure-h">
                 <h2 id="measure-h">Measure a draft</h2>
                 @if (v.calibration) {
-                  <form (ngSubmit)="measure()" class="form">
+                  <form (submit)="$event.preventDefault(); measure()" class="form">
                     <mat-form-field>
                       <mat-label>Draft</mat-label>
                       <textarea matInput [formControl]="draft" rows="6"></textarea>
