@@ -10,13 +10,13 @@
  *
  * Targets: initial JS ≤ 250 kB gzip, performance ≥ 90, accessibility 100. The last line is JSON.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { freePort } from '@postmagiq/platform/testing';
+import { freePort, stopChild, waitForPort } from '@postmagiq/platform/testing';
 import { ROOT, startConsoleStack, WEB_DIST } from '@postmagiq/console-stack';
 
 const CHROME = process.env['CHROME_PATH'] ?? '/usr/bin/chromium';
@@ -126,8 +126,9 @@ interface Scores {
   accessibility: number;
 }
 
-function lighthouse(url: string, port: number): Scores {
-  const out = spawnSync(
+/** One Lighthouse run through its CLI, attached to the signed-in browser on `port`. */
+async function lighthouse(url: string, port: number): Promise<Scores> {
+  const child = spawn(
     process.execPath,
     [
       join(ROOT, 'node_modules/lighthouse/cli/index.js'),
@@ -140,15 +141,15 @@ function lighthouse(url: string, port: number): Scores {
       '--output-path=stdout',
       '--quiet',
     ],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
-      env: { ...process.env, CHROME_PATH: CHROME },
-    },
+    { cwd: ROOT, env: { ...process.env, CHROME_PATH: CHROME }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  if (out.status !== 0) throw new Error(`lighthouse failed on ${url}: ${out.stderr}`);
-  const report = JSON.parse(out.stdout) as {
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((ok) => child.on('close', ok));
+  if (code !== 0) throw new Error(`lighthouse failed on ${url}: ${stderr}`);
+  const report = JSON.parse(stdout) as {
     categories: Record<string, { score: number | null }>;
     runtimeError?: { message: string };
   };
@@ -173,21 +174,29 @@ async function main(): Promise<void> {
   const stack = await startConsoleStack({ SIMULATED_LATENCY_MS: '0' });
   const profile = mkdtempSync(join(tmpdir(), 'pmq-lh-profile-'));
   const port = await freePort();
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROME,
-    headless: true,
-    args: [
+  // Chromium on its own (Lighthouse attaches to it by port); Playwright only signs the profile in
+  const chrome = spawn(
+    CHROME,
+    [
+      '--headless',
       '--no-sandbox',
       '--disable-gpu',
       '--disable-background-networking',
+      '--no-first-run',
       `--remote-debugging-port=${port}`,
+      `--user-data-dir=${profile}`,
+      'about:blank',
     ],
-  });
+    { stdio: 'ignore' },
+  );
   const results: Record<string, Scores[]> = { dashboard: [], run: [] };
   try {
+    await waitForPort(port, 20_000);
     const { pair, runId } = await seed(stack.url);
-    // sign in the browser profile Lighthouse will use (it keeps storage: --disable-storage-reset)
-    const page = browser.pages()[0] ?? (await browser.newPage());
+    const cdp = await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
+    const context = cdp.contexts()[0];
+    if (!context) throw new Error('Chromium has no default context');
+    const page = await context.newPage();
     await page.goto(`${stack.url}/sign-in`);
     await page.evaluate((p) => {
       const { expiresIn } = p as { expiresIn: number };
@@ -196,16 +205,17 @@ async function main(): Promise<void> {
         JSON.stringify({ pair: p, expiresAt: Date.now() + expiresIn * 1000 }),
       );
     }, pair);
+    await page.close();
     const pages = { dashboard: `${stack.url}/`, run: `${stack.url}/runs/${runId}` };
     for (let i = 0; i < RUNS; i++) {
       for (const [name, url] of Object.entries(pages)) {
-        const s = lighthouse(url, port);
+        const s = await lighthouse(url, port);
         results[name]?.push(s);
         log(`${name} #${i + 1}: performance ${s.performance}, accessibility ${s.accessibility}`);
       }
     }
   } finally {
-    await browser.close();
+    await stopChild(chrome, 5_000);
     rmSync(profile, { recursive: true, force: true });
     await stack.stop();
   }
