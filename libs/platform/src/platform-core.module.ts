@@ -12,7 +12,7 @@ import { createRootLogger, flushLogs, ROOT_LOGGER } from './logging/logger';
 import { connectNats, JetStreamService, NATS_CONNECTION, NatsService } from './nats/nats';
 import { HealthController, HealthRegistry } from './observability/health';
 import { MetricsController, MetricsService } from './observability/metrics';
-import { queueRootModule } from './queues/queues';
+import { queueRootModule } from './queues/bull-connection';
 import { RedisService } from './redis/redis';
 
 /** The environment every module of this process reads its configuration from. */
