@@ -28,10 +28,16 @@ export async function userContext(
   return context;
 }
 
-/** Fails on any uncaught error in the page, so a broken page cannot pass by looking empty. */
+/**
+ * Collects uncaught errors in the page and Content-Security-Policy refusals (a header that blocks
+ * the console's own scripts, styles or WebSocket), so a broken page cannot pass by looking empty.
+ */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(m.text());
+  });
   return errors;
 }
 

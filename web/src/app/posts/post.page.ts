@@ -31,6 +31,7 @@ import { SessionStore } from '../core/session.store';
 import { applyServerErrors, errorMessage, zodValidator } from '../forms/zod-validator';
 import { LoadStateComponent } from '../ui/load-state.component';
 import { diffLines } from './line-diff';
+import { lintSegments } from './lint-segments';
 import { LinkedinPreviewComponent } from './linkedin-preview.component';
 
 const u = UpdatePostRequestSchema.shape;
@@ -119,6 +120,12 @@ export class PostPage {
     const a = list.find((v) => v.number === this.compareA());
     const b = list.find((v) => v.number === this.compareB());
     return a && b ? diffLines(a.content, b.content) : null;
+  });
+  /** The current text with the lint findings marked where they apply. */
+  protected readonly marked = computed(() => {
+    const p = this.post.value();
+    const l = this.lint.value();
+    return p && l ? lintSegments(p.content, l.findings) : [];
   });
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
