@@ -4,6 +4,7 @@ import {
   CreateGoalRequestSchema,
   CreateStoryEntryRequestSchema,
   CreateStrategyRequestSchema,
+  StoryEntryStatus,
   StoryShape,
 } from '@postmagiq/contracts';
 import { zodValidator } from '../forms/zod-validator';
@@ -52,6 +53,10 @@ export function entryForm() {
     shape: new FormControl<StoryShape>('full', {
       nonNullable: true,
       validators: [zodValidator(e.shape)],
+    }),
+    status: new FormControl<StoryEntryStatus>('planned', {
+      nonNullable: true,
+      validators: [zodValidator(e.status)],
     }),
   });
 }

@@ -14,7 +14,10 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { Router, RouterLink } from '@angular/router';
 import {
+  Chapter,
   ChapterSchema,
+  StoryEntryDto,
+  StoryEntryStatusSchema,
   GoalSchema,
   GoalStatus,
   GoalStatusSchema,
@@ -102,6 +105,10 @@ export class StrategyPage {
   protected readonly entryForm = entryForm();
   protected readonly goalForm = goalForm();
   protected readonly errors = signal<Record<string, string | null>>({});
+  /** The chapter or entry the form below its list edits (null: the form adds a new one). */
+  protected readonly editingChapter = signal<Chapter | null>(null);
+  protected readonly editingEntry = signal<StoryEntryDto | null>(null);
+  protected readonly entryStatuses = StoryEntryStatusSchema.options;
   protected readonly busy = signal(false);
 
   protected err(form: FormGroup, name: string): string | null {
@@ -139,8 +146,43 @@ export class StrategyPage {
       await this.router.navigate(['/strategies']);
   }
 
+  protected editChapter(c: Chapter): void {
+    this.chapterForm.setValue({ theme: c.theme, title: c.title, weeks: c.weeks });
+    this.editingChapter.set(c);
+  }
+
+  protected editEntry(e: StoryEntryDto): void {
+    this.entryForm.setValue({
+      topic: e.topic,
+      title: e.title,
+      storySource: e.storySource,
+      shape: e.shape,
+      status: e.status,
+    });
+    this.editingEntry.set(e);
+  }
+
+  protected cancelEdit(kind: 'chapter' | 'entry'): void {
+    if (kind === 'chapter') {
+      this.editingChapter.set(null);
+      this.chapterForm.reset();
+    } else {
+      this.editingEntry.set(null);
+      this.entryForm.reset();
+    }
+  }
+
   async addChapter(): Promise<void> {
+    const editing = this.editingChapter();
     const ok = await this.submit('chapter', this.chapterForm, async () => {
+      if (editing) {
+        await this.api.patch(
+          `/chapters/${editing.id}`,
+          ChapterSchema,
+          this.chapterForm.getRawValue(),
+        );
+        return;
+      }
       const created = await this.api.post(
         `/strategies/${this.id()}/chapters`,
         ChapterSchema,
@@ -149,7 +191,7 @@ export class StrategyPage {
       this.selectedChapterId.set(created.id);
     });
     if (ok) {
-      this.chapterForm.reset();
+      this.cancelEdit('chapter');
       this.chapters.reload();
     }
   }
@@ -182,15 +224,22 @@ export class StrategyPage {
   async addEntry(): Promise<void> {
     const chapter = this.selectedChapter();
     if (!chapter) return;
+    const editing = this.editingEntry();
     const ok = await this.submit('entry', this.entryForm, () =>
-      this.api.post(
-        `/chapters/${chapter.id}/story-entries`,
-        StoryEntryDtoSchema,
-        this.entryForm.getRawValue(),
-      ),
+      editing
+        ? this.api.patch(
+            `/story-entries/${editing.id}`,
+            StoryEntryDtoSchema,
+            this.entryForm.getRawValue(),
+          )
+        : this.api.post(
+            `/chapters/${chapter.id}/story-entries`,
+            StoryEntryDtoSchema,
+            this.entryForm.getRawValue(),
+          ),
     );
     if (ok) {
-      this.entryForm.reset();
+      this.cancelEdit('entry');
       this.entries.reload();
       this.chapters.reload();
     }
