@@ -80,7 +80,9 @@ function exitAfterShutdownDeadline(ms: number): void {
   const arm = (signal: NodeJS.Signals) => {
     setTimeout(() => {
       flushLogs();
-      process.stderr.write(`${signal}: shutdown did not finish within ${ms} ms (SHUTDOWN_TIMEOUT_MS); exiting\n`);
+      process.stderr.write(
+        `${signal}: shutdown did not finish within ${ms} ms (SHUTDOWN_TIMEOUT_MS); exiting\n`,
+      );
       process.exit(1);
     }, ms).unref();
   };
