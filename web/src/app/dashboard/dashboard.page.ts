@@ -111,38 +111,43 @@ export function monthStart(now = new Date()): string {
           [empty]="recent.value()?.items?.length === 0"
         >
           <p empty>No runs yet.</p>
-          <table class="plain">
-            <thead>
-              <tr>
-                <th scope="col">Run</th>
-                <th scope="col">Status</th>
-                <th scope="col">State</th>
-                <th scope="col">Cost</th>
-                <th scope="col">Started</th>
-              </tr>
-            </thead>
-            <tbody>
-              @for (r of recent.value()?.items ?? []; track r.id) {
+          <div class="scroll" tabindex="0" role="region" aria-label="Recent runs, scrolls sideways">
+            <table class="plain">
+              <thead>
                 <tr>
-                  <td>
-                    <a [routerLink]="['/runs', r.id]">{{ r.workflow }}</a>
-                  </td>
-                  <td>
-                    <span class="status" [class]="r.status">{{ statusLabel(r.status) }}</span>
-                  </td>
-                  <td>{{ r.currentState }}</td>
-                  <td>{{ formatUsd(r.usage.costUsd) }}</td>
-                  <td>{{ formatDate(r.createdAt) }}</td>
+                  <th scope="col">Run</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Cost</th>
+                  <th scope="col">Started</th>
                 </tr>
-              }
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                @for (r of recent.value()?.items ?? []; track r.id) {
+                  <tr>
+                    <td>
+                      <a [routerLink]="['/runs', r.id]">{{ r.workflow }}</a>
+                    </td>
+                    <td>
+                      <span class="status" [class]="r.status">{{ statusLabel(r.status) }}</span>
+                    </td>
+                    <td>{{ r.currentState }}</td>
+                    <td>{{ formatUsd(r.usage.costUsd) }}</td>
+                    <td>{{ formatDate(r.createdAt) }}</td>
+                  </tr>
+                }
+              </tbody>
+            </table>
+          </div>
           <p><a routerLink="/runs">All runs</a></p>
         </pm-load-state>
       </section>
     </main>
   `,
   styles: `
+    .scroll {
+      overflow-x: auto;
+    }
     .big {
       font: var(--mat-sys-display-small);
       margin: 0;
