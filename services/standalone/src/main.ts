@@ -16,7 +16,9 @@ async function mainJob(url: string): Promise<void> {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
   });
-  process.stdout.write(`\n  Main job ${result.status}. Postmagiq keeps serving at ${url} (Ctrl-C to stop).\n\n`);
+  process.stdout.write(
+    `\n  Main job ${result.status}. Postmagiq keeps serving at ${url} (Ctrl-C to stop).\n\n`,
+  );
 }
 
 bootStandalone()
@@ -36,12 +38,16 @@ bootStandalone()
     process.stdout.write(lines.join('\n') + '\n');
     if (process.env['POSTMAGIQ_MAIN_JOB'] === '1') {
       mainJob(url).catch((e: unknown) => {
-        process.stderr.write(`postmagiq: the main job failed: ${(e as Error)?.message ?? String(e)}\n`);
+        process.stderr.write(
+          `postmagiq: the main job failed: ${(e as Error)?.message ?? String(e)}\n`,
+        );
         process.exitCode = 1;
       });
     }
   })
   .catch((e: unknown) => {
-    process.stderr.write(`${e instanceof ConfigError ? e.message : ((e as Error)?.stack ?? String(e))}\n`);
+    process.stderr.write(
+      `${e instanceof ConfigError ? e.message : ((e as Error)?.stack ?? String(e))}\n`,
+    );
     process.exit(1);
   });

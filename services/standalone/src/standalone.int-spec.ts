@@ -1,5 +1,11 @@
 import { listRoutes } from '@postmagiq/platform';
-import { apiClient, freePort, nextTestIp, startTestInfra, TestInfra } from '@postmagiq/platform/testing';
+import {
+  apiClient,
+  freePort,
+  nextTestIp,
+  startTestInfra,
+  TestInfra,
+} from '@postmagiq/platform/testing';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +23,13 @@ describe('standalone process (one port, every service module)', () => {
     infra = await startTestInfra();
     dataDir = mkdtempSync(join(tmpdir(), 'pmq-standalone-'));
     const port = await freePort();
-    standalone = await bootStandalone({ ...infra.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+    standalone = await bootStandalone({
+      ...infra.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    });
   });
 
   afterAll(async () => {
@@ -30,18 +42,30 @@ describe('standalone process (one port, every service module)', () => {
     const api = apiClient(standalone.url);
     expect((await api('GET', '/health/ready')).status).toBe(200);
     expect(standalone.demo.created).toBe(true);
-    const saved = JSON.parse(readFileSync(join(dataDir, 'demo-account.json'), 'utf8')) as { email: string; password: string };
+    const saved = JSON.parse(readFileSync(join(dataDir, 'demo-account.json'), 'utf8')) as {
+      email: string;
+      password: string;
+    };
     expect(saved).toEqual({ email: standalone.demo.email, password: standalone.demo.password });
-    const login = await api<{ accessToken: string; scopes: string[] }>('POST', '/api/auth/login', { body: saved, ip: nextTestIp() });
+    const login = await api<{ accessToken: string; scopes: string[] }>('POST', '/api/auth/login', {
+      body: saved,
+      ip: nextTestIp(),
+    });
     expect(login.status).toBe(200);
     // the demo account is the system owner, so the admin area is reachable from the console
     expect(login.body.scopes).toContain('admin:system');
-    expect((await api('GET', '/api/auth/me', { token: login.body.accessToken, ip: nextTestIp() })).status).toBe(200);
+    expect(
+      (await api('GET', '/api/auth/me', { token: login.body.accessToken, ip: nextTestIp() }))
+        .status,
+    ).toBe(200);
   });
 
   it('never prints a demo password that opens no account of the database', async () => {
     const demo = standalone.app.get(DemoAccountService);
-    const saved = JSON.parse(readFileSync(join(dataDir, 'demo-account.json'), 'utf8')) as { email: string; password: string };
+    const saved = JSON.parse(readFileSync(join(dataDir, 'demo-account.json'), 'utf8')) as {
+      email: string;
+      password: string;
+    };
     // a later start with the same login: still printed
     expect(await demo.ensure(saved.email, saved.password)).toEqual({ ...saved, created: false });
     // a database set up elsewhere, or credentials that changed: nothing is created, no password printed
@@ -50,14 +74,22 @@ describe('standalone process (one port, every service module)', () => {
       password: null,
       created: false,
     });
-    expect(await demo.ensure(saved.email, 'not the demo password')).toMatchObject({ password: null, created: false });
+    expect(await demo.ensure(saved.email, 'not the demo password')).toMatchObject({
+      password: null,
+      created: false,
+    });
   });
 
   it('guards every route of the composed application unless it is public', () => {
     const unexpected = listRoutes(standalone.app)
       .filter((r) => r.isPublic)
       .map((r) => `${r.method} ${r.path}`)
-      .filter((r) => !/^(GET \/health\/|GET \/metrics$|POST \/auth\/(login|register|refresh|password-reset)|GET \/auth\/\.well-known)/.test(r));
+      .filter(
+        (r) =>
+          !/^(GET \/health\/|GET \/metrics$|POST \/auth\/(login|register|refresh|password-reset)|GET \/auth\/\.well-known)/.test(
+            r,
+          ),
+      );
     expect(unexpected).toEqual([]);
   });
 });

@@ -26,13 +26,7 @@ import type { NatsConnection } from '@nats-io/nats-core/lib/mod';
 import * as transport from '@nats-io/transport-node';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import {
-  createWriteStream,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  type WriteStream,
-} from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
