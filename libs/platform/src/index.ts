@@ -13,6 +13,7 @@ export * from './database/migration-generator';
 export * from './database/outbox-columns';
 export * from './database/unique-violation';
 export * from './errors/problem';
+export * from './errors/unreachable';
 export * from './logging/http-logging';
 export * from './logging/logger';
 export * from './nats/nats';
