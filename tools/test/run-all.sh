@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's test command: every lint, type check and test suite of the workspace, then the
+# The README's test command: the formatting check, every lint, type check and test suite of the workspace, then the
 # stages that need the whole stack or tools outside Nx (the console in Chromium,
 # restart chaos, load invariants, the Helm chart against a real control plane), then one closing
 # line with the totals ("N passed, N failed, N skipped") over all of them.
@@ -8,6 +8,15 @@ cd "$(dirname "$0")/../.."
 
 rm -rf tmp/test-results && mkdir -p tmp/test-results
 status=0
+
+# formatting is checked first and counts as one check, but every suite still runs
+if npx prettier --check . --log-level warn; then
+  echo '{"project":"format","passed":1,"failed":0,"skipped":0}' >tmp/test-results/format.json
+else
+  echo "prettier: the files above are not formatted (npm run format fixes them)"
+  echo '{"project":"format","passed":0,"failed":1,"skipped":0,"failures":["prettier --check"]}' >tmp/test-results/format.json
+  status=1
+fi
 
 npx nx run-many -t lint typecheck test --parallel="${NX_PARALLEL:-2}" --outputStyle=static "$@" || status=1
 

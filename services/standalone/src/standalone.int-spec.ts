@@ -87,23 +87,59 @@ describe('standalone process (one port, every service module)', () => {
       ip: nextTestIp(),
     });
     const token = login.body.accessToken;
-    const account = await api<{ metered: boolean; balance: unknown }>('GET', '/api/billing/account', { token, ip: nextTestIp() });
+    const account = await api<{ metered: boolean; balance: unknown }>(
+      'GET',
+      '/api/billing/account',
+      { token, ip: nextTestIp() },
+    );
     expect(account.status).toBe(200);
-    expect(account.body).toMatchObject({ metered: false, balance: { availableMicros: 0, heldMicros: 0 } });
-    const ledger = await api<{ items: unknown[]; total: number }>('GET', '/api/billing/ledger?limit=10', { token, ip: nextTestIp() });
-    expect(ledger.body).toMatchObject({ items: [], total: 0, limit: 10, offset: 0 });
-    const prices = await api<{ models: Array<{ model: string; inputPerMTokMicros: number }> }>('GET', '/api/billing/prices', { token, ip: nextTestIp() });
-    expect(prices.body.models).toContainEqual(expect.objectContaining({ model: 'claude-sonnet-4-5', inputPerMTokMicros: 3_000_000 }));
-    const bad = await api<{ errors: Array<{ field: string }> }>('PUT', '/api/billing/auto-recharge', {
-      token,
-      body: { enabled: true, thresholdMicros: 5_000_000, targetMicros: 1_000_000, monthlyCapMicros: 50_000_000 },
-      ip: nextTestIp(),
+    expect(account.body).toMatchObject({
+      metered: false,
+      balance: { availableMicros: 0, heldMicros: 0 },
     });
+    const ledger = await api<{ items: unknown[]; total: number }>(
+      'GET',
+      '/api/billing/ledger?limit=10',
+      { token, ip: nextTestIp() },
+    );
+    expect(ledger.body).toMatchObject({ items: [], total: 0, limit: 10, offset: 0 });
+    const prices = await api<{ models: Array<{ model: string; inputPerMTokMicros: number }> }>(
+      'GET',
+      '/api/billing/prices',
+      { token, ip: nextTestIp() },
+    );
+    expect(prices.body.models).toContainEqual(
+      expect.objectContaining({ model: 'claude-sonnet-4-5', inputPerMTokMicros: 3_000_000 }),
+    );
+    const bad = await api<{ errors: Array<{ field: string }> }>(
+      'PUT',
+      '/api/billing/auto-recharge',
+      {
+        token,
+        body: {
+          enabled: true,
+          thresholdMicros: 5_000_000,
+          targetMicros: 1_000_000,
+          monthlyCapMicros: 50_000_000,
+        },
+        ip: nextTestIp(),
+      },
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e) => e.field)).toEqual(['targetMicros']);
-    const settings = { enabled: true, thresholdMicros: 1_000_000, targetMicros: 5_000_000, monthlyCapMicros: 50_000_000 };
-    expect((await api('PUT', '/api/billing/auto-recharge', { token, body: settings, ip: nextTestIp() })).body).toEqual(settings);
-    expect((await api('GET', '/api/billing/usage?groupBy=week', { token, ip: nextTestIp() })).status).toBe(400);
+    const settings = {
+      enabled: true,
+      thresholdMicros: 1_000_000,
+      targetMicros: 5_000_000,
+      monthlyCapMicros: 50_000_000,
+    };
+    expect(
+      (await api('PUT', '/api/billing/auto-recharge', { token, body: settings, ip: nextTestIp() }))
+        .body,
+    ).toEqual(settings);
+    expect(
+      (await api('GET', '/api/billing/usage?groupBy=week', { token, ip: nextTestIp() })).status,
+    ).toBe(400);
     expect((await api('GET', '/api/billing/account', { ip: nextTestIp() })).status).toBe(401);
   });
 
