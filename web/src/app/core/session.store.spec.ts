@@ -107,16 +107,14 @@ describe('SessionStore and the auth interceptor', () => {
     session.adopt(pair(1, 5));
     const call = firstValueFrom(http.get('/api/runs')).catch((e: unknown) => e);
     await flushMicrotasks();
-    backend
-      .expectOne('/api/auth/refresh')
-      .flush(
-        {
-          type: 'https://postmagiq.dev/problems/refresh-token-reused',
-          title: 'Unauthorized',
-          status: 401,
-        },
-        { status: 401, statusText: 'Unauthorized' },
-      );
+    backend.expectOne('/api/auth/refresh').flush(
+      {
+        type: 'https://postmagiq.dev/problems/refresh-token-reused',
+        title: 'Unauthorized',
+        status: 401,
+      },
+      { status: 401, statusText: 'Unauthorized' },
+    );
     await call;
     expect(session.signedIn()).toBe(false);
     expect(localStorage.getItem('postmagiq.session')).toBeNull();
@@ -130,16 +128,14 @@ describe('SessionStore and the auth interceptor', () => {
     session.adopt(pair(1, 5));
     const call = firstValueFrom(http.get('/api/runs')).catch((e: unknown) => e);
     await flushMicrotasks();
-    backend
-      .expectOne('/api/auth/refresh')
-      .flush(
-        {
-          type: 'https://postmagiq.dev/problems/token-invalid',
-          title: 'Unauthorized',
-          status: 401,
-        },
-        { status: 401, statusText: 'Unauthorized' },
-      );
+    backend.expectOne('/api/auth/refresh').flush(
+      {
+        type: 'https://postmagiq.dev/problems/token-invalid',
+        title: 'Unauthorized',
+        status: 401,
+      },
+      { status: 401, statusText: 'Unauthorized' },
+    );
     await call;
     expect(router.navigate).toHaveBeenCalledWith(['/sign-in'], {
       queryParams: { reason: 'expired', returnUrl: '/' },
