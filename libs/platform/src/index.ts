@@ -11,6 +11,8 @@ export * from './database/database';
 export * from './database/embedded-postgres';
 export * from './database/migration-generator';
 export * from './errors/problem';
+export * from './http/upgrade-response';
+export * from './http/upgrade-router';
 export * from './logging/http-logging';
 export * from './logging/logger';
 export * from './nats/nats';

@@ -12,6 +12,7 @@ import { createRootLogger, flushLogs, ROOT_LOGGER } from './logging/logger';
 import { connectNats, JetStreamService, NATS_CONNECTION, NatsService } from './nats/nats';
 import { HealthController, HealthRegistry } from './observability/health';
 import { MetricsController, MetricsService } from './observability/metrics';
+import { UpgradeRouter } from './http/upgrade-router';
 import { queueRootModule } from './queues/queues';
 import { RedisService } from './redis/redis';
 
@@ -20,7 +21,8 @@ export const PLATFORM_ENV = Symbol('PLATFORM_ENV');
 
 /**
  * What every process stands on, HTTP service or queue worker: configuration, logging, Redis,
- * NATS + JetStream, BullMQ's shared connection, metrics, and health with Redis and NATS checked.
+ * NATS + JetStream, BullMQ's shared connection, metrics, health with Redis and NATS checked, and
+ * the one owner of the HTTP server's upgrade requests (UpgradeRouter).
  * A worker process boots this alone; `PlatformModule` adds what serves HTTP and owns data.
  */
 @Global()
@@ -52,6 +54,7 @@ export class PlatformCoreModule implements OnModuleInit, OnApplicationShutdown {
       JetStreamService,
       HealthRegistry,
       MetricsService,
+      UpgradeRouter,
     ];
     return {
       module: PlatformCoreModule,
