@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
+import { httpRoutes, unboundedRequestIntegers } from '@postmagiq/platform';
 import { bootStandalone, StandaloneApp } from './bootstrap-standalone';
 
 jest.setTimeout(120_000);
@@ -112,5 +113,200 @@ describe('the one-machine stack against an outside tester', () => {
 
   it('keeps serving plain requests', async () => {
     expect((await api('GET', '/health/live', { ip: nextTestIp() })).status).toBe(200);
+  });
+
+  describe('input the API accepted and the database refused (500s), now 400s naming the field', () => {
+    let token: string;
+    const as = <T = Record<string, unknown>>(
+      method: string,
+      path: string,
+      body?: unknown,
+      raw?: string,
+    ) =>
+      api<T>(method, path, {
+        token,
+        ip: nextTestIp(),
+        ...(body !== undefined ? { body } : {}),
+        ...(raw !== undefined ? { rawBody: raw } : {}),
+      });
+    type Problem = { status: number; errors?: Array<{ field: string; message: string }> };
+    const fields = (r: { body: unknown }) => ((r.body as Problem).errors ?? []).map((e) => e.field);
+
+    beforeAll(async () => {
+      const reg = await api<{ accessToken: string }>('POST', '/api/auth/register', {
+        body: {
+          email: `tester-${randomUUID()}@example.com`,
+          password: 'a long enough password',
+          name: 'Tester',
+        },
+        ip: nextTestIp(),
+      });
+      expect(reg.status).toBe(201);
+      token = reg.body.accessToken;
+    });
+
+    it('a NUL character in a text field or a query string', async () => {
+      const post = await as('POST', '/api/posts', { title: 'Hello\u0000world' });
+      expect(post.status).toBe(400);
+      expect(fields(post)).toEqual(['title']);
+      const search = await as('GET', `/api/finished-posts?q=${encodeURIComponent('a\u0000b')}`);
+      expect(search.status).toBe(400);
+      expect(fields(search)).toEqual(['q']);
+      const segment = await as('POST', '/api/audience-segments', {
+        name: 'Founders',
+        demographics: { 'age\u0000': 1, region: 'EU\u0000' },
+      });
+      expect(segment.status).toBe(400);
+      expect(fields(segment).sort()).toEqual(['demographics', 'demographics.region']);
+      const path = await as('DELETE', `/api/workflows/definitions/bad%00name`);
+      expect(path.status).toBe(400);
+      expect(fields(path)).toEqual(['path']);
+    });
+
+    it('a text of control characters is refused, not trimmed to "" and stored', async () => {
+      const segment = await as('POST', '/api/audience-segments', {
+        name: 'Founders',
+        description: '\u000b\u000c\u001f',
+      });
+      expect(segment.status).toBe(400);
+      expect(fields(segment)).toEqual(['description']);
+      const list = await as<{ items: unknown[] }>('GET', '/api/audience-segments');
+      expect(list.body.items).toEqual([]);
+    });
+
+    it('JSON nested thousands of levels deep in a JSON-typed field', async () => {
+      const deep = `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`;
+      const segment = await as(
+        'POST',
+        '/api/audience-segments',
+        undefined,
+        `{"name":"Deep","demographics":${deep}}`,
+      );
+      expect(segment.status).toBe(400);
+      expect(fields(segment)[0]).toMatch(/^demographics\.a\.a/);
+      const arrays = await as(
+        'POST',
+        '/api/posts',
+        undefined,
+        `{"title":${'['.repeat(10_000)}${']'.repeat(10_000)}}`,
+      );
+      expect(arrays.status).toBe(400);
+    });
+
+    it('integers beyond a Postgres integer in the path, the query and the body', async () => {
+      const post = await as<{ id: string }>('POST', '/api/posts', {
+        title: 'Range',
+        content: 'First version.',
+      });
+      expect(post.status).toBe(201);
+      const version = await as('GET', `/api/posts/${post.body.id}/versions/99999999999`);
+      expect(version.status).toBe(400);
+      expect(fields(version)).toEqual(['number']);
+      expect((await as('GET', `/api/posts/${post.body.id}/versions/1`)).status).toBe(200);
+      const page = await as('GET', '/api/posts?offset=3000000000');
+      expect(page.status).toBe(400);
+      expect(fields(page)).toEqual(['offset']);
+      const events = await as('GET', `/api/workflows/runs/${randomUUID()}/events?after=3000000000`);
+      expect(events.status).toBe(400);
+      const chapter = await as('PATCH', `/api/chapters/${randomUUID()}`, { number: 3_000_000_000 });
+      expect(chapter.status).toBe(400);
+      expect(fields(chapter)).toEqual(['number']);
+    });
+
+    it('exports a post with a non-Latin title under an RFC 6266 file name', async () => {
+      const post = await as<{ id: string }>('POST', '/api/posts', {
+        title: '採用 — это продукт',
+        content: 'Hiring is a product problem.',
+      });
+      expect(post.status).toBe(201);
+      const exported = await as<string>('GET', `/api/posts/${post.body.id}/export`);
+      expect(exported.status).toBe(200);
+      const disposition = exported.headers.get('content-disposition') ?? '';
+      expect(disposition).toMatch(/^attachment; filename="[\x20-\x7e]+"; filename\*=UTF-8''/);
+      expect(decodeURIComponent(disposition.split("UTF-8''")[1] as string)).toBe(
+        '採用-это-продукт.txt',
+      );
+      expect(exported.body).toBe('Hiring is a product problem.');
+    });
+  });
+
+  describe('the OpenAPI document tells the truth', () => {
+    type Op = {
+      security?: unknown[];
+      responses: Record<string, { content?: Record<string, unknown> }>;
+    };
+    let doc: { paths: Record<string, Record<string, Op>> } & Parameters<
+      typeof unboundedRequestIntegers
+    >[0];
+    const ops = () =>
+      Object.entries(doc.paths).flatMap(([path, item]) =>
+        Object.entries(item).map(([method, op]) => ({
+          label: `${method.toUpperCase()} ${path}`,
+          op,
+        })),
+      );
+
+    beforeAll(async () => {
+      doc = (await api('GET', '/api/docs/openapi.json', { ip: nextTestIp() })).body as typeof doc;
+    });
+
+    it('every operation lists its problem+json errors', () => {
+      const missing = ops().filter(
+        ({ op }) =>
+          !['400', '429', 'default'].every(
+            (s) => op.responses[s]?.content?.['application/problem+json'],
+          ),
+      );
+      expect(missing.map((m) => m.label)).toEqual([]);
+      const guarded = ops().filter(({ op }) => op.security === undefined);
+      expect(guarded.every(({ op }) => op.responses['401'] && op.responses['403'])).toBe(true);
+    });
+
+    it('marks exactly the public routes as needing no token', () => {
+      const open = ops()
+        .filter(({ op }) => Array.isArray(op.security) && op.security.length === 0)
+        .map((o) => o.label)
+        .sort();
+      expect(open).toEqual(
+        expect.arrayContaining([
+          'POST /api/auth/login',
+          'POST /api/auth/register',
+          'POST /api/auth/refresh',
+          'GET /api/auth/.well-known/jwks.json',
+        ]),
+      );
+      const routes = httpRoutes(standalone.app);
+      const publicLabels = new Set(
+        routes
+          .filter((r) => r.isPublic)
+          .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`),
+      );
+      expect(open.filter((l) => !publicLabels.has(l))).toEqual([]);
+      expect(ops().find((o) => o.label === 'GET /api/posts')?.op.security).toBeUndefined();
+    });
+
+    it('bounds every integer a request carries to a Postgres integer, and says the search similarity may be null', () => {
+      expect(unboundedRequestIntegers(doc)).toEqual([]);
+      const hit = (
+        doc.paths['/api/search']?.['get']?.responses['200']?.content?.['application/json'] as {
+          schema: { properties: { hits: { items: { properties: Record<string, unknown> } } } };
+        }
+      ).schema.properties.hits.items.properties;
+      expect(hit['similarity']).toEqual({ type: 'number', nullable: true });
+    });
+
+    it('answers an unsupported method on a known path with 405 and Allow', async () => {
+      const put = await api<{ status: number; type: string }>('PUT', '/api/auth/login', {
+        ip: nextTestIp(),
+        body: {},
+      });
+      expect(put.status).toBe(405);
+      expect(put.headers.get('allow')).toBe('POST');
+      expect(put.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      const del = await api('DELETE', '/api/posts', { ip: nextTestIp() });
+      expect(del.status).toBe(405);
+      expect(del.headers.get('allow')).toBe('GET, HEAD, POST');
+      expect((await api('GET', '/api/no-such-thing', { ip: nextTestIp() })).status).toBe(404);
+    });
   });
 });

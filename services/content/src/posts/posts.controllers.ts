@@ -1,15 +1,4 @@
-import {
-  Controller,
-  Delete,
-  Get,
-  Header,
-  HttpCode,
-  Param,
-  ParseIntPipe,
-  Patch,
-  Post,
-  Res,
-} from '@nestjs/common';
+import { Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import {
   ContentPageQuery,
@@ -38,7 +27,14 @@ import {
   PostLintSchema,
   FinishedPostSchema,
 } from '@postmagiq/contracts';
-import { CurrentPrincipal, Principal, Problems, ZodBody, ZodQuery } from '@postmagiq/platform';
+import {
+  CurrentPrincipal,
+  IntParam,
+  Principal,
+  Problems,
+  ZodBody,
+  ZodQuery,
+} from '@postmagiq/platform';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { CanDelete, CanRead, CanWrite, WorkspaceId } from '../common/access';
@@ -47,9 +43,6 @@ import { ApiPageResult, ApiResult } from '../common/openapi';
 import { PostsService } from './posts.service';
 
 const Id = idPipe('post');
-const VersionNumber = new ParseIntPipe({
-  exceptionFactory: () => Problems.notFound('post version'),
-});
 
 @ApiTags('posts')
 @CanRead()
@@ -142,7 +135,7 @@ export class PostsController {
   version(
     @WorkspaceId() ws: string,
     @Param('id', Id) id: string,
-    @Param('number', VersionNumber) number: number,
+    @IntParam('number', { min: 1 }) number: number,
   ): Promise<PostVersion> {
     return this.posts.version(ws, id, number);
   }
@@ -179,8 +172,9 @@ export class PostsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<string> {
     const { text, fileName } = await this.posts.exportText(ws, id);
+    // RFC 6266: an ASCII `filename` and, for any other title, the exact one as `filename*`
+    res.attachment(fileName);
     res.type('text/plain; charset=utf-8');
-    res.setHeader('content-disposition', `attachment; filename="${fileName}"`);
     return text;
   }
 }

@@ -1,0 +1,118 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { INT4_MAX, INT4_MIN } from '@postmagiq/contracts';
+import { HttpRoute, openApiPath } from '../http/route-table';
+
+type Json = Record<string, unknown>;
+const METHODS = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options'] as const;
+
+/** RFC 9457 problem details, as every error of the API is answered. */
+export const PROBLEM_SCHEMA = {
+  type: 'object',
+  required: ['type', 'title', 'status'],
+  properties: {
+    type: { type: 'string', format: 'uri' },
+    title: { type: 'string' },
+    status: { type: 'integer', minimum: 400, maximum: 599 },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    requestId: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['field', 'message'],
+        properties: { field: { type: 'string' }, message: { type: 'string' } },
+      },
+    },
+  },
+};
+
+const PROBLEM_CONTENT = {
+  'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+};
+
+/**
+ * Makes the generated document say what the platform does for every operation, so no controller
+ * has to: the problem+json answers every route can give (400 for any request, since the platform
+ * refuses unsafe input everywhere; 401/403 where a token is needed; 404 where the path names a
+ * resource; 413 with a body; 429; and `default` for the rest), and `security: []` on public routes
+ * (login, register, refresh, JWKS, health…), which need no token.
+ */
+export function completeOpenApiDocument(
+  document: OpenAPIObject,
+  routes: HttpRoute[],
+): OpenAPIObject {
+  const publicOps = new Set(
+    routes.filter((r) => r.isPublic).map((r) => `${r.method.toLowerCase()} ${openApiPath(r.path)}`),
+  );
+  document.components ??= {};
+  document.components.schemas = { ...(document.components.schemas ?? {}), Problem: PROBLEM_SCHEMA };
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of METHODS) {
+      const op = (item as Json)[method] as Json | undefined;
+      if (!op) continue;
+      const isPublic = publicOps.has(`${method} ${path}`);
+      if (isPublic) op['security'] = [];
+      const responses = (op['responses'] ??= {}) as Json;
+      const add = (status: string, description: string) => {
+        const existing = responses[status] as Json | undefined;
+        responses[status] = { description, ...(existing ?? {}), content: PROBLEM_CONTENT };
+      };
+      add('400', 'Invalid request: each offending field is named in `errors`');
+      if (!isPublic) {
+        add('401', 'No valid access token');
+        add('403', 'The token lacks a scope or workspace role this operation needs');
+      }
+      if (path.includes('{'))
+        add('404', 'Not found (another workspace’s resource answers the same)');
+      if (op['requestBody']) add('413', 'The body is larger than the limit');
+      add('429', 'Rate limited: retry after the `Retry-After` seconds');
+      add('default', 'Any other error, as problem+json');
+    }
+  }
+  return document;
+}
+
+/**
+ * Every integer a request may carry (parameters and bodies, at any depth) whose documented range
+ * is wider than a Postgres `integer`: each would reach a column as a 500. Empty when every one is
+ * bounded; a test of each composed application asserts that.
+ */
+export function unboundedRequestIntegers(document: OpenAPIObject): string[] {
+  const out: string[] = [];
+  const schemas = (document.components?.schemas ?? {}) as Record<string, Json>;
+  const visit = (schema: unknown, where: string, seen: Set<unknown>): void => {
+    if (!schema || typeof schema !== 'object' || seen.has(schema)) return;
+    seen.add(schema);
+    const s = schema as Json;
+    if (typeof s['$ref'] === 'string')
+      return visit(schemas[(s['$ref'] as string).split('/').pop() as string], where, seen);
+    if (s['type'] === 'integer') {
+      const min = s['minimum'] as number | undefined;
+      const max = s['maximum'] as number | undefined;
+      if (min === undefined || max === undefined || min < INT4_MIN || max > INT4_MAX)
+        out.push(where);
+    }
+    for (const key of ['items', 'additionalProperties', 'not']) visit(s[key], `${where}[]`, seen);
+    for (const key of ['anyOf', 'oneOf', 'allOf'])
+      for (const sub of (s[key] as unknown[] | undefined) ?? []) visit(sub, where, seen);
+    for (const [name, sub] of Object.entries((s['properties'] as Json | undefined) ?? {}))
+      visit(sub, `${where}.${name}`, seen);
+  };
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of METHODS) {
+      const op = (item as Json)[method] as Json | undefined;
+      if (!op) continue;
+      const label = `${method.toUpperCase()} ${path}`;
+      for (const p of (op['parameters'] as Json[] | undefined) ?? [])
+        visit(p['schema'], `${label} ${String(p['in'])} ${String(p['name'])}`, new Set());
+      const content = ((op['requestBody'] as Json | undefined)?.['content'] ?? {}) as Record<
+        string,
+        Json
+      >;
+      for (const media of Object.values(content))
+        visit(media['schema'], `${label} body`, new Set());
+    }
+  }
+  return out;
+}
