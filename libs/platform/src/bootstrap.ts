@@ -11,6 +11,7 @@ import { httpContextMiddlewares } from './logging/http-logging';
 import { createRootLogger, flushLogs, PinoNestLogger, ROOT_LOGGER } from './logging/logger';
 import { natsMicroserviceStrategy } from './nats/nats';
 import { methodNotAllowed } from './http/method-not-allowed';
+import { securityHeaders } from './http/security-headers';
 import { API_PREFIX, httpRoutes, UNPREFIXED_PATHS } from './http/route-table';
 import { MetricsService } from './observability/metrics';
 import { completeOpenApiDocument } from './openapi/openapi-document';
@@ -46,6 +47,7 @@ export async function createApp(
   app.useLogger(new PinoNestLogger(logger));
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
   app.disable('x-powered-by');
+  for (const mw of securityHeaders(config.HSTS)) app.use(mw);
   for (const mw of httpContextMiddlewares(logger, app.get(MetricsService))) app.use(mw);
   app.useBodyParser('json', { limit: '1mb' });
   app.use(methodNotAllowed(app));

@@ -161,7 +161,7 @@ describe('content service (real Redis, NATS, embedded Postgres with pgvector)', 
         .filter((r) => r.isPublic)
         .map((r) => `${r.method} ${r.path}`)
         .sort(),
-    ).toEqual(['GET /health/live', 'GET /health/ready', 'GET /metrics']);
+    ).toEqual(['GET /health/live', 'GET /health/ready']);
     // every guarded route needs a content scope; writes need content:write, deletes content:delete + admin
     const reflector = app.get(Reflector);
     const audited: string[] = [];

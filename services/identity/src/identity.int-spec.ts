@@ -10,6 +10,7 @@ import {
 } from '@postmagiq/contracts';
 import {
   createApp,
+  MetricsListener,
   JetStreamService,
   listRoutes,
   NatsRpcClient,
@@ -82,6 +83,7 @@ describe('identity service (real Redis, NATS, embedded Postgres, SMTP)', () => {
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       APP_BASE_URL: 'http://console.test',
       SWAGGER_ENABLED: 'true',
+      METRICS_PORT: '0',
     };
     app = await createApp(IdentityAppModule.forRoot(env), { title: 'identity', rpcQueue: 'identity' });
     await app.listen(port, '127.0.0.1');
@@ -497,7 +499,6 @@ describe('identity service (real Redis, NATS, embedded Postgres, SMTP)', () => {
       'GET /auth/.well-known/jwks.json',
       'GET /health/live',
       'GET /health/ready',
-      'GET /metrics',
       'POST /auth/login',
       'POST /auth/password-reset',
       'POST /auth/password-reset/confirm',
@@ -515,8 +516,10 @@ describe('identity service (real Redis, NATS, embedded Postgres, SMTP)', () => {
     const ready = await api<{ checks: Record<string, { ok: boolean }> }>('GET', '/health/ready');
     expect(ready.status).toBe(200);
     expect(Object.keys(ready.body.checks).sort()).toEqual(['database:identity', 'nats', 'redis']);
-    const metrics = await api<string>('GET', '/metrics');
-    expect(metrics.body).toContain('http_server_request_duration_seconds');
+    // metrics on their own port (METRICS_PORT), not on the API's
+    expect((await api('GET', '/metrics')).status).toBe(404);
+    const metrics = await fetch(`http://127.0.0.1:${app.get(MetricsListener).port}/metrics`);
+    expect(await metrics.text()).toContain('http_server_request_duration_seconds');
     const doc = await api<{ paths: Record<string, unknown> }>('GET', '/api/docs/openapi.json', { ip: nextTestIp() });
     expect(doc.status).toBe(200);
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/auth/login', '/api/workspaces/{id}/members']));

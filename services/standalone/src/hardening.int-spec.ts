@@ -159,8 +159,7 @@ describe('the one-machine stack against an outside tester', () => {
       expect(segment.status).toBe(400);
       expect(fields(segment).sort()).toEqual(['demographics', 'demographics.region']);
       const path = await as('DELETE', `/api/workflows/definitions/bad%00name`);
-      expect(path.status).toBe(400);
-      expect(fields(path)).toEqual(['path']);
+      expect(path.status).toBe(404); // no resource is named with a NUL
     });
 
     it('a text of control characters is refused, not trimmed to "" and stored', async () => {
@@ -307,6 +306,50 @@ describe('the one-machine stack against an outside tester', () => {
       expect(del.status).toBe(405);
       expect(del.headers.get('allow')).toBe('GET, HEAD, POST');
       expect((await api('GET', '/api/no-such-thing', { ip: nextTestIp() })).status).toBe(404);
+    });
+  });
+
+  describe('exposure', () => {
+    it('serves no metrics on the API port', async () => {
+      expect((await api('GET', '/metrics', { ip: nextTestIp() })).status).toBe(404);
+      expect((await api('GET', '/api/metrics', { ip: nextTestIp() })).status).toBe(404);
+    });
+
+    it('sends security headers on every answer, HSTS only behind TLS', async () => {
+      for (const path of [
+        '/health/live',
+        '/api/auth/me',
+        '/api/no-such-thing',
+        '/api/docs/openapi.json',
+      ]) {
+        const res = await api('GET', path, { ip: nextTestIp() });
+        expect([path, res.headers.get('x-content-type-options')]).toEqual([path, 'nosniff']);
+        const csp = res.headers.get('content-security-policy') ?? '';
+        expect(csp).toContain("frame-ancestors 'none'");
+        expect(csp).toContain("script-src 'self'");
+        expect(csp).not.toContain('unsafe-eval');
+        expect(res.headers.get('x-frame-options')).toBe('DENY');
+        expect(res.headers.get('strict-transport-security')).toBeNull();
+      }
+      // a loopback proxy (TRUST_PROXY) that terminated TLS says so
+      const tls = await api('GET', '/health/live', {
+        ip: nextTestIp(),
+        headers: { 'x-forwarded-proto': 'https' },
+      });
+      expect(tls.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+    });
+
+    it('documents path ids as UUIDs', async () => {
+      const doc = (
+        await api<{
+          paths: Record<
+            string,
+            Record<string, { parameters?: Array<{ name: string; schema: unknown }> }>
+          >;
+        }>('GET', '/api/docs/openapi.json', { ip: nextTestIp() })
+      ).body;
+      const id = doc.paths['/api/posts/{id}']?.['get']?.parameters?.find((p) => p.name === 'id');
+      expect(id?.schema).toEqual({ type: 'string', format: 'uuid' });
     });
   });
 });

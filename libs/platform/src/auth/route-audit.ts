@@ -1,4 +1,6 @@
-import { INestApplication, RequestMethod } from '@nestjs/common';
+import { INestApplication, ParseUUIDPipe, RequestMethod } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { IS_PUBLIC } from './decorators';
 
@@ -8,6 +10,8 @@ export interface RouteInfo {
   method: string;
   path: string;
   isPublic: boolean;
+  /** Path parameters parsed by a ParseUUIDPipe (documented as `format: uuid`). */
+  uuidParams: string[];
 }
 
 /**
@@ -36,8 +40,20 @@ export function listRoutes(app: INestApplication): RouteInfo[] {
         method: RequestMethod[method] ?? String(method),
         path: `/${[base, path].map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`,
         isPublic: reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler as () => void, wrapper.metatype]) === true,
+        uuidParams: uuidParams(wrapper.metatype, name),
       });
     }
   }
   return out;
+}
+
+/** Nest keeps a handler's parameter decorators (with their pipes) on the controller class. */
+function uuidParams(controller: object, method: string): string[] {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<
+    string,
+    { data?: unknown; pipes?: unknown[] }
+  >;
+  return Object.entries(args)
+    .filter(([key, arg]) => key.startsWith(`${RouteParamtypes.PARAM}:`) && typeof arg.data === 'string' && (arg.pipes ?? []).some((p) => p instanceof ParseUUIDPipe))
+    .map(([, arg]) => arg.data as string);
 }

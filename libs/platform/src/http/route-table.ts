@@ -3,13 +3,15 @@ import { listRoutes } from '../auth/route-audit';
 
 /** Every service serves its API under this prefix; the paths below stay at the root for probes. */
 export const API_PREFIX = 'api';
-export const UNPREFIXED_PATHS = ['/health/live', '/health/ready', '/metrics'];
+export const UNPREFIXED_PATHS = ['/health/live', '/health/ready'];
 
 export interface HttpRoute {
   method: string;
   /** As a client requests it, with the prefix and Express-style parameters (`/api/posts/:id`). */
   path: string;
   isPublic: boolean;
+  /** Path parameters that must be UUIDs. */
+  uuidParams: string[];
 }
 
 /** The application's routes as a client sees them (prefix included). Call after `init`. */
@@ -20,6 +22,7 @@ export function httpRoutes(app: INestApplication): HttpRoute[] {
       ? r.path
       : `/${API_PREFIX}${r.path === '/' ? '' : r.path}`,
     isPublic: r.isPublic,
+    uuidParams: r.uuidParams,
   }));
 }
 

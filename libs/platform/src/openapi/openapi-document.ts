@@ -36,12 +36,16 @@ const PROBLEM_CONTENT = {
  * has to: the problem+json answers every route can give (400 for any request, since the platform
  * refuses unsafe input everywhere; 401/403 where a token is needed; 404 where the path names a
  * resource; 413 with a body; 429; and `default` for the rest), and `security: []` on public routes
- * (login, register, refresh, JWKS, health…), which need no token.
+ * (login, register, refresh, JWKS, health…), which need no token; path ids parsed as UUIDs are
+ * documented as such.
  */
 export function completeOpenApiDocument(
   document: OpenAPIObject,
   routes: HttpRoute[],
 ): OpenAPIObject {
+  const uuidParams = new Map(
+    routes.map((r) => [`${r.method.toLowerCase()} ${openApiPath(r.path)}`, new Set(r.uuidParams)]),
+  );
   const publicOps = new Set(
     routes.filter((r) => r.isPublic).map((r) => `${r.method.toLowerCase()} ${openApiPath(r.path)}`),
   );
@@ -53,6 +57,11 @@ export function completeOpenApiDocument(
       if (!op) continue;
       const isPublic = publicOps.has(`${method} ${path}`);
       if (isPublic) op['security'] = [];
+      // an id parsed by ParseUUIDPipe is a UUID, whatever the controller documented
+      for (const p of (op['parameters'] as Json[] | undefined) ?? []) {
+        if (p['in'] === 'path' && uuidParams.get(`${method} ${path}`)?.has(String(p['name'])))
+          p['schema'] = { type: 'string', format: 'uuid' };
+      }
       const responses = (op['responses'] ??= {}) as Json;
       const add = (status: string, description: string) => {
         const existing = responses[status] as Json | undefined;

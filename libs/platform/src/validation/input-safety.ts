@@ -64,8 +64,9 @@ function controlMessage(text: string): string {
 }
 
 /**
- * Express middleware, after the body parser: refuses a request whose path, query string or JSON
- * body breaks `unsafeInput` with one 400 problem naming every such field, before any route runs.
+ * Express middleware, after the body parser: refuses a request whose query string or JSON body
+ * breaks `unsafeInput` with one 400 problem naming every such field, before any route runs; a path
+ * holding a control character answers 404.
  */
 export function inputSafety(req: Request, _res: Response, next: NextFunction): void {
   let path = req.path;
@@ -74,11 +75,9 @@ export function inputSafety(req: Request, _res: Response, next: NextFunction): v
   } catch {
     /* a malformed escape is the router's to refuse */
   }
-  const errors = [
-    ...(FORBIDDEN_CONTROL.test(path) ? [{ field: 'path', message: controlMessage(path) }] : []),
-    ...unsafeInput(req.query, 'query'),
-    ...unsafeInput(req.body, 'body'),
-  ];
+  // a path with a control character names no resource of ours (ids, names and slugs never hold one)
+  if (FORBIDDEN_CONTROL.test(path)) return next(Problems.notFound('path'));
+  const errors = [...unsafeInput(req.query, 'query'), ...unsafeInput(req.body, 'body')];
   if (errors.length > 0) return next(Problems.validation(errors));
   next();
 }
