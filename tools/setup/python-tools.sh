@@ -2,12 +2,13 @@
 # Makes the Python tools the test command uses, in a virtual environment from PyPI, in a cache
 # folder outside the repository keyed by version, and only when missing (a warm cache takes no time).
 #   tools/setup/python-tools.sh   prints "schemathesis=/path/to/st" when done
-# Needs python3 ≥ 3.10 with the venv module (Debian: python3-venv). POSTMAGIQ_TOOLS_CACHE moves the
+# Needs python3 ≥ 3.11 with the venv module (Debian: python3-venv). POSTMAGIQ_TOOLS_CACHE moves the
 # cache (default ~/.cache/postmagiq/tools), as for tools/setup/go-tools.sh.
 set -euo pipefail
 cache="${POSTMAGIQ_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/postmagiq/tools}"
 
-# 4.32.5 supports Python 3.10–3.13; its CLI runs every check, stateful links and a seed.
+# 4.32.5 needs Python ≥ 3.11 (Debian 12 has 3.11); its CLI runs every check, stateful links, several
+# identities (the cross-user check) and a seed.
 SCHEMATHESIS_VERSION=4.32.5
 
 python="${PYTHON:-python3}"

@@ -341,6 +341,16 @@ describe('identity service (real Redis, NATS, embedded Postgres, SMTP)', () => {
     for (let i = 0; i < 11; i++) logins.push((await api('POST', '/api/auth/login', { body: { email: 'nobody@example.com', password: 'x' }, ip: ip3 })).status);
     expect(logins.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(logins[10]).toBe(429);
+    // registration says whether an email has an account (409), so it counts in login's bucket:
+    // probing addresses is no faster than guessing passwords, whichever route is used
+    expect((await api('POST', '/api/auth/register', { body: { email: 'someone@example.com', password: 'a long password', name: 'X' }, ip: ip3 })).status).toBe(429);
+    const ip4 = nextTestIp();
+    const existing = { email: u.email, password: 'any long password', name: 'Probe' };
+    const probes: number[] = [];
+    for (let i = 0; i < 10; i++) probes.push((await api('POST', '/api/auth/register', { body: existing, ip: ip4 })).status);
+    expect(probes).toEqual(Array.from({ length: 10 }, () => 409));
+    expect((await api('POST', '/api/auth/register', { body: existing, ip: ip4 })).status).toBe(429);
+    expect((await api('POST', '/api/auth/login', { body: { email: u.email, password: 'x' }, ip: ip4 })).status).toBe(429);
   });
 
   it('answers 400 naming the field for a malformed body, and writes nothing', async () => {
