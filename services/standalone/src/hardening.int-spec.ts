@@ -306,6 +306,10 @@ describe('the one-machine stack against an outside tester', () => {
       expect(del.status).toBe(405);
       expect(del.headers.get('allow')).toBe('GET, HEAD, POST');
       expect((await api('GET', '/api/no-such-thing', { ip: nextTestIp() })).status).toBe(404);
+      // a literal path is its own resource, even where an id route would match it
+      const preview = await api('PATCH', '/api/image-prompts/preview', { ip: nextTestIp(), body: {} });
+      expect(preview.status).toBe(405);
+      expect(preview.headers.get('allow')).toBe('POST');
     });
   });
 

@@ -10,7 +10,7 @@ import { httpRoutes, routePattern } from './route-table';
  * OPTIONS goes through (CORS preflights).
  */
 export function methodNotAllowed(app: INestApplication) {
-  let table: Array<{ pattern: RegExp; methods: Set<string> }> | undefined;
+  let table: Array<{ pattern: RegExp; methods: Set<string>; params: number }> | undefined;
   const build = () => {
     const byPath = new Map<string, Set<string>>();
     for (const r of httpRoutes(app)) {
@@ -21,14 +21,21 @@ export function methodNotAllowed(app: INestApplication) {
       if (methods.has('GET')) methods.add('HEAD');
       byPath.set(r.path, methods);
     }
-    return [...byPath].map(([path, methods]) => ({ pattern: routePattern(path), methods }));
+    return [...byPath].map(([path, methods]) => ({
+      pattern: routePattern(path),
+      methods,
+      params: path.split('/').filter((s) => s.startsWith(':')).length,
+    }));
   };
   return (req: Request, _res: Response, next: NextFunction): void => {
     if (req.method === 'OPTIONS') return next();
     table ??= build();
+    // the most specific paths decide: `/image-prompts/preview` is its own resource, not an id
+    const matching = table.filter((entry) => entry.pattern.test(req.path));
+    const fewest = Math.min(...matching.map((entry) => entry.params));
     const allowed = new Set<string>();
-    for (const entry of table)
-      if (entry.pattern.test(req.path)) for (const m of entry.methods) allowed.add(m);
+    for (const entry of matching)
+      if (entry.params === fewest) for (const m of entry.methods) allowed.add(m);
     if (allowed.size === 0 || allowed.has(req.method)) return next();
     const allow = [...allowed].sort().join(', ');
     next(

@@ -27,6 +27,25 @@ export const PROBLEM_SCHEMA = {
   },
 };
 
+/**
+ * What `inputSafety` lets through, said in the schema of every request text: no NUL or other
+ * control character (the same class as `FORBIDDEN_CONTROL`).
+ */
+export const SAFE_TEXT_PATTERN =
+  '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$';
+
+/** Any JSON value whose texts and keys are safe (a free-form field such as `demographics`). */
+const SAFE_JSON_SCHEMA = {
+  nullable: true,
+  anyOf: [
+    { type: 'number' },
+    { type: 'boolean' },
+    { type: 'string', pattern: SAFE_TEXT_PATTERN },
+    { type: 'array', items: { $ref: '#/components/schemas/SafeJson' } },
+    { type: 'object', additionalProperties: { $ref: '#/components/schemas/SafeJson' } },
+  ],
+};
+
 const PROBLEM_CONTENT = {
   'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
 };
@@ -50,7 +69,11 @@ export function completeOpenApiDocument(
     routes.filter((r) => r.isPublic).map((r) => `${r.method.toLowerCase()} ${openApiPath(r.path)}`),
   );
   document.components ??= {};
-  document.components.schemas = { ...(document.components.schemas ?? {}), Problem: PROBLEM_SCHEMA };
+  document.components.schemas = {
+    ...(document.components.schemas ?? {}),
+    Problem: PROBLEM_SCHEMA,
+    SafeJson: SAFE_JSON_SCHEMA,
+  };
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of METHODS) {
       const op = (item as Json)[method] as Json | undefined;
@@ -61,6 +84,13 @@ export function completeOpenApiDocument(
       for (const p of (op['parameters'] as Json[] | undefined) ?? []) {
         if (p['in'] === 'path' && uuidParams.get(`${method} ${path}`)?.has(String(p['name'])))
           p['schema'] = { type: 'string', format: 'uuid' };
+      }
+      for (const p of (op['parameters'] as Json[] | undefined) ?? [])
+        if (p['schema']) p['schema'] = safeText(p['schema']);
+      for (const media of Object.values(
+        ((op['requestBody'] as Json | undefined)?.['content'] ?? {}) as Record<string, Json>,
+      )) {
+        if (media['schema']) media['schema'] = safeText(media['schema']);
       }
       const responses = (op['responses'] ??= {}) as Json;
       const add = (status: string, description: string) => {
@@ -80,6 +110,49 @@ export function completeOpenApiDocument(
     }
   }
   return document;
+}
+
+const COMBINATORS = ['anyOf', 'oneOf', 'allOf'];
+
+/**
+ * A request schema with the platform's text rule written in: every string without a pattern,
+ * format or enum of its own gets SAFE_TEXT_PATTERN (keys of free objects too), and a schema that
+ * accepts anything (zod's `unknown`) becomes SafeJson.
+ */
+function safeText(schema: unknown): unknown {
+  if (!schema || typeof schema !== 'object' || Array.isArray(schema)) return schema;
+  const s = { ...(schema as Json) };
+  if (typeof s['$ref'] === 'string') return s;
+  const keys = Object.keys(s).filter(
+    (k) => !['description', 'default', 'title', 'example', 'examples'].includes(k),
+  );
+  if (keys.length === 0) return { ...s, $ref: '#/components/schemas/SafeJson' };
+  const types = ([] as unknown[]).concat(s['type'] ?? []);
+  if (
+    types.includes('string') &&
+    s['pattern'] === undefined &&
+    s['format'] === undefined &&
+    s['enum'] === undefined &&
+    s['const'] === undefined
+  ) {
+    s['pattern'] = SAFE_TEXT_PATTERN;
+  }
+  if (s['items']) s['items'] = safeText(s['items']);
+  if (s['properties'])
+    s['properties'] = Object.fromEntries(
+      Object.entries(s['properties'] as Json).map(([k, v]) => [k, safeText(v)]),
+    );
+  if (s['additionalProperties'] !== undefined) {
+    s['additionalProperties'] =
+      s['additionalProperties'] === true
+        ? { $ref: '#/components/schemas/SafeJson' }
+        : safeText(s['additionalProperties']);
+    s['propertyNames'] = safeText(s['propertyNames'] ?? { type: 'string' });
+  }
+  if (s['propertyNames']) s['propertyNames'] = safeText(s['propertyNames']);
+  for (const key of COMBINATORS)
+    if (Array.isArray(s[key])) s[key] = (s[key] as unknown[]).map(safeText);
+  return s;
 }
 
 /**

@@ -27,14 +27,7 @@ import {
   PostLintSchema,
   FinishedPostSchema,
 } from '@postmagiq/contracts';
-import {
-  CurrentPrincipal,
-  IntParam,
-  Principal,
-  Problems,
-  ZodBody,
-  ZodQuery,
-} from '@postmagiq/platform';
+import { CurrentPrincipal, IntParam, Principal, ZodBody, ZodQuery } from '@postmagiq/platform';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { CanDelete, CanRead, CanWrite, WorkspaceId } from '../common/access';
