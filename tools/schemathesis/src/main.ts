@@ -118,6 +118,8 @@ function writeAuthFile(identities: Identity[]): string {
 
 function runSchemathesis(st: string, url: string, authFile: string): Promise<number> {
   const args = [
+    '--config-file',
+    join(ROOT, 'tools/schemathesis/schemathesis.toml'),
     'run',
     `${url}/api/docs/openapi.json`,
     '--url',

@@ -43,6 +43,9 @@ export const SemanticSearchQuerySchema = z.strictObject({
   /** Comma-separated kinds to search (default: all). */
   types: z
     .string()
+    .regex(/^\s*$|^\s*(post|story_entry|source)\s*(,\s*(post|story_entry|source)\s*)*$/, {
+      message: 'must be a comma-separated list of post, story_entry, source',
+    })
     .optional()
     .transform((v, ctx) => {
       if (v === undefined || v.trim() === '') return undefined;

@@ -120,8 +120,8 @@ describe('completeOpenApiDocument (what the platform does for every operation)',
     expect(body(login)?.['email']).toEqual({ type: 'string', format: 'email' });
     expect(body(segments)?.['demographics']).toEqual({
       type: 'object',
-      additionalProperties: { $ref: '#/components/schemas/SafeJson' },
-      propertyNames: { type: 'string', pattern: SAFE_TEXT_PATTERN },
+      patternProperties: { [SAFE_TEXT_PATTERN]: { $ref: '#/components/schemas/SafeJson' } },
+      additionalProperties: false,
     });
     expect(body(segments)?.['tags']).toEqual({
       type: 'array',

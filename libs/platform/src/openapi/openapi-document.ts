@@ -42,7 +42,11 @@ const SAFE_JSON_SCHEMA = {
     { type: 'boolean' },
     { type: 'string', pattern: SAFE_TEXT_PATTERN },
     { type: 'array', items: { $ref: '#/components/schemas/SafeJson' } },
-    { type: 'object', additionalProperties: { $ref: '#/components/schemas/SafeJson' } },
+    {
+      type: 'object',
+      patternProperties: { [SAFE_TEXT_PATTERN]: { $ref: '#/components/schemas/SafeJson' } },
+      additionalProperties: false,
+    },
   ],
 };
 
@@ -142,14 +146,27 @@ function safeText(schema: unknown): unknown {
     s['properties'] = Object.fromEntries(
       Object.entries(s['properties'] as Json).map(([k, v]) => [k, safeText(v)]),
     );
-  if (s['additionalProperties'] !== undefined) {
-    s['additionalProperties'] =
+  // keys of a free object: only safe ones (patternProperties, which generators honour, rather
+  // than propertyNames), each holding a safe value
+  if (s['additionalProperties'] !== undefined && s['additionalProperties'] !== false) {
+    const names = (s['propertyNames'] ?? {}) as Json;
+    const keyPattern =
+      typeof names['maxLength'] === 'number'
+        ? SAFE_TEXT_PATTERN.replace('*$', `{0,${names['maxLength']}}$`)
+        : SAFE_TEXT_PATTERN;
+    const value =
       s['additionalProperties'] === true
         ? { $ref: '#/components/schemas/SafeJson' }
         : safeText(s['additionalProperties']);
-    s['propertyNames'] = safeText(s['propertyNames'] ?? { type: 'string' });
+    s['patternProperties'] = {
+      ...((s['patternProperties'] as Json | undefined) ?? {}),
+      [keyPattern]: value,
+    };
+    s['additionalProperties'] = false;
+    delete s['propertyNames'];
   }
-  if (s['propertyNames']) s['propertyNames'] = safeText(s['propertyNames']);
+  // zod's email pattern is what the server applies; JSON Schema's `email` format is another rule
+  if (s['format'] === 'email' && typeof s['pattern'] === 'string') delete s['format'];
   for (const key of COMBINATORS)
     if (Array.isArray(s[key])) s[key] = (s[key] as unknown[]).map(safeText);
   return s;
