@@ -6,6 +6,7 @@ export * from './lint-finding.schema';
 export * from './run-event.schema';
 export * from './story-entry.schema';
 export * from './voice-profile.schema';
+export * from './zod-issues';
 export * from './identity';
 export * from './agents';
 export * from './content';

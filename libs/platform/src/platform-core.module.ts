@@ -15,7 +15,7 @@ import { HealthController, HealthRegistry } from './observability/health';
 import { MetricsService } from './observability/metrics';
 import { MetricsListener } from './observability/metrics-listener';
 import { UpgradeRouter } from './http/upgrade-router';
-import { queueRootModule } from './queues/queues';
+import { queueRootModule } from './queues/bull-connection';
 import { RedisService } from './redis/redis';
 
 /** The environment every module of this process reads its configuration from. */

@@ -4,7 +4,7 @@ import type { RunDetail, RunSummary } from '@postmagiq/contracts';
 import { RedisService } from '@postmagiq/platform';
 import { apiClient, nextTestIp, startTestInfra, TestInfra } from '@postmagiq/platform/testing';
 import { DataSource } from 'typeorm';
-import { RunEngine } from './engine/run-engine.service';
+import { RedisBreakerCounterStore } from './breaker/redis-breaker-counter-store';
 import { BACKFILL_BREAKER_EXTENDED } from './migrations/1795712258942-RunBreakerExtended';
 import { ServiceProcess, spawnSimulatedWorker, waitFor } from './testing/processes';
 import { Replica, startReplicas } from './testing/replicas';
@@ -66,7 +66,7 @@ describe('breaker counters after their Redis expiry (real Redis, NATS, embedded 
     await infra?.stop();
   });
 
-  const engine = () => app.get(RunEngine);
+  const breaker = () => app.get(RedisBreakerCounterStore);
   const db = () => app.get<DataSource>(getDataSourceToken('orchestration'));
 
   function call<T>(method: 'GET' | 'POST', path: string) {
@@ -126,8 +126,8 @@ describe('breaker counters after their Redis expiry (real Redis, NATS, embedded 
     const live = (await detail(id)).breaker;
     expect(live).toMatchObject({ transitions: 2, visits: { judge: 2 }, extended: true });
 
-    await app.get(RedisService).client.del(engine().breaker.key(id));
-    expect(await engine().breaker.counters(id)).toBeNull();
+    await app.get(RedisService).client.del(breaker().key(id));
+    expect(await breaker().counters(id)).toBeNull();
 
     // the detail rebuilds what Redis showed (runtime never came from Redis)
     const rebuilt = await detail(id);
@@ -148,7 +148,7 @@ describe('breaker counters after their Redis expiry (real Redis, NATS, embedded 
       [3, 'judge', 'resume'],
     ]);
     // the step put the counters back into Redis from the row, the extension with them
-    expect(await engine().breaker.counters(id)).toMatchObject({
+    expect(await breaker().counters(id)).toMatchObject({
       transitions: 3,
       visits: { judge: 3 },
       extended: true,

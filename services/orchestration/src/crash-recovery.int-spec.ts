@@ -6,11 +6,10 @@ import {
   RunSummary,
   USAGE_STREAM,
 } from '@postmagiq/contracts';
-import { loadPlatformConfig } from '@postmagiq/platform';
+import { bullConnection } from '@postmagiq/platform';
 import { apiClient, nextTestIp, startTestInfra, TestInfra } from '@postmagiq/platform/testing';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
-import { bullConnection } from './engine/bullmq-connection';
 import { readStream } from './testing/jetstream-reader';
 import { ServiceProcess, spawnService, spawnSimulatedWorker, waitFor } from './testing/processes';
 import type { TestIdentity, TestUser } from './testing/test-identity';
@@ -51,9 +50,10 @@ describe('crash recovery (orchestration and agent workers as processes, SIGKILL)
     await infra?.stop();
   });
 
-  function orchestration(fault?: string): Promise<ServiceProcess> {
+  /** An orchestration process; `killAfterCommit`: it SIGKILLs itself after committing that transition. */
+  function orchestration(killAfterCommit?: number): Promise<ServiceProcess> {
     const started = spawnService(
-      'services/orchestration/src/main.ts',
+      'services/orchestration/src/testing/killed-after-commit.main.ts',
       {
         ...infra.env,
         NODE_ENV: 'test',
@@ -65,7 +65,9 @@ describe('crash recovery (orchestration and agent workers as processes, SIGKILL)
         ORCHESTRATION_SWEEP_INTERVAL_MS: '500',
         ORCHESTRATION_SWEEP_GRACE_MS: '500',
         ORCHESTRATION_STEP_LOCK_MS: '3000',
-        ...(fault ? { ORCHESTRATION_FAULT: fault } : {}),
+        ...(killAfterCommit !== undefined
+          ? { KILL_AFTER_COMMIT_SEQ: String(killAfterCommit) }
+          : {}),
       },
       'ready',
     );
@@ -101,11 +103,11 @@ describe('crash recovery (orchestration and agent workers as processes, SIGKILL)
   }
 
   it('a run survives SIGKILL of orchestration between two steps (twice) and of an agent worker mid-job', async () => {
-    const steps = new Queue('agents.simulated', bullConnection(loadPlatformConfig(infra.env)));
+    const steps = new Queue('agents.simulated', bullConnection(infra.redisUrl));
     try {
       const slowWorker = await worker(1500);
       // 1. dies right after committing transition 1 (entering the fan-out), before its jobs are enqueued
-      const first = await orchestration('kill-after-commit:1');
+      const first = await orchestration(1);
       // the process dies inside this request, right after the commit: no answer, the run exists
       await apiClient(urlOf(first))('POST', '/api/workflows/runs', {
         token: owner.token,
@@ -121,7 +123,7 @@ describe('crash recovery (orchestration and agent workers as processes, SIGKILL)
       expect(await runRow(runId)).toMatchObject({ status: 'running', seq: 1, dispatched_seq: -1 });
 
       // 2. the next process finds the undispatched fan-out; an agent worker is killed with its calls in hand
-      const second = await orchestration('kill-after-commit:3');
+      const second = await orchestration(3);
       await waitFor(
         async () => (await steps.getActiveCount()) > 0,
         30_000,

@@ -17,19 +17,19 @@ import {
 import {
   listRoutes,
   pendingSchemaChanges,
-  redisConnectionOptions,
+  bullConnection,
   RedisService,
 } from '@postmagiq/platform';
 import { nextTestIp, startTestInfra, TestInfra } from '@postmagiq/platform/testing';
 import { renderTaskMaterial } from '@postmagiq/prompts';
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { mainJobOptions, runMainJob } from './demo/main-job';
 import { earlyKey } from './engine/agent-dispatcher.service';
 import { RecoveryService } from './engine/recovery.service';
-import { StepProcessor } from './engine/step.processor';
-import { RunEngine } from './engine/run-engine.service';
+import { RedisBreakerCounterStore } from './breaker/redis-breaker-counter-store';
+import { STEPS_QUEUE } from './engine/queue-names';
 import type { ContentResponder } from './testing/content-responder';
 import { readStream } from './testing/jetstream-reader';
 import { ServiceProcess, spawnSimulatedWorker, waitFor } from './testing/processes';
@@ -197,10 +197,7 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
   }
 
   function agentQueue(backend: keyof typeof AGENT_QUEUES): Queue {
-    return new Queue(AGENT_QUEUES[backend], {
-      connection: { ...redisConnectionOptions(infra.redisUrl), maxRetriesPerRequest: null },
-      prefix: 'pmq',
-    });
+    return new Queue(AGENT_QUEUES[backend], bullConnection(infra.redisUrl));
   }
 
   /** The three draft calls of a run whose writers' queue nobody consumes, once all wait there. */
@@ -225,9 +222,12 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
         'the draft calls',
       );
       const ids = drafts.map((c) => c.callId);
-      const states = () =>
-        Promise.all(ids.map(async (id) => (await queue.getJob(id))?.getState()));
-      await waitFor(async () => (await states()).every((s) => s === 'waiting'), 10_000, 'jobs queued');
+      const states = () => Promise.all(ids.map(async (id) => (await queue.getJob(id))?.getState()));
+      await waitFor(
+        async () => (await states()).every((s) => s === 'waiting'),
+        10_000,
+        'jobs queued',
+      );
       return { run, queue, ids, states };
     } catch (e) {
       await queue.close();
@@ -469,13 +469,13 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
 
   it('the breaker halts a looping workflow at its limit with two replicas sharing the steps; the extension is used once', async () => {
     expect((await saveWorkflow(LOOP_WORKFLOW)).status).toBe(201);
-    const before = replicas.map((r) => r.app.get(StepProcessor).processed);
+    const before = await Promise.all(replicas.map((r) => r.stepJobs()));
     const runs = await Promise.all(
       [0, 1, 2].map((i) =>
         startRun(owner, { workflow: 'loop_forever', storyEntryId: story }, replicas[i % 2]),
       ),
     );
-    const engine = A().app.get(RunEngine);
+    const breaker = A().app.get(RedisBreakerCounterStore);
     for (const run of runs) {
       const d = await waitStatus(run.id, ['halted', 'failed', 'completed']);
       expect(d.status).toBe('halted');
@@ -485,7 +485,7 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
       );
       // seq 0 enters the initial state; 6 transitions passed, the 7th was refused
       expect(d.visits.map((v) => v.seq)).toEqual([0, 1, 2, 3, 4, 5, 6]);
-      expect(await engine.breaker.counters(run.id)).toMatchObject({
+      expect(await breaker.counters(run.id)).toMatchObject({
         transitions: 6,
         visits: { write: 3, polish: 3 },
       });
@@ -499,10 +499,8 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     // Every step went through one of the two replicas, sharing the Redis counters. Which replica
     // takes which step is BullMQ's choice (under load one may take them all), so the race for one
     // limit is proven deterministically in redis-breaker-counter-store.int-spec.ts instead.
-    const processed = replicas.reduce(
-      (sum, r, i) => sum + r.app.get(StepProcessor).processed - (before[i] as number),
-      0,
-    );
+    const after = await Promise.all(replicas.map((r) => r.stepJobs()));
+    const processed = after.reduce((sum, n, i) => sum + n - (before[i] as number), 0);
     expect(processed).toBeGreaterThanOrEqual(runs.length * 6);
 
     const [first] = runs as [RunSummary];
@@ -520,7 +518,7 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     expect(d).toMatchObject({ status: 'halted', extendable: false });
     expect(d.reason).toContain('the hard limit is 6 visits per state');
     expect(d.visits.map((v) => v.seq)).toEqual(Array.from({ length: 13 }, (_, i) => i));
-    expect(await engine.breaker.counters(first.id)).toMatchObject({
+    expect(await breaker.counters(first.id)).toMatchObject({
       transitions: 12,
       extended: true,
     });
@@ -856,7 +854,6 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
   it('cancelling withdraws the calls no worker has started, and the run stays cancelled', async () => {
     const { run, queue, states } = await stuckFanOut();
     try {
-
       const cancelled = await B().api<RunSummary>('POST', `/api/workflows/runs/${run.id}/cancel`, {
         token: owner.token,
         ip: ip(),
@@ -886,6 +883,28 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
       expect(events.filter((e) => e.type === 'agent.finished')).toHaveLength(0);
     } finally {
       await queue.close();
+    }
+  });
+
+  it('fails a step job whose payload does not fit at once and for good, never completing it as handled', async () => {
+    const steps = new Queue(STEPS_QUEUE, bullConnection(infra.redisUrl));
+    const events = new QueueEvents(STEPS_QUEUE, bullConnection(infra.redisUrl));
+    try {
+      await events.waitUntilReady();
+      const job = await steps.add(
+        'step',
+        { runId: 'not-a-uuid', seq: 1 },
+        { jobId: `malformed-${randomUUID()}`, attempts: 5 },
+      );
+      await expect(job.waitUntilFinished(events, 10_000)).rejects.toThrow(
+        /invalid step job payload: runId: /,
+      );
+      const failed = await steps.getJob(job.id as string);
+      expect(await failed?.getState()).toBe('failed');
+      expect(failed?.attemptsMade).toBe(1);
+    } finally {
+      await events.close();
+      await steps.close();
     }
   });
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { PLATFORM_ENV, ServiceDatabaseModule } from '@postmagiq/platform';
+import { PLATFORM_ENV, RedisService, ServiceDatabaseModule } from '@postmagiq/platform';
+import { RedisBreakerCounterStore } from './breaker/redis-breaker-counter-store';
 import { loadOrchestrationConfig, ORCHESTRATION_CONFIG } from './config/orchestration.config';
 import { RunContextClient } from './content/run-context.client';
 import { DefinitionsController } from './definitions/definitions.controller';
@@ -39,6 +40,11 @@ import { RunStreamGateway } from './stream/run-stream.gateway';
       provide: ORCHESTRATION_CONFIG,
       inject: [PLATFORM_ENV],
       useFactory: (env: NodeJS.ProcessEnv) => loadOrchestrationConfig(env),
+    },
+    {
+      provide: RedisBreakerCounterStore,
+      inject: [RedisService],
+      useFactory: (redis: RedisService) => new RedisBreakerCounterStore(redis.client),
     },
     WorkflowCatalogService,
     RunContextClient,

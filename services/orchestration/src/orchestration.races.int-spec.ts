@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { AGENT_QUEUES, RunSummary } from '@postmagiq/contracts';
-import { redisConnectionOptions } from '@postmagiq/platform';
+import { bullConnection } from '@postmagiq/platform';
 import {
   Managed,
   nextTestIp,
@@ -13,7 +13,6 @@ import {
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { RecoveryService } from './engine/recovery.service';
-import { StepProcessor } from './engine/step.processor';
 import { ServiceProcess, spawnSimulatedWorker, waitFor } from './testing/processes';
 import { Replica, startReplicas } from './testing/replicas';
 import type { TestIdentity, TestUser } from './testing/test-identity';
@@ -124,7 +123,7 @@ describe('orchestration on a PostgreSQL server: two replicas racing on the same 
   }
 
   it('two replicas step a dozen runs at once, each approved through both at once: one approval wins, transitions and events contiguous, each call recorded once', async () => {
-    const before = replicas.map((r) => r.app.get(StepProcessor).processed);
+    const before = await Promise.all(replicas.map((r) => r.stepJobs()));
     const runs = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
         startRun({ workflow: 'linkedin_post', storyEntryId: story }, replicas[i % 2] as Replica),
@@ -228,9 +227,8 @@ describe('orchestration on a PostgreSQL server: two replicas racing on the same 
 
     expect(failures()).toEqual([]);
     // both replicas took step jobs
-    const processed = replicas.map(
-      (r, i) => r.app.get(StepProcessor).processed - (before[i] as number),
-    );
+    const after = await Promise.all(replicas.map((r) => r.stepJobs()));
+    const processed = after.map((n, i) => n - (before[i] as number));
     expect(processed.every((n) => n > 0)).toBe(true);
   });
 
@@ -240,10 +238,7 @@ describe('orchestration on a PostgreSQL server: two replicas racing on the same 
       { workflow: 'linkedin_post', storyEntryId: story, backends: { writer: 'openai' } },
       A(),
     );
-    const queue = new Queue(AGENT_QUEUES.openai, {
-      connection: { ...redisConnectionOptions(redis.url), maxRetriesPerRequest: null },
-      prefix: 'pmq',
-    });
+    const queue = new Queue(AGENT_QUEUES.openai, bullConnection(redis.url));
     try {
       const ids = await waitFor(
         async () => {

@@ -29,7 +29,7 @@ import {
   type RunEvent,
   type RunSummary,
 } from '@postmagiq/contracts';
-import { redisConnectionOptions } from '@postmagiq/platform';
+import { bullConnection } from '@postmagiq/platform';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { Client } from 'pg';
 // The process-stack kit is shared with tools/chaos: both drive the same distributed stack.
@@ -142,10 +142,7 @@ interface Breakdown {
 }
 
 async function breakdown(stack: Stack, run: RunDetail): Promise<Breakdown[]> {
-  const opts = {
-    connection: { ...redisConnectionOptions(stack.redisUrl), maxRetriesPerRequest: null },
-    prefix: 'pmq',
-  };
+  const opts = bullConnection(stack.redisUrl);
   const queues = new Map<string, Queue>();
   const queue = (name: string): Queue => {
     let q = queues.get(name);
@@ -215,10 +212,7 @@ async function timedRun(
 
 /** add → worker → `completed` event, one at a time, on the stack's Redis. */
 async function bullmqRoundTrips(redisUrl: string, count: number): Promise<number[]> {
-  const opts = {
-    connection: { ...redisConnectionOptions(redisUrl), maxRetriesPerRequest: null },
-    prefix: 'pmq',
-  };
+  const opts = bullConnection(redisUrl);
   const name = 'bench.roundtrip';
   const queue = new Queue(name, opts);
   const events = new QueueEvents(name, opts);

@@ -6,6 +6,21 @@ export const ORCHESTRATION_STREAM = 'ORCHESTRATION';
 export const RUN_STARTED_SUBJECT = 'orchestration.run.started';
 export const RUN_FINISHED_SUBJECT = 'orchestration.run.finished';
 
+/**
+ * The ORCHESTRATION stream's declaration, the one its owner (orchestration's outbox) and its
+ * consumer (content, which may start first) both make: both subjects, and a one-hour
+ * de-duplication window, so a redelivered finished run within the hour changes nothing.
+ */
+export const ORCHESTRATION_STREAM_SPEC: {
+  name: string;
+  subjects: string[];
+  duplicateWindowMs: number;
+} = {
+  name: ORCHESTRATION_STREAM,
+  subjects: [RUN_STARTED_SUBJECT, RUN_FINISHED_SUBJECT],
+  duplicateWindowMs: 60 * 60_000,
+};
+
 /** Core-NATS subject on which every replica publishes a run's live events, so any replica can stream them. */
 export function runEventsSubject(runId: string): string {
   return `orchestration.run.events.${runId}`;

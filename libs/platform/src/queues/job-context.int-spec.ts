@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { RequestContext, RequestContextData } from '../context/request-context';
 import { redisConnectionOptions } from '../redis/redis';
 import { Managed, startRedis } from '../testing/processes';
-import { runInJobContext, withJobContext, WithContext } from './queues';
+import { runInJobContext, withJobContext, WithContext } from './job-context';
 
 /** A job's worker continues the trail of the request that enqueued it (logs, NATS headers). */
 describe('request context through BullMQ job data (real Redis)', () => {
@@ -36,8 +36,14 @@ describe('request context through BullMQ job data (real Redis)', () => {
     (await job.waitUntilFinished(events, 10_000)) as { n: number; ctx: RequestContextData | null };
 
   it('runs the job inside the context of the request that enqueued it', async () => {
-    const ctx: RequestContextData = { requestId: randomUUID(), workspaceId: randomUUID(), userId: randomUUID() };
-    const job = await RequestContext.run(ctx, () => queue.add('with-context', withJobContext({ n: 1 })));
+    const ctx: RequestContextData = {
+      requestId: randomUUID(),
+      workspaceId: randomUUID(),
+      userId: randomUUID(),
+    };
+    const job = await RequestContext.run(ctx, () =>
+      queue.add('with-context', withJobContext({ n: 1 })),
+    );
     expect(job.data._ctx).toEqual(ctx);
     expect(await processed(job)).toEqual({ n: 1, ctx });
   });

@@ -1,4 +1,4 @@
-import { AgentResult, AgentResultSchema, AgentSpec } from '@postmagiq/contracts';
+import { AgentResult, AgentResultSchema, AgentSpec, describeZodIssues } from '@postmagiq/contracts';
 import { failedResultOf } from './run-usage';
 
 /**
@@ -8,8 +8,8 @@ import { failedResultOf } from './run-usage';
 export function checkedAgentResult(agent: AgentSpec, result: unknown): AgentResult {
   const parsed = AgentResultSchema.safeParse(result);
   if (parsed.success) return parsed.data;
-  const problem = parsed.error.issues
-    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-    .join('; ');
-  return failedResultOf(agent, `the invoker returned an invalid result (${problem})`);
+  return failedResultOf(
+    agent,
+    `the invoker returned an invalid result (${describeZodIssues(parsed.error)})`,
+  );
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { describeZodIssues } from '@postmagiq/contracts';
 import { OUTPUT_SCHEMAS, OutputSchemaName } from '../definition/output-schemas';
 import { StructuredOutput } from './state-result';
 
@@ -22,14 +22,8 @@ export function parseAgentOutput(content: string, schema: OutputSchemaName): Age
   if (!parsed.success)
     return {
       ok: false,
-      reason: `the answer does not match ${schema}: ${describeIssues(parsed.error)}`,
+      reason: `the answer does not match ${schema}: ${describeZodIssues(parsed.error)}`,
     };
   // The registry and StructuredOutput are keyed by the same names; TS cannot correlate them here.
   return { ok: true, output: { schema, value: parsed.data } as StructuredOutput };
-}
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('; ');
 }

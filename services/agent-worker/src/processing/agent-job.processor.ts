@@ -23,9 +23,8 @@ import {
   type ComposedPrompt,
   type PromptLibrary,
 } from '@postmagiq/prompts';
-import { RequestContext } from '@postmagiq/platform';
+import { parseJobData, runInJobContext } from '@postmagiq/platform';
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
-import { randomUUID } from 'node:crypto';
 import type { AgentWorkerMetrics } from '../metrics/agent-worker.metrics';
 import type { CallResultStore, StoredCall } from '../results/call-result.store';
 
@@ -46,11 +45,6 @@ export interface AgentJobProcessorDeps {
   metrics: AgentWorkerMetrics;
   /** Aborted when shutdown stops waiting for in-flight calls: they are handed back to the queue. */
   shutdown: AbortSignal;
-}
-
-/** What `job.data` may carry besides the payload: the platform's request context (`withJobContext`). */
-interface JobEnvelope {
-  _ctx?: { requestId?: string; workspaceId?: string; runId?: string };
 }
 
 /** What a job needs to call its agent, made while its stored result is being looked up. */
@@ -111,13 +105,8 @@ export class AgentJobProcessor {
       // composing the prompt; only a read, and its answer is used once the payload is valid.
       const lookup = this.lookUpEarly(job);
       const payload = this.parse(job);
-      const ctx = (job.data as JobEnvelope | undefined)?._ctx;
-      return await RequestContext.run(
-        {
-          requestId: payload.requestId ?? ctx?.requestId ?? randomUUID(),
-          workspaceId: payload.workspaceId,
-          runId: payload.task.runId,
-        },
+      return await runInJobContext(
+        job,
         async () => {
           const stored =
             lookup?.callId === payload.callId
@@ -126,6 +115,12 @@ export class AgentJobProcessor {
           const done = await this.run(job, payload, stored, token, signal);
           outcome = done.outcome;
           return done.result;
+        },
+        {
+          // the request id the step wrote into the call wins over the envelope's
+          ...(payload.requestId ? { requestId: payload.requestId } : {}),
+          workspaceId: payload.workspaceId,
+          runId: payload.task.runId,
         },
       );
     } catch (e) {
@@ -150,26 +145,16 @@ export class AgentJobProcessor {
   }
 
   private parse(job: Job): AgentJob {
-    const { _ctx: _ignored, ...data } = (job.data ?? {}) as JobEnvelope & Record<string, unknown>;
-    const parsed = AgentJobSchema.safeParse(data);
-    if (!parsed.success) {
-      const problems = parsed.error.issues
-        .map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`)
-        .join('; ');
-      this.logger.error(
-        `job ${job.id} on ${job.queueName}: invalid payload, failed without retry (${problems})`,
-      );
-      throw new UnrecoverableError(`invalid agent job payload: ${problems}`);
-    }
-    const wanted = parsed.data.task.agent.backend;
+    const payload = parseJobData(job, AgentJobSchema, 'agent job', this.logger);
+    const wanted = payload.task.agent.backend;
     // The simulated pool stands in for any backend (the result then says `simulated`); a vendor
     // pool runs only its own vendor's calls.
     if (wanted !== this.deps.backend && this.deps.backend !== 'simulated') {
       throw new UnrecoverableError(
-        `agent ${parsed.data.task.agent.name} wants backend ${wanted}, but this job is on ${job.queueName} (the ${this.deps.backend} pool)`,
+        `agent ${payload.task.agent.name} wants backend ${wanted}, but this job is on ${job.queueName} (the ${this.deps.backend} pool)`,
       );
     }
-    return parsed.data;
+    return payload;
   }
 
   private async run(

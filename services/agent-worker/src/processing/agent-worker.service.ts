@@ -1,4 +1,3 @@
-import { getSharedConfigToken } from '@nestjs/bullmq';
 import {
   BeforeApplicationShutdown,
   Inject,
@@ -6,7 +5,6 @@ import {
   Logger,
   OnApplicationBootstrap,
   OnApplicationShutdown,
-  Optional,
 } from '@nestjs/common';
 import { AGENT_QUEUES, AGENT_USAGE_SUBJECT, USAGE_STREAM } from '@postmagiq/contracts';
 import type { BackendAdapter } from '@postmagiq/agents';
@@ -16,12 +14,12 @@ import {
   NATS_CONNECTION,
   PLATFORM_CONFIG,
   PlatformConfig,
+  bullConnection,
   RedisService,
-  redisConnectionOptions,
 } from '@postmagiq/platform';
 import { loadPromptLibrary } from '@postmagiq/prompts';
 import type { NatsConnection } from '@nats-io/nats-core/lib/mod';
-import { Worker, type ConnectionOptions } from 'bullmq';
+import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   AGENT_ADAPTER,
@@ -32,12 +30,6 @@ import { AgentWorkerMetrics } from '../metrics/agent-worker.metrics';
 import { CallResultStore } from '../results/call-result.store';
 import { RedisSessionStore } from '../sessions/redis-session-store';
 import { AgentJobProcessor } from './agent-job.processor';
-
-/** BullMQ's shared options as the platform registers them (`queueRootModule`). */
-interface SharedQueueConfig {
-  connection?: ConnectionOptions;
-  prefix?: string;
-}
 
 /** Usage events stay de-duplicable by call id for an hour (a redelivery comes within minutes). */
 const USAGE_DUPLICATE_WINDOW_MS = 60 * 60_000;
@@ -65,7 +57,6 @@ export class AgentWorkerService
     private readonly redis: RedisService,
     private readonly metrics: AgentWorkerMetrics,
     private readonly health: HealthRegistry,
-    @Optional() @Inject(getSharedConfigToken()) private readonly shared?: SharedQueueConfig,
   ) {}
 
   get queueName(): string {
@@ -104,13 +95,8 @@ export class AgentWorkerService
       metrics: this.metrics,
       shutdown: this.shutdown.signal,
     });
-    const connection = this.shared?.connection ?? {
-      ...redisConnectionOptions(this.platform.REDIS_URL),
-      maxRetriesPerRequest: null,
-    };
     const worker = new Worker(this.queueName, processor.process, {
-      connection,
-      prefix: this.shared?.prefix ?? 'pmq',
+      ...bullConnection(this.platform.REDIS_URL),
       name: `${this.platform.SERVICE_NAME}-${config.AGENT_BACKEND}`,
       concurrency: config.AGENT_CONCURRENCY,
       ...(config.AGENT_RATE_MAX

@@ -18,18 +18,17 @@ import {
   type AgentUsageEvent,
 } from '@postmagiq/contracts';
 import { makeAgentTask } from '@postmagiq/agents/testing';
-import { redisConnectionOptions } from '@postmagiq/platform';
+import { bullConnection } from '@postmagiq/platform';
 import { startNats, startRedis, type Managed } from '@postmagiq/platform/testing';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core/lib/mod';
 import * as transport from '@nats-io/transport-node';
-import { Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(__dirname, '../../../..');
-export const QUEUE_PREFIX = 'pmq';
 
 const connectNats = (
   transport as unknown as { connect(o: { servers: string }): Promise<NatsConnection> }
@@ -57,10 +56,6 @@ export function redisDb(url: string, db: number): string {
   return `${url.replace(/\/\d*$/, '')}/${db}`;
 }
 
-export function bullConnection(redisUrl: string): ConnectionOptions {
-  return { ...redisConnectionOptions(redisUrl), maxRetriesPerRequest: null };
-}
-
 export interface Harness {
   redisUrl: string;
   natsUrl: string;
@@ -84,10 +79,7 @@ export async function startHarness(): Promise<Harness> {
       const key = `${backend}/${db}`;
       let q = queues.get(key);
       if (!q) {
-        q = new Queue(AGENT_QUEUES[backend], {
-          connection: bullConnection(redisDb(redis.url, db)),
-          prefix: QUEUE_PREFIX,
-        });
+        q = new Queue(AGENT_QUEUES[backend], bullConnection(redisDb(redis.url, db)));
         queues.set(key, q);
       }
       return q;
@@ -96,10 +88,7 @@ export async function startHarness(): Promise<Harness> {
       const key = `${backend}/${db}`;
       let e = events.get(key);
       if (!e) {
-        e = new QueueEvents(AGENT_QUEUES[backend], {
-          connection: bullConnection(redisDb(redis.url, db)),
-          prefix: QUEUE_PREFIX,
-        });
+        e = new QueueEvents(AGENT_QUEUES[backend], bullConnection(redisDb(redis.url, db)));
         events.set(key, e);
         await e.waitUntilReady();
       }

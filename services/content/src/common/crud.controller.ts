@@ -11,10 +11,9 @@ import {
 } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ContentPageQuerySchema, Page } from '@postmagiq/contracts';
-import { ZodBody, ZodQuery } from '@postmagiq/platform';
+import { uuidOr404, ZodBody, ZodQuery } from '@postmagiq/platform';
 import { z } from 'zod';
 import { CanDelete, CanRead, CanWrite, WorkspaceId } from './access';
-import { idPipe } from './http';
 import { ApiPageResult, ApiResult } from './openapi';
 import type { WorkspaceCrudService, WorkspaceRow } from './workspace-crud.service';
 
@@ -40,7 +39,7 @@ export interface CrudControllerOptions {
  * Subclass the result to add routes: `class XController extends CrudController({...}) {}`.
  */
 export function CrudController(o: CrudControllerOptions) {
-  const Id = idPipe(o.what);
+  const Id = uuidOr404(o.what);
 
   @ApiTags(o.tag)
   @CanRead()

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { jetstreamManager } from '@nats-io/jetstream';
 import {
   ORCHESTRATION_STREAM,
+  ORCHESTRATION_STREAM_SPEC,
   RUN_FINISHED_SUBJECT,
-  RUN_STARTED_SUBJECT,
   RunFinishedEventSchema,
 } from '@postmagiq/contracts';
 import { JetStreamService, NATS_CONNECTION } from '@postmagiq/platform';
@@ -51,12 +51,8 @@ export class RunFinishedConsumer implements OnApplicationBootstrap {
     try {
       await jsm.streams.info(ORCHESTRATION_STREAM);
     } catch {
-      // the same declaration as orchestration's: its subjects and a one-hour de-duplication window
-      await this.jetstream.ensureStream({
-        name: ORCHESTRATION_STREAM,
-        subjects: [RUN_STARTED_SUBJECT, RUN_FINISHED_SUBJECT],
-        duplicateWindowMs: 60 * 60_000,
-      });
+      // the same declaration as orchestration's
+      await this.jetstream.ensureStream(ORCHESTRATION_STREAM_SPEC);
     }
   }
 }

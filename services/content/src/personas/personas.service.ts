@@ -6,7 +6,7 @@ import type {
   PersonaDefaults,
   UpdatePersonaRequest,
 } from '@postmagiq/contracts';
-import { Problems } from '@postmagiq/platform';
+import { isUniqueViolation, Problems } from '@postmagiq/platform';
 import {
   findPlaceholders,
   KNOWN_PLACEHOLDERS,
@@ -16,7 +16,7 @@ import {
 } from '@postmagiq/prompts';
 import { DataSource, EntityManager } from 'typeorm';
 import { CONTENT_CONFIG, ContentConfig } from '../config/content.config';
-import { invalid, isoOf, isUniqueViolation } from '../common/http';
+import { invalid, isoOf } from '../common/http';
 import { WorkspaceCrudService } from '../common/workspace-crud.service';
 import { CONTENT_DB, PersonaEntity } from '../entities';
 

@@ -27,15 +27,21 @@ import {
   PostLintSchema,
   FinishedPostSchema,
 } from '@postmagiq/contracts';
-import { CurrentPrincipal, IntParam, Principal, ZodBody, ZodQuery } from '@postmagiq/platform';
+import {
+  CurrentPrincipal,
+  IntParam,
+  Principal,
+  uuidOr404,
+  ZodBody,
+  ZodQuery,
+} from '@postmagiq/platform';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { CanDelete, CanRead, CanWrite, WorkspaceId } from '../common/access';
-import { idPipe } from '../common/http';
 import { ApiPageResult, ApiResult } from '../common/openapi';
 import { PostsService } from './posts.service';
 
-const Id = idPipe('post');
+const Id = uuidOr404('post');
 
 @ApiTags('posts')
 @CanRead()

@@ -19,11 +19,11 @@ import {
   SimilarPost,
   UpdatePostRequest,
 } from '@postmagiq/contracts';
-import { Problems, RequestContext } from '@postmagiq/platform';
+import { isUniqueViolation, Problems, RequestContext } from '@postmagiq/platform';
 import { analysePostText, lintPost } from '@postmagiq/prompts';
 import { randomUUID } from 'node:crypto';
 import { Brackets, DataSource, EntityManager, In } from 'typeorm';
-import { invalid, iso, isoOf, isUniqueViolation } from '../common/http';
+import { invalid, iso, isoOf } from '../common/http';
 import { assertRef } from '../common/workspace-crud.service';
 import {
   CONTENT_DB,

@@ -28,11 +28,10 @@ import {
   StoryEntryDtoSchema,
   NextStoryEntrySchema,
 } from '@postmagiq/contracts';
-import { ZodBody, ZodQuery } from '@postmagiq/platform';
+import { uuidOr404, ZodBody, ZodQuery } from '@postmagiq/platform';
 import { z } from 'zod';
 import { CanDelete, CanRead, CanWrite, WorkspaceId } from '../common/access';
 import { CrudController } from '../common/crud.controller';
-import { idPipe } from '../common/http';
 import { ApiPageResult, ApiResult } from '../common/openapi';
 import { ChaptersService } from './chapters.service';
 import { GoalsService } from './goals.service';
@@ -40,9 +39,9 @@ import { StoryEntriesService } from './story-entries.service';
 import { StrategiesService } from './strategies.service';
 
 const tag = 'content strategy';
-const StrategyId = idPipe('strategy');
-const ChapterId = idPipe('chapter');
-const EntryId = idPipe('story entry');
+const StrategyId = uuidOr404('strategy');
+const ChapterId = uuidOr404('chapter');
+const EntryId = uuidOr404('story entry');
 
 export class StrategiesController extends CrudController({
   path: 'strategies',

@@ -12,14 +12,13 @@ import {
   VoiceCalibrationSchema,
   VoiceDistanceSchema,
 } from '@postmagiq/contracts';
-import { ZodBody } from '@postmagiq/platform';
+import { uuidOr404, ZodBody } from '@postmagiq/platform';
 import { CanWrite, WorkspaceId } from '../common/access';
 import { CrudController } from '../common/crud.controller';
-import { idPipe } from '../common/http';
 import { ApiResult } from '../common/openapi';
 import { VoiceProfilesService } from './voice-profiles.service';
 
-const Id = idPipe('voice profile');
+const Id = uuidOr404('voice profile');
 
 export class VoiceProfilesController extends CrudController({
   path: 'voice-profiles',

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   AdminUser,
@@ -12,10 +12,17 @@ import {
   UpdateSystemRoleRequest,
   UpdateSystemRoleRequestSchema,
 } from '@postmagiq/contracts';
-import { CurrentPrincipal, Principal, Problems, Scopes, ZodBody, ZodQuery } from '@postmagiq/platform';
+import {
+  CurrentPrincipal,
+  Principal,
+  Scopes,
+  uuidOr404,
+  ZodBody,
+  ZodQuery,
+} from '@postmagiq/platform';
 import { AdminService } from './admin.service';
 
-const UserId = new ParseUUIDPipe({ exceptionFactory: () => Problems.notFound('user') });
+const UserId = uuidOr404('user');
 
 @ApiTags('admin')
 @Scopes('admin:system')
@@ -62,7 +69,10 @@ export class AdminController {
   }
 
   @Put('feature-flags/:key')
-  updateFlag(@Param('key') key: string, @ZodBody(UpdateFeatureFlagRequestSchema) body: UpdateFeatureFlagRequest): Promise<FeatureFlag> {
+  updateFlag(
+    @Param('key') key: string,
+    @ZodBody(UpdateFeatureFlagRequestSchema) body: UpdateFeatureFlagRequest,
+  ): Promise<FeatureFlag> {
     return this.admin.updateFlag(key, body);
   }
 }

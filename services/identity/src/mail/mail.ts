@@ -1,6 +1,12 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { DEFAULT_JOB_OPTIONS, runInJobContext, WithContext, withJobContext } from '@postmagiq/platform';
+import {
+  DEFAULT_JOB_OPTIONS,
+  parseJobData,
+  runInJobContext,
+  WithContext,
+  withJobContext,
+} from '@postmagiq/platform';
 import type { Job, Queue } from 'bullmq';
 import { createTransport, Transporter } from 'nodemailer';
 import { z } from 'zod';
@@ -25,7 +31,10 @@ export class MailQueue {
   constructor(@InjectQueue(MAIL_QUEUE) private readonly queue: Queue) {}
 
   async send(jobId: string, mail: MailJob): Promise<void> {
-    await this.queue.add('send', withJobContext(MailJobSchema.parse(mail)), { ...DEFAULT_JOB_OPTIONS, jobId });
+    await this.queue.add('send', withJobContext(MailJobSchema.parse(mail)), {
+      ...DEFAULT_JOB_OPTIONS,
+      jobId,
+    });
   }
 }
 
@@ -42,12 +51,19 @@ export class MailProcessor extends WorkerHost implements OnApplicationShutdown {
 
   async process(job: Job<WithContext<MailJob>>): Promise<void> {
     await runInJobContext(job, async () => {
-      const mail = MailJobSchema.parse(job.data);
+      const mail = parseJobData(job, MailJobSchema, 'mail', this.logger);
       if (!this.transport) {
-        this.logger.warn(`SMTP_URL unset; mail to ${mail.to} not sent. Subject: ${mail.subject}\n${mail.text}`);
+        this.logger.warn(
+          `SMTP_URL unset; mail to ${mail.to} not sent. Subject: ${mail.subject}\n${mail.text}`,
+        );
         return;
       }
-      await this.transport.sendMail({ from: this.config.MAIL_FROM, to: mail.to, subject: mail.subject, text: mail.text });
+      await this.transport.sendMail({
+        from: this.config.MAIL_FROM,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+      });
       this.logger.log(`mail "${mail.subject}" sent to ${mail.to}`);
     });
   }

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Ip, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Ip, Param, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   AcceptInviteRequest,
@@ -17,13 +17,13 @@ import {
   TokenPair,
   Workspace,
 } from '@postmagiq/contracts';
-import { CurrentPrincipal, Principal, Problems, ZodBody } from '@postmagiq/platform';
+import { CurrentPrincipal, Principal, uuidOr404, ZodBody } from '@postmagiq/platform';
 import { WorkspacesService } from './workspaces.service';
 
 /** A malformed id is a 404 like any unknown one (never a 500, never a hint). */
-const Id = new ParseUUIDPipe({ exceptionFactory: () => Problems.notFound('workspace') });
-const UserId = new ParseUUIDPipe({ exceptionFactory: () => Problems.notFound('member') });
-const InviteId = new ParseUUIDPipe({ exceptionFactory: () => Problems.notFound('invite') });
+const Id = uuidOr404('workspace');
+const UserId = uuidOr404('member');
+const InviteId = uuidOr404('invite');
 
 @ApiTags('workspaces')
 @Controller('workspaces')
@@ -32,7 +32,10 @@ export class WorkspacesController {
 
   @Post()
   @ApiOperation({ summary: 'Create a workspace; the caller owns it' })
-  create(@CurrentPrincipal() p: Principal, @ZodBody(CreateWorkspaceRequestSchema) body: CreateWorkspaceRequest): Promise<MyWorkspace> {
+  create(
+    @CurrentPrincipal() p: Principal,
+    @ZodBody(CreateWorkspaceRequestSchema) body: CreateWorkspaceRequest,
+  ): Promise<MyWorkspace> {
     return this.workspaces.create(p, body.name);
   }
 
@@ -49,14 +52,22 @@ export class WorkspacesController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Rename (owner/admin)' })
-  rename(@CurrentPrincipal() p: Principal, @Param('id', Id) id: string, @ZodBody(RenameWorkspaceRequestSchema) body: RenameWorkspaceRequest): Promise<Workspace> {
+  rename(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', Id) id: string,
+    @ZodBody(RenameWorkspaceRequestSchema) body: RenameWorkspaceRequest,
+  ): Promise<Workspace> {
     return this.workspaces.rename(p, id, body.name);
   }
 
   @Post(':id/switch')
   @HttpCode(200)
   @ApiOperation({ summary: 'New tokens scoped to this workspace' })
-  switch(@CurrentPrincipal() p: Principal, @Param('id', Id) id: string, @Ip() ip: string): Promise<TokenPair> {
+  switch(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', Id) id: string,
+    @Ip() ip: string,
+  ): Promise<TokenPair> {
     return this.workspaces.switchTo(p, id, ip);
   }
 
@@ -79,13 +90,21 @@ export class WorkspacesController {
   @Delete(':id/members/:userId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a member, or leave (own id); the last owner cannot' })
-  async remove(@CurrentPrincipal() p: Principal, @Param('id', Id) id: string, @Param('userId', UserId) userId: string): Promise<void> {
+  async remove(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', Id) id: string,
+    @Param('userId', UserId) userId: string,
+  ): Promise<void> {
     await this.workspaces.removeMember(p, id, userId);
   }
 
   @Post(':id/invites')
   @ApiOperation({ summary: 'Invite by email (team:manage); the link expires and works once' })
-  invite(@CurrentPrincipal() p: Principal, @Param('id', Id) id: string, @ZodBody(CreateInviteRequestSchema) body: CreateInviteRequest): Promise<Invite> {
+  invite(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', Id) id: string,
+    @ZodBody(CreateInviteRequestSchema) body: CreateInviteRequest,
+  ): Promise<Invite> {
     return this.workspaces.invite(p, id, body);
   }
 
@@ -96,7 +115,11 @@ export class WorkspacesController {
 
   @Delete(':id/invites/:inviteId')
   @HttpCode(204)
-  async revokeInvite(@CurrentPrincipal() p: Principal, @Param('id', Id) id: string, @Param('inviteId', InviteId) inviteId: string): Promise<void> {
+  async revokeInvite(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', Id) id: string,
+    @Param('inviteId', InviteId) inviteId: string,
+  ): Promise<void> {
     await this.workspaces.revokeInvite(p, id, inviteId);
   }
 }
@@ -108,8 +131,15 @@ export class InvitesController {
 
   @Post('accept')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Accept an invite as the logged-in user with the invited email; answers tokens for that workspace' })
-  accept(@CurrentPrincipal() p: Principal, @ZodBody(AcceptInviteRequestSchema) body: AcceptInviteRequest, @Ip() ip: string): Promise<TokenPair> {
+  @ApiOperation({
+    summary:
+      'Accept an invite as the logged-in user with the invited email; answers tokens for that workspace',
+  })
+  accept(
+    @CurrentPrincipal() p: Principal,
+    @ZodBody(AcceptInviteRequestSchema) body: AcceptInviteRequest,
+    @Ip() ip: string,
+  ): Promise<TokenPair> {
     return this.workspaces.accept(p, body.token, ip);
   }
 }

@@ -17,15 +17,6 @@ export const orchestrationEnv = {
   ORCHESTRATION_SWEEP_GRACE_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   /** Timeout of the request to content for a run's story, voice and personas. */
   CONTENT_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
-  /**
-   * Fault injection for the crash tests, honoured only when NODE_ENV=test: `kill-after-commit:<seq>`
-   * makes the process SIGKILL itself right after committing the step that wrote transition <seq>,
-   * before its jobs are dispatched.
-   */
-  ORCHESTRATION_FAULT: z
-    .string()
-    .regex(/^kill-after-commit:\d+$/)
-    .optional(),
 };
 
 export type OrchestrationConfig = ReturnType<typeof loadOrchestrationConfig>;

@@ -1,34 +1,36 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AGENT_QUEUES, AgentBackend, AgentJobSchema } from '@postmagiq/contracts';
-import { PLATFORM_CONFIG, PlatformConfig, RedisService } from '@postmagiq/platform';
+import {
+  bullConnection,
+  jobOptions,
+  PLATFORM_CONFIG,
+  PlatformConfig,
+  RedisService,
+  withJobContext,
+} from '@postmagiq/platform';
 import { FlowJob, FlowProducer, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AgentCallEntity, ORCHESTRATION_DB, RunEntity } from '../entities';
-import { bullConnection } from './bullmq-connection';
 import { STEPS_QUEUE, stepJobId } from './queue-names';
 
 /** Retries of a parent (step) job: its processing is a database transaction, retried on infrastructure errors. */
-const STEP_JOB_OPTIONS = {
+const STEP_JOB_OPTIONS = jobOptions({
   attempts: 20,
   backoff: { type: 'exponential', delay: 500 },
   removeOnComplete: { age: 24 * 3600, count: 10_000 },
-  removeOnFail: { age: 7 * 24 * 3600 },
-} as const;
+});
 
 /**
  * Agent jobs: the worker retries transient vendor errors itself, so a job attempt fails only for
  * infrastructure (a crashed worker's stalled job, a session store outage). Finished jobs are kept a
  * day, so a re-dispatch of the same ids within that time is refused by BullMQ, never run twice.
  */
-const AGENT_JOB_OPTIONS = {
-  attempts: 5,
-  backoff: { type: 'exponential', delay: 1000 },
+const AGENT_JOB_OPTIONS = jobOptions({
   removeOnComplete: { age: 24 * 3600, count: 50_000 },
-  removeOnFail: { age: 7 * 24 * 3600 },
   // a child that fails for good still lets the step decide (as a failed call), never blocks it
   ignoreDependencyOnFailure: true,
-} as const;
+});
 
 /**
  * Puts a state visit's agent calls on their backends' queues as one BullMQ flow: a parent job on
@@ -48,8 +50,8 @@ export class AgentDispatcher implements OnApplicationShutdown {
     @InjectDataSource(ORCHESTRATION_DB) private readonly ds: DataSource,
     private readonly redis: RedisService,
   ) {
-    this.flows = new FlowProducer(bullConnection(config));
-    this.steps = new Queue(STEPS_QUEUE, bullConnection(config));
+    this.flows = new FlowProducer(bullConnection(config.REDIS_URL));
+    this.steps = new Queue(STEPS_QUEUE, bullConnection(config.REDIS_URL));
   }
 
   /**
@@ -66,14 +68,15 @@ export class AgentDispatcher implements OnApplicationShutdown {
     const flow: FlowJob = {
       name: 'step',
       queueName: STEPS_QUEUE,
-      data: { runId, seq },
-      opts: { jobId: stepJobId(runId, seq), ...STEP_JOB_OPTIONS },
+      // the request that led here continues in the step job (its id in the worker's logs)
+      data: withJobContext({ runId, seq }),
+      opts: { ...STEP_JOB_OPTIONS, jobId: stepJobId(runId, seq) },
       children: calls.map((call) => ({
         name: call.job.task.agent.persona,
         queueName: AGENT_QUEUES[call.queueBackend],
         // validated at the edge like every queue payload
         data: AgentJobSchema.parse(call.job),
-        opts: { jobId: call.callId, ...AGENT_JOB_OPTIONS },
+        opts: { ...AGENT_JOB_OPTIONS, jobId: call.callId },
       })),
     };
     const early = calls.filter((c) => c.early);
@@ -123,7 +126,7 @@ export class AgentDispatcher implements OnApplicationShutdown {
   private agentQueue(backend: AgentBackend): Queue {
     let queue = this.agentQueues.get(backend);
     if (!queue) {
-      queue = new Queue(AGENT_QUEUES[backend], bullConnection(this.config));
+      queue = new Queue(AGENT_QUEUES[backend], bullConnection(this.config.REDIS_URL));
       this.agentQueues.set(backend, queue);
     }
     return queue;

@@ -5,10 +5,14 @@ import {
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
-import { PLATFORM_CONFIG, PlatformConfig, RequestContext } from '@postmagiq/platform';
+import {
+  bullConnection,
+  PLATFORM_CONFIG,
+  PlatformConfig,
+  RequestContext,
+} from '@postmagiq/platform';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { bullConnection } from './bullmq-connection';
 import { ALL_AGENT_QUEUES } from './queue-names';
 import { RunEngine } from './run-engine.service';
 
@@ -31,7 +35,7 @@ export class AgentResultsListener implements OnApplicationBootstrap, OnModuleDes
 
   onApplicationBootstrap(): void {
     for (const name of ALL_AGENT_QUEUES) {
-      const events = new QueueEvents(name, bullConnection(this.platform));
+      const events = new QueueEvents(name, bullConnection(this.platform.REDIS_URL));
       events.on('completed', ({ jobId, returnvalue }) =>
         this.handle(jobId, { result: parseMaybe(returnvalue) }),
       );
@@ -48,7 +52,7 @@ export class AgentResultsListener implements OnApplicationBootstrap, OnModuleDes
     // a failed attempt that will be retried is not the call's outcome
     let queue = this.queues.get(queueName);
     if (!queue) {
-      queue = new Queue(queueName, bullConnection(this.platform));
+      queue = new Queue(queueName, bullConnection(this.platform.REDIS_URL));
       this.queues.set(queueName, queue);
     }
     const job = await Job.fromId(queue, jobId).catch(() => undefined);

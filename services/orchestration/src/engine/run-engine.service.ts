@@ -1,12 +1,12 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { resolveBackends } from '@postmagiq/agents';
 import { AgentBackend, RunStartedEvent, StartRunRequest } from '@postmagiq/contracts';
 import {
+  isUniqueViolation,
   PLATFORM_ENV,
   Principal,
   Problems,
-  RedisService,
   RequestContext,
 } from '@postmagiq/platform';
 import { lintPost } from '@postmagiq/prompts';
@@ -14,7 +14,6 @@ import { ApprovalResponse, QualityGate, WorkflowDefinition } from '@postmagiq/wo
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { RedisBreakerCounterStore } from '../breaker/redis-breaker-counter-store';
-import { ORCHESTRATION_CONFIG, OrchestrationConfig } from '../config/orchestration.config';
 import { RunContextClient } from '../content/run-context.client';
 import { WorkflowCatalogService } from '../definitions/workflow-catalog.service';
 import { AgentCallEntity, newRun, ORCHESTRATION_DB, RunEntity } from '../entities';
@@ -22,6 +21,7 @@ import { RunEventsBus } from '../events/run-events-bus.service';
 import { RunLifecycleOutbox } from '../events/run-lifecycle-outbox.service';
 import { AgentDispatcher } from './agent-dispatcher.service';
 import { CallOutcome, RunConflictError, RunStep, StepDeps } from './run-step';
+import { STEP_COMMIT_OBSERVER, StepCommitObserver } from './step-commit-observer';
 
 /** The quality gates a state may name in `quality_gate:`. */
 export const QUALITY_GATES: Readonly<Record<string, QualityGate>> = {
@@ -38,21 +38,21 @@ export const QUALITY_GATES: Readonly<Record<string, QualityGate>> = {
 @Injectable()
 export class RunEngine {
   private readonly logger = new Logger('RunEngine');
-  readonly breaker: RedisBreakerCounterStore;
   private readonly configuredBackends: ReadonlySet<AgentBackend>;
 
   constructor(
     @InjectDataSource(ORCHESTRATION_DB) private readonly ds: DataSource,
-    redis: RedisService,
+    private readonly breaker: RedisBreakerCounterStore,
     private readonly dispatcher: AgentDispatcher,
     private readonly bus: RunEventsBus,
     private readonly outbox: RunLifecycleOutbox,
     private readonly catalog: WorkflowCatalogService,
     private readonly content: RunContextClient,
-    @Inject(ORCHESTRATION_CONFIG) private readonly config: OrchestrationConfig,
     @Inject(PLATFORM_ENV) env: NodeJS.ProcessEnv,
+    @Optional()
+    @Inject(STEP_COMMIT_OBSERVER)
+    private readonly commitObserver?: StepCommitObserver,
   ) {
-    this.breaker = new RedisBreakerCounterStore(redis.client);
     this.configuredBackends = new Set(resolveBackends(env));
   }
 
@@ -311,7 +311,7 @@ export class RunEngine {
   }
 
   private async afterCommit(step: RunStep): Promise<void> {
-    this.injectFault(step);
+    this.commitObserver?.committed(step.run.id, step.writtenSeqs);
     this.bus.publish(step.events);
     if (step.dispatchSeq !== null) {
       try {
@@ -343,19 +343,6 @@ export class RunEngine {
       ...(requestId ? { requestId } : {}),
     };
   }
-
-  /** Test-only (NODE_ENV=test): die right after committing a given transition, before its effects. */
-  private injectFault(step: RunStep): void {
-    const fault = this.config.ORCHESTRATION_FAULT;
-    if (!fault || process.env['NODE_ENV'] !== 'test') return;
-    const seq = Number(fault.split(':')[1]);
-    if (step.writtenSeqs.includes(seq)) {
-      this.logger.warn(
-        `fault injection: SIGKILL after committing transition ${seq} of run ${step.run.id}`,
-      );
-      process.kill(process.pid, 'SIGKILL');
-    }
-  }
 }
 
 const IDEMPOTENCY_INDEX = 'runs_workspace_idempotency_key';
@@ -368,16 +355,6 @@ function startRequestHash(body: StartRunRequest): string {
       : value,
   );
   return createHash('sha256').update(canonical).digest('hex');
-}
-
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const e = error as {
-    code?: string;
-    constraint?: string;
-    driverError?: { code?: string; constraint?: string };
-  };
-  const driver = e?.driverError ?? e;
-  return driver?.code === '23505' && driver.constraint === constraint;
 }
 
 /** `backends` keys must name an agent or a persona of the workflow (400 listing the others). */

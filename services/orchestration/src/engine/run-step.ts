@@ -5,6 +5,7 @@ import {
   AgentJobResultSchema,
   agentCallId,
   AgentSpec,
+  describeZodIssues,
   failedAgentResult,
   RUN_FINISHED_SUBJECT,
   RUN_STARTED_SUBJECT,
@@ -735,12 +736,8 @@ export class RunStep {
       failedAgentResult(call.queueBackend, call.job.task.agent.model ?? 'unknown', error);
     if ('failure' in outcome) return failed(`the agent job failed: ${outcome.failure}`);
     const parsed = AgentJobResultSchema.safeParse(outcome.result);
-    if (!parsed.success) {
-      const problem = parsed.error.issues
-        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-        .join('; ');
-      return failed(`the worker returned an invalid result (${problem})`);
-    }
+    if (!parsed.success)
+      return failed(`the worker returned an invalid result (${describeZodIssues(parsed.error)})`);
     if (parsed.data.callId !== call.callId)
       return failed(`the worker answered for call ${parsed.data.callId}, not ${call.callId}`);
     return parsed.data;

@@ -5,14 +5,23 @@ import {
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
-import { PLATFORM_CONFIG, PlatformConfig, RequestContext } from '@postmagiq/platform';
+import {
+  bullConnection,
+  MetricsService,
+  parseJobData,
+  PLATFORM_CONFIG,
+  PlatformConfig,
+  runInJobContext,
+} from '@postmagiq/platform';
 import { Job, Worker } from 'bullmq';
-import { randomUUID } from 'node:crypto';
+import type { Counter } from 'prom-client';
 import { z } from 'zod';
 import { ORCHESTRATION_CONFIG, OrchestrationConfig } from '../config/orchestration.config';
-import { bullConnection } from './bullmq-connection';
 import { jobIdOfKey, STEPS_QUEUE } from './queue-names';
 import { RunEngine } from './run-engine.service';
+
+/** prom-client counter of the step jobs a replica processed (how replicas share the work). */
+export const STEP_JOBS_METRIC = 'orchestration_step_jobs_total';
 
 export const StepJobDataSchema = z.strictObject({
   runId: z.string().uuid(),
@@ -30,18 +39,23 @@ export const StepJobDataSchema = z.strictObject({
 export class StepProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('StepProcessor');
   private worker?: Worker;
-  /** Step jobs this replica has processed (tests check that replicas share the work). */
-  processed = 0;
+  private readonly processed: Counter<string>;
 
   constructor(
     private readonly engine: RunEngine,
     @Inject(PLATFORM_CONFIG) private readonly platform: PlatformConfig,
     @Inject(ORCHESTRATION_CONFIG) private readonly config: OrchestrationConfig,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.processed = metrics.counter(
+      STEP_JOBS_METRIC,
+      'Step jobs this replica processed (each settles a state visit)',
+    );
+  }
 
   onApplicationBootstrap(): void {
     this.worker = new Worker(STEPS_QUEUE, (job) => this.process(job), {
-      ...bullConnection(this.platform),
+      ...bullConnection(this.platform.REDIS_URL),
       concurrency: this.config.ORCHESTRATION_STEP_CONCURRENCY,
       lockDuration: this.config.ORCHESTRATION_STEP_LOCK_MS,
       stalledInterval: Math.max(1000, Math.floor(this.config.ORCHESTRATION_STEP_LOCK_MS / 2)),
@@ -54,17 +68,12 @@ export class StepProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async process(job: Job): Promise<void> {
-    const parsed = StepJobDataSchema.safeParse(job.data);
-    if (!parsed.success) {
-      this.logger.error(`step job ${job.id}: invalid data (${parsed.error.message}); dropped`);
-      return;
-    }
-    const { runId, seq } = parsed.data;
+    const { runId, seq } = parseJobData(job, StepJobDataSchema, 'step job', this.logger);
     const { values, failures } = await finishedChildren(job);
-    await RequestContext.run({ requestId: randomUUID(), runId }, () =>
-      this.engine.onStepSettled(runId, seq, values, failures),
-    );
-    this.processed += 1;
+    await runInJobContext(job, () => this.engine.onStepSettled(runId, seq, values, failures), {
+      runId,
+    });
+    this.processed.inc();
   }
 
   /** Before the database closes: finish the steps in hand, take no more. */

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { OutboxColumns } from '@postmagiq/platform';
+import { Column, Entity, Index } from 'typeorm';
 
 /**
  * Transactional outbox of JetStream events (run started/finished): written in the step that
@@ -7,25 +8,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
  */
 @Entity({ name: 'outbox' })
 @Index('orchestration_outbox_unpublished_idx', ['createdAt'], { where: 'published_at IS NULL' })
-export class OutboxEntity {
-  @PrimaryColumn('uuid')
-  id!: string;
-
-  @Column('varchar', { length: 128 })
-  subject!: string;
-
+export class OutboxEntity extends OutboxColumns {
+  /** `runLifecycleMsgId`: started and finished events of one run need ids of their own. */
   @Column('varchar', { name: 'msg_id', length: 200 })
   msgId!: string;
-
-  @Column('jsonb')
-  payload!: Record<string, unknown>;
-
-  @Column('jsonb', { default: () => "'{}'" })
-  headers!: Record<string, string>;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @Column('timestamptz', { name: 'published_at', nullable: true })
-  publishedAt!: Date | null;
 }

@@ -1,10 +1,6 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import {
-  ORCHESTRATION_STREAM,
-  RUN_FINISHED_SUBJECT,
-  RUN_STARTED_SUBJECT,
-} from '@postmagiq/contracts';
+import { ORCHESTRATION_STREAM_SPEC } from '@postmagiq/contracts';
 import { JetStreamService, OutboxRelay } from '@postmagiq/platform';
 import { DataSource } from 'typeorm';
 import { ORCHESTRATION_DB, OutboxEntity } from '../entities';
@@ -21,12 +17,7 @@ export class RunLifecycleOutbox implements OnApplicationBootstrap, OnApplication
   constructor(@InjectDataSource(ORCHESTRATION_DB) ds: DataSource, jetstream: JetStreamService) {
     this.relay = new OutboxRelay(jetstream, {
       name: 'RunLifecycleOutbox',
-      stream: {
-        name: ORCHESTRATION_STREAM,
-        subjects: [RUN_STARTED_SUBJECT, RUN_FINISHED_SUBJECT],
-        // content stores the final post once: a redelivery within the hour changes nothing
-        duplicateWindowMs: 60 * 60_000,
-      },
+      stream: ORCHESTRATION_STREAM_SPEC,
       repository: () => ds.getRepository(OutboxEntity),
       msgId: (row) => row.msgId,
     });

@@ -21,14 +21,14 @@ import {
 } from '../entities';
 import { rebuiltCounters } from '../breaker/rebuilt-counters';
 import { RunEventsBus } from '../events/run-events-bus.service';
-import { RunEngine } from '../engine/run-engine.service';
+import { RedisBreakerCounterStore } from '../breaker/redis-breaker-counter-store';
 
 /** Read side of runs: list, detail (visits, calls, breaker, posts) and the event log. Always scoped by workspace. */
 @Injectable()
 export class RunViewsService {
   constructor(
     @InjectDataSource(ORCHESTRATION_DB) private readonly ds: DataSource,
-    private readonly engine: RunEngine,
+    private readonly breaker: RedisBreakerCounterStore,
     private readonly bus: RunEventsBus,
   ) {}
 
@@ -70,7 +70,7 @@ export class RunViewsService {
       this.ds
         .getRepository(AgentCallEntity)
         .find({ where: { runId }, order: { seq: 'ASC', position: 'ASC' } }),
-      this.engine.breaker.counters(runId),
+      this.breaker.counters(runId),
     ]);
     // Redis keeps a run's counters a week after its last breaker operation; an older run shows
     // them as the database knows them (what a step would restore them from)

@@ -1,13 +1,4 @@
-import {
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Res,
-} from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
@@ -32,6 +23,7 @@ import {
   CurrentPrincipal,
   Principal,
   Problems,
+  uuidOr404,
   Scopes,
   ZodBody,
   ZodQuery,
@@ -43,7 +35,7 @@ import { RunViewsService, toSummary } from './run-views.service';
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** A malformed id is a 404 like any unknown one. */
-const RunId = new ParseUUIDPipe({ exceptionFactory: () => Problems.notFound('run') });
+const RunId = uuidOr404('run');
 
 @ApiTags('workflow runs')
 @Controller('workflows/runs')

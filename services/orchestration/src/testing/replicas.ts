@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { createApp } from '@postmagiq/platform';
+import { createApp, MetricsService } from '@postmagiq/platform';
+import { STEP_JOBS_METRIC } from '../engine/step.processor';
 import { apiClient, freePort } from '@postmagiq/platform/testing';
 import { OrchestrationAppModule } from '../orchestration-app.module';
 
@@ -7,6 +8,13 @@ export interface Replica {
   app: INestApplication;
   url: string;
   api: ReturnType<typeof apiClient>;
+  /** Step jobs this replica has processed so far (its `orchestration_step_jobs_total`). */
+  stepJobs(): Promise<number>;
+}
+
+async function stepJobsOf(app: INestApplication): Promise<number> {
+  const metric = app.get(MetricsService).registry.getSingleMetric(STEP_JOBS_METRIC);
+  return (await metric?.get())?.values[0]?.value ?? 0;
 }
 
 /**
@@ -14,7 +22,10 @@ export interface Replica {
  * runs the migrations). `env` (infrastructure URLs, DATA_DIR, IDENTITY_JWKS_URL, …) goes over the
  * test defaults; each replica gets a port of its own. Replicas started before a failure are closed.
  */
-export async function startReplicas(count: number, env: Record<string, string>): Promise<Replica[]> {
+export async function startReplicas(
+  count: number,
+  env: Record<string, string>,
+): Promise<Replica[]> {
   const replicas: Replica[] = [];
   try {
     for (let i = 0; i < count; i += 1) {
@@ -34,7 +45,7 @@ export async function startReplicas(count: number, env: Record<string, string>):
       );
       await app.listen(port, '127.0.0.1');
       const url = `http://127.0.0.1:${port}`;
-      replicas.push({ app, url, api: apiClient(url) });
+      replicas.push({ app, url, api: apiClient(url), stepJobs: () => stepJobsOf(app) });
     }
     return replicas;
   } catch (error) {
