@@ -234,9 +234,7 @@ describe('the one-machine stack against an outside tester', () => {
       security?: unknown[];
       responses: Record<string, { content?: Record<string, unknown> }>;
     };
-    let doc: { paths: Record<string, Record<string, Op>> } & Parameters<
-      typeof unboundedRequestIntegers
-    >[0];
+    let doc: { paths: Record<string, Record<string, Op>> };
     const ops = () =>
       Object.entries(doc.paths).flatMap(([path, item]) =>
         Object.entries(item).map(([method, op]) => ({
@@ -246,7 +244,8 @@ describe('the one-machine stack against an outside tester', () => {
       );
 
     beforeAll(async () => {
-      doc = (await api('GET', '/api/docs/openapi.json', { ip: nextTestIp() })).body as typeof doc;
+      doc = (await api('GET', '/api/docs/openapi.json', { ip: nextTestIp() }))
+        .body as unknown as typeof doc;
     });
 
     it('every operation lists its problem+json errors', () => {
@@ -285,7 +284,9 @@ describe('the one-machine stack against an outside tester', () => {
     });
 
     it('bounds every integer a request carries to a Postgres integer, and says the search similarity may be null', () => {
-      expect(unboundedRequestIntegers(doc)).toEqual([]);
+      expect(
+        unboundedRequestIntegers(doc as unknown as Parameters<typeof unboundedRequestIntegers>[0]),
+      ).toEqual([]);
       const hit = (
         doc.paths['/api/search']?.['get']?.responses['200']?.content?.['application/json'] as {
           schema: { properties: { hits: { items: { properties: Record<string, unknown> } } } };
@@ -307,7 +308,10 @@ describe('the one-machine stack against an outside tester', () => {
       expect(del.headers.get('allow')).toBe('GET, HEAD, POST');
       expect((await api('GET', '/api/no-such-thing', { ip: nextTestIp() })).status).toBe(404);
       // a literal path is its own resource, even where an id route would match it
-      const preview = await api('PATCH', '/api/image-prompts/preview', { ip: nextTestIp(), body: {} });
+      const preview = await api('PATCH', '/api/image-prompts/preview', {
+        ip: nextTestIp(),
+        body: {},
+      });
       expect(preview.status).toBe(405);
       expect(preview.headers.get('allow')).toBe('POST');
     });
