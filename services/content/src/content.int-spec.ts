@@ -855,8 +855,9 @@ describe('content service (real Redis, NATS, embedded Postgres with pgvector)', 
       const exported = await ws.viewer<string>('GET', `/posts/${hiring.id}/export`);
       expect(exported.status).toBe(200);
       expect(exported.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      // RFC 6266 (express's res.attachment): a plain token needs no quotes
       expect(exported.headers.get('content-disposition')).toBe(
-        'attachment; filename="hiring-lessons.txt"',
+        'attachment; filename=hiring-lessons.txt',
       );
       expect(exported.body).toBe(
         'Hiring is a product problem.\n\nWe interviewed ten engineers. 🚀\n\n#hiring',
