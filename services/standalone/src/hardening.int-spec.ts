@@ -48,6 +48,8 @@ describe('the one-machine stack against an outside tester', () => {
   });
 
   afterAll(async () => {
+    // a leaked upgrade socket must fail the test above, not hang the suite here
+    server?.closeAllConnections();
     await standalone?.app.close();
     await infra?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
