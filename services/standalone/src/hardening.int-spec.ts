@@ -214,6 +214,21 @@ describe('the one-machine stack against an outside tester', () => {
       expect(fields(chapter)).toEqual(['number']);
     });
 
+    it('registers a name as long as allowed (its personal workspace name fits its column)', async () => {
+      const name = 'N'.repeat(120);
+      const reg = await api<{ workspace: { name: string } }>('POST', '/api/auth/register', {
+        body: {
+          email: `long-${randomUUID()}@example.com`,
+          password: 'a long enough password',
+          name,
+        },
+        ip: nextTestIp(),
+      });
+      expect(reg.status).toBe(201);
+      expect(reg.body.workspace.name).toHaveLength(120);
+      expect(reg.body.workspace.name.endsWith("'s workspace")).toBe(true);
+    });
+
     it('exports a post with a non-Latin title under an RFC 6266 file name', async () => {
       const post = await as<{ id: string }>('POST', '/api/posts', {
         title: '採用 — это продукт',
@@ -295,6 +310,21 @@ describe('the one-machine stack against an outside tester', () => {
         }
       ).schema.properties.hits.items.properties;
       expect(hit['similarity']).toEqual({ type: 'number', nullable: true });
+    });
+
+    it('documents every answer a route gives: a saved workflow is 201 new or 200 replaced, both with the definition', () => {
+      const save = doc.paths['/api/workflows/definitions']?.['post']?.responses ?? {};
+      expect(save['200']?.content?.['application/json']).toBeDefined();
+      expect(save['201']?.content?.['application/json']).toBeDefined();
+      // the search kinds are spelled out, with nothing the platform refuses (no control characters)
+      const types = (
+        doc.paths['/api/search']?.['get'] as unknown as {
+          parameters: Array<{ name: string; schema: { pattern: string } }>;
+        }
+      ).parameters.find((p) => p.name === 'types');
+      const pattern = new RegExp(types?.schema.pattern ?? '');
+      expect(pattern.test('post, story_entry')).toBe(true);
+      expect(pattern.test('post\u000b')).toBe(false);
     });
 
     it('answers an unsupported method on a known path with 405 and Allow', async () => {

@@ -43,7 +43,8 @@ export const SemanticSearchQuerySchema = z.strictObject({
   /** Comma-separated kinds to search (default: all). */
   types: z
     .string()
-    .regex(/^\s*$|^\s*(post|story_entry|source)\s*(,\s*(post|story_entry|source)\s*)*$/, {
+    // spaces around the kinds are allowed (they are trimmed); other whitespace is a control character
+    .regex(/^[ \t]*$|^[ \t]*(post|story_entry|source)[ \t]*(,[ \t]*(post|story_entry|source)[ \t]*)*$/, {
       message: 'must be a comma-separated list of post, story_entry, source',
     })
     .optional()

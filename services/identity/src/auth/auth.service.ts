@@ -26,8 +26,19 @@ import { PasswordHasher } from './password-hasher';
 import { SessionService } from './session.service';
 import { hashToken, newOpaqueToken } from './tokens';
 
+const WORKSPACE_NAME_MAX = 120;
+
 const INVALID_CREDENTIALS = () =>
   Problems.unauthorized('invalid email or password', ProblemTypes.invalidCredentials);
+
+/**
+ * "<name>'s workspace", shortened to what a workspace name holds (120 characters, like the
+ * registration's name itself): a long name must not make registration fail on the column.
+ */
+export function personalWorkspaceName(name: string): string {
+  const suffix = "'s workspace";
+  return `${name.slice(0, WORKSPACE_NAME_MAX - suffix.length).trimEnd()}${suffix}`;
+}
 
 @Injectable()
 export class AuthService {
@@ -54,10 +65,10 @@ export class AuthService {
           [userId, input.email, input.name, passwordHash, systemRole, workspaceId],
         );
         if (inserted.length === 0) return null;
-        await m.getRepository(WorkspaceEntity).insert({ id: workspaceId, name: `${input.name}'s workspace`, ownerId: userId });
+        await m.getRepository(WorkspaceEntity).insert({ id: workspaceId, name: personalWorkspaceName(input.name), ownerId: userId });
         await m.getRepository(MembershipEntity).insert({ id: randomUUID(), workspaceId, userId, role: 'owner' });
         await this.outbox.add(m, IdentitySubjects.userRegistered, { userId, email: input.email, name: input.name, workspaceId });
-        await this.outbox.add(m, IdentitySubjects.workspaceCreated, { workspaceId, name: `${input.name}'s workspace`, ownerId: userId });
+        await this.outbox.add(m, IdentitySubjects.workspaceCreated, { workspaceId, name: personalWorkspaceName(input.name), ownerId: userId });
         await this.outbox.add(m, IdentitySubjects.memberAdded, { workspaceId, userId, role: 'owner' });
         const user = await m.getRepository(UserEntity).findOneByOrFail({ id: userId });
         const workspace = await m.getRepository(WorkspaceEntity).findOneByOrFail({ id: workspaceId });
