@@ -14,4 +14,22 @@ function pathsToModuleNameMapper() {
   return mapper;
 }
 
-module.exports = { pathsToModuleNameMapper };
+/**
+ * Code jest loads outside its module system (a project's globalSetup/globalTeardown) goes through
+ * Node's require, which knows no aliases: this teaches it the same ones.
+ */
+function registerAliasesForNode() {
+  const Module = require('node:module');
+  const aliases = new Map(
+    Object.entries(tsconfig.compilerOptions.paths).map(([alias, [target]]) => [
+      alias,
+      path.join(root, target),
+    ]),
+  );
+  const resolve = Module._resolveFilename;
+  Module._resolveFilename = function (request, ...rest) {
+    return resolve.call(this, aliases.get(request) ?? request, ...rest);
+  };
+}
+
+module.exports = { pathsToModuleNameMapper, registerAliasesForNode };

@@ -17,26 +17,31 @@ describe('shutdown (a platform app with a BullMQ worker, real Redis and NATS)', 
   }, 30_000);
   afterAll(async () => {
     // a test that failed may leave its app running
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const child of children)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await nats?.stop();
   });
 
   async function start(redisUrl: string): Promise<{ child: ChildProcess; output: () => string }> {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'testing/queue-app.main.ts')], {
-      cwd: repoRoot,
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        SWC_NODE_PROJECT: join(repoRoot, 'tsconfig.base.json'),
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        REDIS_URL: redisUrl,
-        NATS_URL: nats.url,
-        DATABASE_URL: 'postgres://127.0.0.1:1/unused',
-        PORT: String(await freePort()),
-        SHUTDOWN_TIMEOUT_MS: '1500',
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', join(__dirname, 'testing/queue-app.main.ts')],
+      {
+        cwd: repoRoot,
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          SWC_NODE_PROJECT: join(repoRoot, 'tsconfig.base.json'),
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'silent',
+          REDIS_URL: redisUrl,
+          NATS_URL: nats.url,
+          DATABASE_URL: 'postgres://127.0.0.1:1/unused',
+          PORT: String(await freePort()),
+          SHUTDOWN_TIMEOUT_MS: '1500',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     children.push(child);
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -50,9 +55,13 @@ describe('shutdown (a platform app with a BullMQ worker, real Redis and NATS)', 
     return { child, output: () => out };
   }
 
-  function exit(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
+  function exit(
+    child: ChildProcess,
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
     const t0 = Date.now();
-    return new Promise((ok) => child.once('exit', (code, signal) => ok({ code, signal, ms: Date.now() - t0 })));
+    return new Promise((ok) =>
+      child.once('exit', (code, signal) => ok({ code, signal, ms: Date.now() - t0 })),
+    );
   }
 
   it('stops at once on SIGTERM when its dependencies answer', async () => {
@@ -77,6 +86,8 @@ describe('shutdown (a platform app with a BullMQ worker, real Redis and NATS)', 
     child.kill('SIGTERM');
     const { code } = await exited;
     expect(code).toBe(1);
-    expect(output()).toContain('SIGTERM: shutdown did not finish within 1500 ms (SHUTDOWN_TIMEOUT_MS); exiting');
+    expect(output()).toContain(
+      'SIGTERM: shutdown did not finish within 1500 ms (SHUTDOWN_TIMEOUT_MS); exiting',
+    );
   }, 90_000);
 });

@@ -10,10 +10,10 @@ import {
   readUsageEvents,
   startHarness,
   usageEventsFor,
-  waitFor,
   waitForUsage,
   type Harness,
 } from './testing/worker-harness';
+import { waitFor } from '@postmagiq/platform/testing';
 
 jest.setTimeout(60_000);
 

@@ -11,10 +11,10 @@ import {
   makeAgentJob,
   startHarness,
   usageEventsFor,
-  waitFor,
   waitForUsage,
   type Harness,
 } from './testing/worker-harness';
+import { waitFor } from '@postmagiq/platform/testing';
 
 jest.setTimeout(60_000);
 

@@ -6,10 +6,10 @@ import {
   spawnWorker,
   startHarness,
   usageEventsFor,
-  waitFor,
   type Harness,
   type WorkerProcess,
 } from './testing/worker-harness';
+import { waitFor } from '@postmagiq/platform/testing';
 
 jest.setTimeout(120_000);
 

@@ -2,14 +2,22 @@ import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { RunDetail, RunSummary } from '@postmagiq/contracts';
 import { RedisService } from '@postmagiq/platform';
-import { apiClient, nextTestIp, startTestInfra, TestInfra } from '@postmagiq/platform/testing';
+import {
+  apiClient,
+  nextTestIp,
+  type ServiceProcess,
+  startTestInfra,
+  type TestCaller,
+  TestInfra,
+  TestTokenIssuer,
+  waitFor,
+} from '@postmagiq/platform/testing';
 import { DataSource } from 'typeorm';
 import { RedisBreakerCounterStore } from './breaker/redis-breaker-counter-store';
 import { BACKFILL_BREAKER_EXTENDED } from './migrations/1795712258942-RunBreakerExtended';
-import { ServiceProcess, spawnSimulatedWorker, waitFor } from './testing/processes';
+import { spawnSimulatedWorker } from './testing/simulated-worker';
 import { Replica, startReplicas } from './testing/replicas';
 import { failingJudgeWorkflow } from './testing/workflows';
-import type { TestIdentity, TestUser } from './testing/test-identity';
 import { startTestbed, type Testbed } from './testing/testbed';
 
 jest.setTimeout(120_000);
@@ -29,14 +37,14 @@ const JUDGE_ONCE_WORKFLOW = failingJudgeWorkflow('judge_once', '{ state_visits: 
 describe('breaker counters after their Redis expiry (real Redis, NATS, embedded Postgres, the simulated agent worker)', () => {
   let infra: TestInfra;
   let bed: Testbed;
-  let identity: TestIdentity;
+  let identity: TestTokenIssuer;
   let worker: ServiceProcess;
   let app: INestApplication;
   let api: ReturnType<typeof apiClient>;
   let dataDir: string;
   let workspace: string;
   let story: string;
-  let owner: TestUser;
+  let owner: TestCaller;
 
   beforeAll(async () => {
     infra = await startTestInfra();
@@ -50,7 +58,7 @@ describe('breaker counters after their Redis expiry (real Redis, NATS, embedded 
     });
     ({ app, api } = replica as Replica);
     worker = await workerStarted;
-    owner = await identity.user(workspace, 'owner');
+    owner = await identity.caller('owner', workspace);
     const saved = await api('POST', '/api/workflows/definitions', {
       token: owner.token,
       body: { source: JUDGE_ONCE_WORKFLOW },

@@ -7,12 +7,21 @@ import {
   USAGE_STREAM,
 } from '@postmagiq/contracts';
 import { bullConnection } from '@postmagiq/platform';
-import { apiClient, nextTestIp, startTestInfra, TestInfra } from '@postmagiq/platform/testing';
+import {
+  apiClient,
+  nextTestIp,
+  readStream,
+  type ServiceProcess,
+  spawnService,
+  startTestInfra,
+  type TestCaller,
+  TestInfra,
+  TestTokenIssuer,
+  waitFor,
+} from '@postmagiq/platform/testing';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
-import { readStream } from './testing/jetstream-reader';
-import { ServiceProcess, spawnService, spawnSimulatedWorker, waitFor } from './testing/processes';
-import type { TestIdentity, TestUser } from './testing/test-identity';
+import { spawnSimulatedWorker } from './testing/simulated-worker';
 import { startTestbed, type Testbed } from './testing/testbed';
 
 jest.setTimeout(300_000);
@@ -26,19 +35,19 @@ jest.setTimeout(300_000);
 describe('crash recovery (orchestration and agent workers as processes, SIGKILL)', () => {
   let infra: TestInfra;
   let bed: Testbed;
-  let identity: TestIdentity;
+  let identity: TestTokenIssuer;
   let dataDir: string;
   let db: Client;
   const processes: ServiceProcess[] = [];
   let workspace: string;
   let story: string;
-  let owner: TestUser;
+  let owner: TestCaller;
 
   beforeAll(async () => {
     infra = await startTestInfra();
     bed = await startTestbed(infra.natsUrl, 'orchestration-crash');
     ({ identity, dataDir, workspace, story } = bed);
-    owner = await identity.user(workspace, 'owner');
+    owner = await identity.caller('owner', workspace);
     db = new Client({ connectionString: infra.databaseUrl });
     await db.connect();
   });

@@ -1,44 +1,24 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import {
-  AGENT_QUEUES,
-  AgentJob,
-  AgentTask,
   ORCHESTRATION_STREAM,
   RUN_FINISHED_SUBJECT,
   RUN_STARTED_SUBJECT,
-  RunDetail,
-  RunEvent,
-  RunEventPage,
   RunList,
   RunStreamCloseCodes,
   RunSummary,
   WorkflowDefinitionSummary,
 } from '@postmagiq/contracts';
-import {
-  listRoutes,
-  pendingSchemaChanges,
-  bullConnection,
-  RedisService,
-} from '@postmagiq/platform';
-import { nextTestIp, startTestInfra, TestInfra } from '@postmagiq/platform/testing';
-import { renderTaskMaterial } from '@postmagiq/prompts';
+import { listRoutes, pendingSchemaChanges } from '@postmagiq/platform';
+import { readStream, waitFor, type TestCaller, type TestInfra } from '@postmagiq/platform/testing';
 import { randomUUID } from 'node:crypto';
-import { Queue, QueueEvents } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { mainJobOptions, runMainJob } from './demo/main-job';
-import { earlyKey } from './engine/agent-dispatcher.service';
-import { RecoveryService } from './engine/recovery.service';
 import { RedisBreakerCounterStore } from './breaker/redis-breaker-counter-store';
-import { STEPS_QUEUE } from './engine/queue-names';
-import type { ContentResponder } from './testing/content-responder';
-import { readStream } from './testing/jetstream-reader';
-import { ServiceProcess, spawnSimulatedWorker, waitFor } from './testing/processes';
-import { Replica, startReplicas } from './testing/replicas';
 import { ageRun } from './testing/age-run';
 import { failingJudgeWorkflow } from './testing/workflows';
-import type { TestIdentity, TestUser } from './testing/test-identity';
-import { startTestbed, type Testbed } from './testing/testbed';
 import { openStream } from './testing/ws-client';
+import type { ContentResponder } from './testing/content-responder';
+import { useOrchestrationStack } from './testing/orchestration-stack';
 
 jest.setTimeout(180_000);
 
@@ -69,183 +49,31 @@ const LOOP_WORKFLOW = `workflow:
 
 const FAILING_WORKFLOW = failingJudgeWorkflow('judge_badly');
 
-/** A quorum fan-out: two simulated writers and one whose queue nobody consumes (openai "has a key" here). */
-const QUORUM_WORKFLOW = `workflow:
-  name: quorum_race
-  initial_state: start
-  states:
-    start:
-      type: initial
-      transitions:
-        - { target: draft, condition: always }
-    draft:
-      type: fan-out
-      completion: { quorum: 2 }
-      agents:
-        - { name: fast_one, type: simulated, persona: writer }
-        - { name: stuck, type: openai, persona: writer }
-        - { name: fast_two, type: simulated, persona: writer }
-      transitions:
-        - { target: done, condition: { quorum: 2 } }
-    done:
-      type: terminal
-`;
-
 describe('orchestration service (two replicas, real Redis, NATS, embedded Postgres, the simulated agent worker)', () => {
-  let infra: TestInfra;
-  let bed: Testbed;
-  let identity: TestIdentity;
-  let content: ContentResponder;
-  let worker: ServiceProcess;
-  let dataDir: string;
-  const replicas: Replica[] = [];
-  let workspace: string;
-  const otherWorkspace = randomUUID();
+  const fx = useOrchestrationStack();
+  const {
+    replicas,
+    A,
+    B,
+    ip,
+    startRun,
+    detail,
+    waitStatus,
+    allEvents,
+    expectContiguous,
+    saveWorkflow,
+  } = fx;
+  let owner: TestCaller;
+  let editor: TestCaller;
+  let viewer: TestCaller;
+  let stranger: TestCaller;
   let story: string;
-  let owner: TestUser;
-  let editor: TestUser;
-  let viewer: TestUser;
-  let stranger: TestUser;
-
-  const A = () => replicas[0] as Replica;
-  const B = () => replicas[1] as Replica;
-
-  beforeAll(async () => {
-    infra = await startTestInfra();
-    bed = await startTestbed(infra.natsUrl, 'orchestration');
-    ({ identity, content, dataDir, workspace, story } = bed);
-    const workerStarted = spawnSimulatedWorker({ ...infra.env });
-    replicas.push(
-      ...(await startReplicas(2, {
-        ...infra.env,
-        DATA_DIR: dataDir,
-        IDENTITY_JWKS_URL: identity.jwksUrl,
-        ORCHESTRATION_SWEEP_INTERVAL_MS: '1000',
-        ORCHESTRATION_SWEEP_GRACE_MS: '3000',
-        // openai counts as configured, so its calls go to agents.openai, which no worker consumes here
-        OPENAI_API_KEY: 'sk-test-no-worker',
-      })),
-    );
-    worker = await workerStarted;
-    [owner, editor, viewer, stranger] = await Promise.all([
-      identity.user(workspace, 'owner'),
-      identity.user(workspace, 'editor'),
-      identity.user(workspace, 'viewer'),
-      identity.user(otherWorkspace, 'owner'),
-    ]);
+  let workspace: string;
+  let infra: TestInfra;
+  let content: ContentResponder;
+  beforeAll(() => {
+    ({ owner, editor, viewer, stranger, story, workspace, infra, content } = fx);
   });
-
-  afterAll(async () => {
-    for (const r of replicas) await r.app.close();
-    await worker?.kill('SIGTERM');
-    await bed?.stop();
-    await infra?.stop();
-  });
-
-  const ip = nextTestIp;
-
-  async function startRun(
-    user: TestUser,
-    body: Record<string, unknown>,
-    replica = A(),
-  ): Promise<RunSummary> {
-    const res = await replica.api<RunSummary>('POST', '/api/workflows/runs', {
-      token: user.token,
-      body,
-      ip: ip(),
-    });
-    if (res.status !== 201)
-      throw new Error(`start answered ${res.status}: ${JSON.stringify(res.body)}`);
-    return res.body;
-  }
-
-  async function detail(id: string, user = owner, replica = A()): Promise<RunDetail> {
-    const res = await replica.api<RunDetail>('GET', `/api/workflows/runs/${id}`, {
-      token: user.token,
-      ip: ip(),
-    });
-    expect(res.status).toBe(200);
-    return res.body;
-  }
-
-  /** Polls the run's detail; waits on the sweep poll slower (the owner's rate limit is 100 a minute). */
-  function waitStatus(
-    id: string,
-    statuses: string[],
-    timeoutMs = 60_000,
-    everyMs = 100,
-  ): Promise<RunDetail> {
-    return waitFor(
-      async () => {
-        const d = await detail(id);
-        return statuses.includes(d.status) ? d : null;
-      },
-      timeoutMs,
-      `run ${id} to be ${statuses.join('|')}`,
-      everyMs,
-    );
-  }
-
-  async function allEvents(id: string): Promise<RunEvent[]> {
-    const res = await A().api<RunEventPage>(
-      'GET',
-      `/api/workflows/runs/${id}/events?after=0&limit=1000`,
-      { token: owner.token, ip: ip() },
-    );
-    expect(res.status).toBe(200);
-    return res.body.events;
-  }
-
-  function agentQueue(backend: keyof typeof AGENT_QUEUES): Queue {
-    return new Queue(AGENT_QUEUES[backend], bullConnection(infra.redisUrl));
-  }
-
-  /** The three draft calls of a run whose writers' queue nobody consumes, once all wait there. */
-  /**
-   * A run whose writers go to agents.openai, which nobody consumes here: its fan-out never settles
-   * and its three draft jobs wait on that queue. The caller closes `queue`.
-   */
-  async function stuckFanOut() {
-    const run = await startRun(owner, {
-      workflow: 'linkedin_post',
-      storyEntryId: story,
-      backends: { writer: 'openai' },
-    });
-    const queue = agentQueue('openai');
-    try {
-      const drafts = await waitFor(
-        async () => {
-          const calls = (await detail(run.id)).agentCalls.filter((c) => c.state === 'draft');
-          return calls.length === 3 ? calls : null;
-        },
-        20_000,
-        'the draft calls',
-      );
-      const ids = drafts.map((c) => c.callId);
-      const states = () => Promise.all(ids.map(async (id) => (await queue.getJob(id))?.getState()));
-      await waitFor(
-        async () => (await states()).every((s) => s === 'waiting'),
-        10_000,
-        'jobs queued',
-      );
-      return { run, queue, ids, states };
-    } catch (e) {
-      await queue.close();
-      throw e;
-    }
-  }
-
-  function expectContiguous(events: RunEvent[]): void {
-    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
-  }
-
-  async function saveWorkflow(source: string, user = owner) {
-    return A().api<Record<string, unknown>>('POST', '/api/workflows/definitions', {
-      token: user.token,
-      body: { source },
-      ip: ip(),
-    });
-  }
 
   it('runs the default workflow through the services: fan-out, audit, revise loop, synthesize, approval, completion, streamed in order', async () => {
     const run = await startRun(owner, { workflow: 'linkedin_post', storyEntryId: story });
@@ -343,95 +171,6 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     });
   });
 
-  it('a rejection with feedback loops back to the synthesizer, streaming its tokens live; an edit completes with the reviewer’s text', async () => {
-    const run = await startRun(editor, { workflow: 'linkedin_post', storyEntryId: story }, B());
-    const waiting = await waitStatus(run.id, ['awaiting_approval']);
-    expect(waiting.approval?.state).toBe('review');
-    const stream = await openStream(A().url, run.id, editor.token, waiting.lastEventSeq, 'message');
-    await waitFor(() => stream.messages.find((m) => m.type === 'ready'), 10_000, 'ready');
-
-    const feedback = 'Shorter, and end with a question for the reader.';
-    const rejected = await B().api<RunSummary>('POST', `/api/workflows/runs/${run.id}/reject`, {
-      token: editor.token,
-      body: { feedback },
-      ip: ip(),
-    });
-    expect(rejected.status).toBe(200);
-    await stream.waitForEvent((e) => e.type === 'approval.requested');
-    const events = stream.events();
-    expect(events[0]?.seq).toBe(waiting.lastEventSeq + 1);
-    expect(events.map((e) => e.type)).toEqual([
-      'transition',
-      'state.entered',
-      'agent.started',
-      'agent.finished',
-      'transition',
-      'state.entered',
-      'approval.requested',
-    ]);
-    expect(events[0]).toMatchObject({ from: 'review', to: 'synthesize' });
-    expect(events[1]).toMatchObject({ state: 'synthesize', visit: 2 });
-    // the feedback is in the second synthesizer call's task, as the worker got it off its queue,
-    // and so in the prompt's per-call material; the first call had none
-    const synthesizeCalls = (await detail(run.id)).agentCalls.filter(
-      (c) => c.state === 'synthesize',
-    );
-    expect(synthesizeCalls.map((c) => c.backend)).toEqual(['simulated', 'simulated']);
-    const simulated = agentQueue('simulated');
-    try {
-      const tasks = await Promise.all(
-        synthesizeCalls.map(async (c) => (await simulated.getJob(c.callId))?.data as AgentJob),
-      );
-      expect(tasks.map((j) => j.task.feedback)).toEqual([null, feedback]);
-      expect(renderTaskMaterial(tasks[1]?.task as AgentTask)).toContain(
-        `## Reviewer feedback (takes priority)\n${feedback}`,
-      );
-    } finally {
-      await simulated.close();
-    }
-    // tokens are live-only, outside the seq space, in order per call; workers may batch the tokens
-    // of one event-loop turn into one chunk, so what counts is that the chunks add up to the post
-    const tokens = stream.messages.flatMap((m) => (m.type === 'agent.token' ? [m.chunk] : []));
-    expect(tokens.length).toBeGreaterThan(0);
-    expect(new Set(tokens.map((t) => t.agent))).toEqual(new Set(['synthesizer']));
-    expect(tokens.map((t) => t.index)).toEqual(tokens.map((_, i) => i));
-    const approval = events.find((e) => e.type === 'approval.requested');
-    expect(tokens.map((t) => t.text).join('')).toBe(
-      approval?.type === 'approval.requested' ? approval.post : null,
-    );
-
-    // a decision is taken once per visit
-    const edited = await A().api<RunSummary>('POST', `/api/workflows/runs/${run.id}/edit`, {
-      token: owner.token,
-      body: { text: 'My own words, final.' },
-      ip: ip(),
-    });
-    expect(edited.body.status).toBe('completed');
-    const again = await A().api<{ type: string }>('POST', `/api/workflows/runs/${run.id}/approve`, {
-      token: owner.token,
-      ip: ip(),
-    });
-    expect(again.status).toBe(409);
-    expect(
-      (await stream.waitForEvent((e) => e.type === 'run.finished')).type === 'run.finished',
-    ).toBe(true);
-    await stream.close();
-    const d = await detail(run.id);
-    expect(d.finalPost).toBe('My own words, final.');
-    expect(d.visits.map((v) => v.state)).toEqual([
-      'start',
-      'draft',
-      'audit',
-      'revise',
-      'audit',
-      'synthesize',
-      'review',
-      'synthesize',
-      'review',
-      'complete',
-    ]);
-  });
-
   it('time spent waiting for a reviewer does not count as runtime: a post approved hours later completes', async () => {
     const run = await startRun(owner, { workflow: 'linkedin_post', storyEntryId: story });
     await waitStatus(run.id, ['awaiting_approval']);
@@ -444,27 +183,6 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
     expect(approved.body).toMatchObject({ status: 'completed', reason: null });
     const d = await detail(run.id);
     expect(d.breaker?.elapsedMinutes).toBeLessThan(5);
-  });
-
-  it('a client that reconnects with its last seq misses nothing and gets nothing twice', async () => {
-    const run = await startRun(owner, { workflow: 'linkedin_post', storyEntryId: story });
-    const first = await openStream(A().url, run.id, owner.token, 0, 'message');
-    await waitFor(() => first.events().length >= 4, 30_000, 'the first events');
-    await first.close();
-    const seen = first.events();
-    const lastSeq = seen.at(-1)?.seq ?? 0;
-    const second = await openStream(B().url, run.id, owner.token, lastSeq, 'protocol');
-    await second.waitForEvent((e) => e.type === 'approval.requested', 90_000);
-    await A().api('POST', `/api/workflows/runs/${run.id}/approve`, {
-      token: owner.token,
-      ip: ip(),
-    });
-    await second.waitForEvent((e) => e.type === 'run.finished');
-    await second.close();
-    const merged = [...seen, ...second.events()];
-    expect(second.events()[0]?.seq).toBe(lastSeq + 1);
-    expectContiguous(merged);
-    expect(merged).toEqual(await allEvents(run.id));
   });
 
   it('the breaker halts a looping workflow at its limit with two replicas sharing the steps; the extension is used once', async () => {
@@ -637,275 +355,6 @@ describe('orchestration service (two replicas, real Redis, NATS, embedded Postgr
         .filter((e) => e.type === 'run.finished')
         .map((e) => e.type === 'run.finished' && e.status),
     ).toEqual(['failed', 'halted', 'failed']);
-  });
-
-  it('a quorum fan-out decides as soon as enough calls are back, without waiting for the one still queued', async () => {
-    expect((await saveWorkflow(QUORUM_WORKFLOW)).status).toBe(201);
-    const run = await startRun(owner, { workflow: 'quorum_race', storyEntryId: story });
-    const d = await waitStatus(run.id, ['completed', 'failed', 'halted']);
-    expect(d.status).toBe('completed');
-    const byAgent = Object.fromEntries(d.agentCalls.map((c) => [c.agent, c]));
-    expect(byAgent['stuck']).toMatchObject({
-      status: 'queued',
-      requestedBackend: 'openai',
-      backend: 'openai',
-    });
-    expect(byAgent['fast_one']?.status).toBe('succeeded');
-    expect(byAgent['fast_two']?.status).toBe('succeeded');
-    // the candidate post is the first successful draft in declaration order
-    expect(d.finalPost).toBe(byAgent['fast_one']?.output);
-    const events = await allEvents(run.id);
-    expect(events.filter((e) => e.type === 'agent.finished')).toHaveLength(2);
-    expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'completed' });
-  });
-
-  it('a quorum fan-out whose completion events were missed decides from its step job (the sweep), not when the slowest call is back', async () => {
-    expect([200, 201]).toContain((await saveWorkflow(QUORUM_WORKFLOW)).status);
-    // the simulated calls wait on a paused queue until the fast path can no longer see them
-    const simulated = agentQueue('simulated');
-    await simulated.pause();
-    try {
-      const run = await startRun(owner, { workflow: 'quorum_race', storyEntryId: story });
-      const calls = await waitFor(
-        async () => {
-          const d = await detail(run.id);
-          return d.agentCalls.length === 3 ? d.agentCalls : null;
-        },
-        20_000,
-        'the fan-out calls',
-      );
-      const ids = calls.map((c) => c.callId);
-      const fast = calls.filter((c) => c.agent !== 'stuck').map((c) => c.callId);
-      const fastStates = await waitFor(
-        async () => {
-          const jobs = await Promise.all(fast.map((id) => simulated.getJob(id)));
-          return jobs.every(Boolean) ? Promise.all(jobs.map((j) => j?.getState())) : null;
-        },
-        10_000,
-        'the simulated calls queued',
-      );
-      expect(fastStates).toEqual(['waiting', 'waiting']);
-      // without their marks the completion events are skipped: as if every replica had been down
-      // when they came (events start at '$', a replica back up never sees them)
-      await A()
-        .app.get(RedisService)
-        .client.del(...ids.map(earlyKey));
-      await simulated.resume();
-      const d = await waitStatus(run.id, ['completed', 'failed', 'halted'], 30_000, 1000);
-      expect(d.status).toBe('completed');
-      const byAgent = Object.fromEntries(d.agentCalls.map((c) => [c.agent, c]));
-      expect(byAgent['stuck']?.status).toBe('queued');
-      expect(byAgent['fast_one']?.status).toBe('succeeded');
-      expect(byAgent['fast_two']?.status).toBe('succeeded');
-      expect(d.finalPost).toBe(byAgent['fast_one']?.output);
-      const events = await allEvents(run.id);
-      expectContiguous(events);
-      expect(events.filter((e) => e.type === 'agent.finished')).toHaveLength(2);
-      expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'completed' });
-    } finally {
-      await simulated.resume();
-      await simulated.close();
-    }
-  });
-
-  it('the sweep halts a run stuck past its hard runtime limit (a queue nobody consumes) once, as a hard breaker halt, and withdraws its calls', async () => {
-    const { run, queue, states } = await stuckFanOut();
-    try {
-      // as if it had been running for 61 minutes: past the hard limit of 60, never transitioning
-      await ageRun(A().app, run.id, 61 * 60_000);
-      // both replicas sweep at once (twice: a pass already under way read the run before it aged)
-      for (let i = 0; i < 2; i += 1)
-        await Promise.all(replicas.map((r) => r.app.get(RecoveryService).sweep()));
-      const d = await waitStatus(
-        run.id,
-        ['halted', 'failed', 'completed', 'cancelled'],
-        20_000,
-        1000,
-      );
-      expect(d).toMatchObject({ status: 'halted', extendable: false, currentState: 'draft' });
-      expect(d.reason).toMatch(
-        /^circuit breaker: the run has been running for 6\d\.\d minutes; the hard limit is 60 minutes$/,
-      );
-      expect(await states()).toEqual([undefined, undefined, undefined]);
-      const settled = await waitFor(
-        async () => {
-          const calls = (await detail(run.id)).agentCalls.filter((c) => c.state === 'draft');
-          return calls.every((c) => c.status === 'failed') ? calls : null;
-        },
-        20_000,
-        'the withdrawn calls recorded',
-        250,
-      );
-      for (const call of settled) {
-        expect(call).toMatchObject({ tokensIn: 0, costUsd: 0 });
-        expect(call.error).toMatch(/withdrawn: the run was halted before a worker took the call/);
-      }
-      const events = await allEvents(run.id);
-      expectContiguous(events);
-      expect(events.filter((e) => e.type === 'breaker.tripped')).toEqual([
-        expect.objectContaining({ state: 'draft', limit: 'runtime_minutes', soft: false }),
-      ]);
-      expect(events.filter((e) => e.type === 'run.finished')).toHaveLength(1);
-      expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'halted' });
-      // a hard halt is final
-      const extend = await A().api('POST', `/api/workflows/runs/${run.id}/extend`, {
-        token: owner.token,
-        ip: ip(),
-      });
-      expect(extend.status).toBe(409);
-    } finally {
-      await queue.close();
-    }
-  });
-
-  it('routes agents without a key to the simulated queue, honours a backend per role, and cancels a waiting run', async () => {
-    const run = await startRun(owner, {
-      workflow: 'linkedin_post',
-      storyEntryId: story,
-      backends: { writer: 'ollama', auditor: 'gemini' },
-    });
-    const waiting = await waitStatus(run.id, ['awaiting_approval']);
-    const draft = waiting.agentCalls.filter((c) => c.state === 'draft');
-    expect(draft.map((c) => [c.requestedBackend, c.backend])).toEqual([
-      ['ollama', 'simulated'],
-      ['ollama', 'simulated'],
-      ['ollama', 'simulated'],
-    ]);
-    expect(waiting.agentCalls.find((c) => c.state === 'audit')?.requestedBackend).toBe('gemini');
-    expect(waiting.agentCalls.find((c) => c.state === 'synthesize')?.requestedBackend).toBe(
-      'claude',
-    );
-    const list = await A().api<RunList>('GET', '/api/workflows/runs?status=awaiting_approval', {
-      token: viewer.token,
-      ip: ip(),
-    });
-    expect(list.body.items.map((r) => r.id)).toContain(run.id);
-    expect(list.body.items.every((r) => r.awaitingApproval)).toBe(true);
-
-    const cancelled = await B().api<RunSummary>('POST', `/api/workflows/runs/${run.id}/cancel`, {
-      token: owner.token,
-      body: { reason: 'changed my mind' },
-      ip: ip(),
-    });
-    expect(cancelled.body).toMatchObject({
-      status: 'cancelled',
-      reason: 'cancelled: changed my mind',
-    });
-    expect(
-      (
-        await A().api('POST', `/api/workflows/runs/${run.id}/approve`, {
-          token: owner.token,
-          ip: ip(),
-        })
-      ).status,
-    ).toBe(409);
-    expect(
-      (
-        await A().api('POST', `/api/workflows/runs/${run.id}/cancel`, {
-          token: owner.token,
-          ip: ip(),
-        })
-      ).status,
-    ).toBe(409);
-    const events = await allEvents(run.id);
-    expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'cancelled' });
-  });
-
-  it('a start retried with its Idempotency-Key gets the first run, never a second one', async () => {
-    const key = `retry-${randomUUID()}`;
-    const body = { workflow: 'linkedin_post', storyEntryId: story };
-    const send = (replica: Replica, b: Record<string, unknown>, k = key) =>
-      replica.api<RunSummary>('POST', '/api/workflows/runs', {
-        token: owner.token,
-        body: b,
-        ip: ip(),
-        headers: { 'idempotency-key': k },
-      });
-    // two replicas at once: both miss the lookup, the index lets one insert, the other answers with it
-    const [first, second] = await Promise.all([send(A(), body), send(B(), body)]);
-    expect([first.status, second.status]).toEqual([201, 201]);
-    expect(second.body.id).toBe(first.body.id);
-    const later = await send(A(), { storyEntryId: story, workflow: 'linkedin_post' });
-    expect(later.status).toBe(201);
-    expect(later.body.id).toBe(first.body.id);
-    expect(later.headers.get('idempotent-replayed')).toBe('true');
-
-    const other = await send(B(), { ...body, backends: { writer: 'openai' } });
-    expect(other.status).toBe(422);
-    expect(JSON.stringify(other.body)).toMatch(
-      /Idempotency-Key: this key was used for a different/,
-    );
-    const bad = await send(A(), body, 'has spaces in it');
-    expect(bad.status).toBe(400);
-    expect(JSON.stringify(bad.body)).toMatch(/Idempotency-Key/);
-
-    const ds = A().app.get<DataSource>(getDataSourceToken('orchestration'));
-    const [{ n }] = await ds.query(
-      `SELECT count(*)::int AS n FROM "orchestration"."runs" WHERE "idempotency_key" = $1`,
-      [key],
-    );
-    expect(n).toBe(1);
-    await A().api('POST', `/api/workflows/runs/${first.body.id}/cancel`, {
-      token: owner.token,
-      ip: ip(),
-    });
-  });
-
-  it('cancelling withdraws the calls no worker has started, and the run stays cancelled', async () => {
-    const { run, queue, states } = await stuckFanOut();
-    try {
-      const cancelled = await B().api<RunSummary>('POST', `/api/workflows/runs/${run.id}/cancel`, {
-        token: owner.token,
-        ip: ip(),
-      });
-      expect(cancelled.body).toMatchObject({ status: 'cancelled', reason: 'cancelled by a user' });
-      expect(await states()).toEqual([undefined, undefined, undefined]);
-
-      // the step job, released by the last removal, records the calls as withdrawn
-      const settled = await waitFor(
-        async () => {
-          const d = await detail(run.id);
-          const calls = d.agentCalls.filter((c) => c.state === 'draft');
-          return calls.every((c) => c.status === 'failed') ? d : null;
-        },
-        20_000,
-        'the withdrawn calls recorded',
-      );
-      expect(settled.status).toBe('cancelled');
-      for (const call of settled.agentCalls.filter((c) => c.state === 'draft')) {
-        expect(call).toMatchObject({ tokensIn: 0, tokensOut: 0, costUsd: 0 });
-        expect(call.error).toMatch(
-          /withdrawn: the run was cancelled before a worker took the call/,
-        );
-      }
-      const events = await allEvents(run.id);
-      expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'cancelled' });
-      expect(events.filter((e) => e.type === 'agent.finished')).toHaveLength(0);
-    } finally {
-      await queue.close();
-    }
-  });
-
-  it('fails a step job whose payload does not fit at once and for good, never completing it as handled', async () => {
-    const steps = new Queue(STEPS_QUEUE, bullConnection(infra.redisUrl));
-    const events = new QueueEvents(STEPS_QUEUE, bullConnection(infra.redisUrl));
-    try {
-      await events.waitUntilReady();
-      const job = await steps.add(
-        'step',
-        { runId: 'not-a-uuid', seq: 1 },
-        { jobId: `malformed-${randomUUID()}`, attempts: 5 },
-      );
-      await expect(job.waitUntilFinished(events, 10_000)).rejects.toThrow(
-        /invalid step job payload: runId: /,
-      );
-      const failed = await steps.getJob(job.id as string);
-      expect(await failed?.getState()).toBe('failed');
-      expect(failed?.attemptsMade).toBe(1);
-    } finally {
-      await events.close();
-      await steps.close();
-    }
   });
 
   it('lists runs with filters (status, workflow, date) and pages them', async () => {

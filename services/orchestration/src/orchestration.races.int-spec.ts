@@ -6,16 +6,19 @@ import {
   Managed,
   nextTestIp,
   PostgresServer,
+  type ServiceProcess,
   startNats,
   startPostgresServer,
   startRedis,
+  type TestCaller,
+  TestTokenIssuer,
+  waitFor,
 } from '@postmagiq/platform/testing';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { RecoveryService } from './engine/recovery.service';
-import { ServiceProcess, spawnSimulatedWorker, waitFor } from './testing/processes';
+import { spawnSimulatedWorker } from './testing/simulated-worker';
 import { Replica, startReplicas } from './testing/replicas';
-import type { TestIdentity, TestUser } from './testing/test-identity';
 import { startTestbed, type Testbed } from './testing/testbed';
 import { ageRun } from './testing/age-run';
 
@@ -33,10 +36,10 @@ describe('orchestration on a PostgreSQL server: two replicas racing on the same 
   let nats: Managed;
   let pg: PostgresServer;
   let bed: Testbed;
-  let identity: TestIdentity;
+  let identity: TestTokenIssuer;
   let worker: ServiceProcess;
   let dataDir: string;
-  let owner: TestUser;
+  let owner: TestCaller;
   let db: DataSource;
   const replicas: Replica[] = [];
   let workspace: string;
@@ -75,7 +78,7 @@ describe('orchestration on a PostgreSQL server: two replicas racing on the same 
     const [server] = await db.query<{ version: string }[]>('SELECT version()');
     expect(server?.version).toMatch(/^PostgreSQL 1\d/);
     worker = await workerStarted;
-    owner = await identity.user(workspace, 'owner');
+    owner = await identity.caller('owner', workspace);
   });
 
   afterAll(async () => {

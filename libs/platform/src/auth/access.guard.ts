@@ -53,14 +53,20 @@ export class AccessGuard implements CanActivate {
     let byHandler = this.routes.get(controller);
     const known = byHandler?.get(handler);
     if (known) return known;
-    const targets = [handler, controller] as unknown as Parameters<Reflector['getAllAndOverride']>[1];
+    const targets = [handler, controller] as unknown as Parameters<
+      Reflector['getAllAndOverride']
+    >[1];
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true;
     const access: RouteAccess = {
       isPublic,
-      unlimited: isPublic && this.reflector.getAllAndOverride<boolean>(NO_RATE_LIMIT, targets) === true,
+      unlimited:
+        isPublic && this.reflector.getAllAndOverride<boolean>(NO_RATE_LIMIT, targets) === true,
       limit: this.reflector.getAllAndOverride<RateLimitSpec | undefined>(RATE_LIMIT, targets),
       scopes: this.reflector.getAllAndOverride<Scope[] | undefined>(REQUIRED_SCOPES, targets),
-      roles: this.reflector.getAllAndOverride<WorkspaceRole[] | undefined>(REQUIRED_WORKSPACE_ROLES, targets),
+      roles: this.reflector.getAllAndOverride<WorkspaceRole[] | undefined>(
+        REQUIRED_WORKSPACE_ROLES,
+        targets,
+      ),
     };
     if (!byHandler) this.routes.set(controller, (byHandler = new WeakMap()));
     byHandler.set(handler, access);
@@ -69,7 +75,10 @@ export class AccessGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const { isPublic, unlimited, limit, scopes, roles } = this.routeAccess(context.getHandler(), context.getClass());
+    const { isPublic, unlimited, limit, scopes, roles } = this.routeAccess(
+      context.getHandler(),
+      context.getClass(),
+    );
     if (unlimited) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
 
@@ -82,14 +91,17 @@ export class AccessGuard implements CanActivate {
         const verifier = this.verifier.get();
         principal = verifier.verifyCached(match[1]) ?? (await verifier.verify(match[1]));
       } catch (e) {
-        if (e instanceof InvalidTokenError) throw Problems.unauthorized(e.message, ProblemTypes.tokenInvalid);
+        if (e instanceof InvalidTokenError)
+          throw Problems.unauthorized(e.message, ProblemTypes.tokenInvalid);
         throw Problems.unavailable('token keys unavailable');
       }
     }
 
     const perMinute =
       limit?.perMinute ??
-      (limit?.bucket === 'login' ? this.config.RATE_LIMIT_LOGIN_PER_MINUTE : this.config.RATE_LIMIT_PER_MINUTE);
+      (limit?.bucket === 'login'
+        ? this.config.RATE_LIMIT_LOGIN_PER_MINUTE
+        : this.config.RATE_LIMIT_PER_MINUTE);
     const gate = await this.limiter.gate({
       bucket: limit?.bucket ?? 'default',
       ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
@@ -105,7 +117,8 @@ export class AccessGuard implements CanActivate {
           }
         : {}),
     });
-    if (gate.status === 'revoked') throw Problems.unauthorized('session has been revoked', ProblemTypes.tokenInvalid);
+    if (gate.status === 'revoked')
+      throw Problems.unauthorized('session has been revoked', ProblemTypes.tokenInvalid);
     if (gate.status !== 'ok') {
       this.metrics.rateLimited.inc({ bucket: limit?.bucket ?? 'default' });
       throw Problems.rateLimited(gate.retryAfterSeconds);
@@ -116,7 +129,9 @@ export class AccessGuard implements CanActivate {
     RequestContext.set({ userId: principal.userId, workspaceId: principal.workspaceId });
 
     if (scopes && !scopes.every((s) => principal.scopes.includes(s))) {
-      throw Problems.forbidden(`requires scope ${scopes.filter((s) => !principal.scopes.includes(s)).join(', ')}`);
+      throw Problems.forbidden(
+        `requires scope ${scopes.filter((s) => !principal.scopes.includes(s)).join(', ')}`,
+      );
     }
     if (roles && !roles.includes(principal.workspaceRole)) {
       throw Problems.forbidden(`requires workspace role ${roles.join(' or ')}`);

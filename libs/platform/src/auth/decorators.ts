@@ -15,7 +15,8 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 export const Scopes = (...scopes: Scope[]) => SetMetadata(REQUIRED_SCOPES, scopes);
 
 /** The caller's role in the token's workspace must be one of these (403 otherwise). */
-export const WorkspaceRoles = (...roles: WorkspaceRole[]) => SetMetadata(REQUIRED_WORKSPACE_ROLES, roles);
+export const WorkspaceRoles = (...roles: WorkspaceRole[]) =>
+  SetMetadata(REQUIRED_WORKSPACE_ROLES, roles);
 
 export interface RateLimitSpec {
   /** Bucket name: requests of all routes sharing a bucket count together. */
@@ -35,8 +36,10 @@ export const RateLimit = (spec: RateLimitSpec) => SetMetadata(RATE_LIMIT, spec);
 export const Unlimited = () => SetMetadata(NO_RATE_LIMIT, true);
 
 /** The verified caller of this request. */
-export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
-  const req = ctx.switchToHttp().getRequest<{ principal?: Principal }>();
-  if (!req.principal) throw new Error('CurrentPrincipal used on a public route');
-  return req.principal;
-});
+export const CurrentPrincipal = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): Principal => {
+    const req = ctx.switchToHttp().getRequest<{ principal?: Principal }>();
+    if (!req.principal) throw new Error('CurrentPrincipal used on a public route');
+    return req.principal;
+  },
+);

@@ -2,7 +2,8 @@ import { INestApplication, ParseUUIDPipe, RequestMethod } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { IS_PUBLIC } from './decorators';
+import type { Scope, WorkspaceRole } from '@postmagiq/contracts';
+import { IS_PUBLIC, REQUIRED_SCOPES, REQUIRED_WORKSPACE_ROLES } from './decorators';
 
 export interface RouteInfo {
   controller: string;
@@ -10,14 +11,19 @@ export interface RouteInfo {
   method: string;
   path: string;
   isPublic: boolean;
+  /** `@Scopes(...)` of the handler or its controller (the handler's win), or none. */
+  scopes: Scope[] | undefined;
+  /** `@WorkspaceRoles(...)` of the handler or its controller (the handler's win), or none. */
+  roles: WorkspaceRole[] | undefined;
   /** Path parameters parsed by a ParseUUIDPipe (documented as `format: uuid`). */
   uuidParams: string[];
 }
 
 /**
- * Every HTTP route of an application with whether it is `@Public()`. The access guard is global,
- * so a route is guarded unless public; the "guarded by default" test asserts that the public
- * ones are exactly the expected list.
+ * Every HTTP route of an application with whether it is `@Public()` and the scopes and workspace
+ * roles it requires, as the access guard reads them. The guard is global, so a route is guarded
+ * unless public; each service's "guarded by default" test asserts that the public ones are
+ * exactly the expected list and audits the others' scopes and roles from this listing.
  */
 export function listRoutes(app: INestApplication): RouteInfo[] {
   const discovery = app.get(DiscoveryService);
@@ -34,12 +40,21 @@ export function listRoutes(app: INestApplication): RouteInfo[] {
       const path = Reflect.getMetadata('path', handler) as string | undefined;
       if (path === undefined) continue;
       const method = Reflect.getMetadata('method', handler) as RequestMethod;
+      const targets = [handler as () => void, wrapper.metatype];
       out.push({
         controller: wrapper.metatype.name,
         handler: name,
         method: RequestMethod[method] ?? String(method),
-        path: `/${[base, path].map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`,
-        isPublic: reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler as () => void, wrapper.metatype]) === true,
+        path: `/${[base, path]
+          .map((p) => p.replace(/^\/|\/$/g, ''))
+          .filter(Boolean)
+          .join('/')}`,
+        isPublic: reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true,
+        scopes: reflector.getAllAndOverride<Scope[] | undefined>(REQUIRED_SCOPES, targets),
+        roles: reflector.getAllAndOverride<WorkspaceRole[] | undefined>(
+          REQUIRED_WORKSPACE_ROLES,
+          targets,
+        ),
         uuidParams: uuidParams(wrapper.metatype, name),
       });
     }

@@ -13,7 +13,13 @@ import type { GateResult } from '../rate-limit/redis-gate';
 import { AccessGuard } from './access.guard';
 import { Scopes, WorkspaceRoles } from './decorators';
 import type { Principal } from './principal';
-import { AccessTokenVerifier, AccessTokenVerifierProvider, InvalidTokenError, VERIFIED_TOKEN_MAX_AGE_MS, VerifiedTokenCache } from './token-verifier';
+import {
+  AccessTokenVerifier,
+  AccessTokenVerifierProvider,
+  InvalidTokenError,
+  VERIFIED_TOKEN_MAX_AGE_MS,
+  VerifiedTokenCache,
+} from './token-verifier';
 
 type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
@@ -95,16 +101,25 @@ describe('VerifiedTokenCache', () => {
 describe('AccessTokenVerifier', () => {
   let server: Server;
   let jwksUrl: string;
-  let sign: (claims: Record<string, unknown>, expSeconds: number, key?: SigningKey) => Promise<string>;
+  let sign: (
+    claims: Record<string, unknown>,
+    expSeconds: number,
+    key?: SigningKey,
+  ) => Promise<string>;
   let otherKey: SigningKey;
 
   beforeAll(async () => {
-    const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+    const { privateKey, publicKey } = await generateKeyPair('EdDSA', {
+      crv: 'Ed25519',
+      extractable: true,
+    });
     otherKey = (await generateKeyPair('EdDSA', { crv: 'Ed25519' })).privateKey;
     const jwk: JWK = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(jwk);
     const body = JSON.stringify({ keys: [{ ...jwk, kid, alg: 'EdDSA', use: 'sig' }] });
-    server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
+    server = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(body),
+    );
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
     sign = (claims, expSeconds, key = privateKey) =>
@@ -136,7 +151,12 @@ describe('AccessTokenVerifier', () => {
     expect(verifier.verifyCached(token)).toBeUndefined();
     const first = await verifier.verify(token);
     expect(verifier.verifyCached(token)).toEqual(first);
-    expect(first).toMatchObject({ userId: c.sub, workspaceId: c.workspaceId, workspaceRole: 'editor', sessionId: c.sid });
+    expect(first).toMatchObject({
+      userId: c.sub,
+      workspaceId: c.workspaceId,
+      workspaceRole: 'editor',
+      sessionId: c.sid,
+    });
     expect(verifier.cache.size).toBe(1);
     const second = await verifier.verify(token);
     expect(second).toEqual(first);
@@ -222,7 +242,9 @@ describe('AccessTokenVerifier', () => {
       expect(rotated.workspaceRole).toBe('editor');
       expect(fetches).toBe(2);
       // a kid nobody published is still refused after the refetch
-      await expect(verifier.verify(await signWith(otherKey, 'unknown-kid'))).rejects.toThrow(InvalidTokenError);
+      await expect(verifier.verify(await signWith(otherKey, 'unknown-kid'))).rejects.toThrow(
+        InvalidTokenError,
+      );
     } finally {
       await new Promise<void>((ok) => rotating.close(() => ok()));
     }
@@ -240,10 +262,15 @@ describe('AccessTokenVerifier', () => {
     function guardWith(verifier: AccessTokenVerifier, handler: () => void = () => undefined) {
       const gateCalls: GateInput[] = [];
       let answer: GateResult = { status: 'ok' };
-      const limiter = { gate: async (input: GateInput) => (gateCalls.push(input), answer) } as unknown as RateLimiter;
+      const limiter = {
+        gate: async (input: GateInput) => (gateCalls.push(input), answer),
+      } as unknown as RateLimiter;
       const metrics = { rateLimited: { inc: () => undefined } } as unknown as MetricsService;
       const provider = { get: () => verifier } as unknown as AccessTokenVerifierProvider;
-      const config = { RATE_LIMIT_PER_MINUTE: 100, RATE_LIMIT_LOGIN_PER_MINUTE: 10 } as PlatformConfig;
+      const config = {
+        RATE_LIMIT_PER_MINUTE: 100,
+        RATE_LIMIT_LOGIN_PER_MINUTE: 10,
+      } as PlatformConfig;
       const guard = new AccessGuard(new Reflector(), provider, limiter, metrics, config);
       class Ctl {}
       const call = (token: string) => {

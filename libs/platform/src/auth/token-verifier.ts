@@ -25,7 +25,10 @@ export const VERIFIED_TOKEN_MAX_AGE_MS = 60_000;
  * are, so no caller can change what the next request sees.
  */
 export class VerifiedTokenCache {
-  private readonly entries = new Map<string, { principal: Principal; expiresAtMs: number; used: boolean }>();
+  private readonly entries = new Map<
+    string,
+    { principal: Principal; expiresAtMs: number; used: boolean }
+  >();
 
   constructor(
     readonly maxEntries = 10_000,
@@ -119,7 +122,9 @@ export class AccessTokenVerifier {
     return verified;
   }
 
-  private async verifyUncached(token: string): Promise<{ principal: Principal; expiresAtMs: number }> {
+  private async verifyUncached(
+    token: string,
+  ): Promise<{ principal: Principal; expiresAtMs: number }> {
     let payload: unknown;
     try {
       ({ payload } = await jwtVerify(token, this.keys, {
@@ -130,7 +135,8 @@ export class AccessTokenVerifier {
       }));
     } catch (e) {
       if (e instanceof errors.JWTExpired) throw new InvalidTokenError('access token expired');
-      if (e instanceof errors.JOSEError) throw new InvalidTokenError(`access token rejected: ${e.code}`);
+      if (e instanceof errors.JOSEError)
+        throw new InvalidTokenError(`access token rejected: ${e.code}`);
       throw e;
     }
     const claims = AccessTokenClaimsSchema.safeParse(payload);

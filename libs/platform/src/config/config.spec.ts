@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ConfigError, describeConfig, loadConfig, loadPlatformConfig, platformEnv, secret } from './config';
+import {
+  ConfigError,
+  describeConfig,
+  loadConfig,
+  loadPlatformConfig,
+  platformEnv,
+  secret,
+} from './config';
 
 describe('loadConfig', () => {
   it('applies defaults when variables are unset', () => {

@@ -27,7 +27,8 @@ export function isSecret(schema: z.ZodType): boolean {
   // unwrap optional/default wrappers, which carry the mark on their inner type
   for (let i = 0; s && i < 5; i++) {
     if ((s as unknown as Record<symbol, boolean>)[SECRET]) return true;
-    const inner: z.ZodType | undefined = (s as unknown as { def?: { innerType?: z.ZodType } }).def?.innerType;
+    const inner: z.ZodType | undefined = (s as unknown as { def?: { innerType?: z.ZodType } }).def
+      ?.innerType;
     s = inner;
   }
   return false;
@@ -67,9 +68,7 @@ export function describeConfig(shape: EnvShape, config: object): Record<string, 
 }
 
 const port = z.coerce.number().int().min(0).max(65535);
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /** Variables every service reads. */
 export const platformEnv = {

@@ -40,7 +40,9 @@ export const ContextHeaders = {
   runId: 'x-run-id',
 } as const;
 
-export function contextToHeaders(ctx: RequestContextData | undefined = storage.getStore()): Record<string, string> {
+export function contextToHeaders(
+  ctx: RequestContextData | undefined = storage.getStore(),
+): Record<string, string> {
   const out: Record<string, string> = {};
   if (!ctx) return out;
   for (const [key, header] of Object.entries(ContextHeaders)) {
@@ -54,7 +56,9 @@ export function contextFromHeaders(
   get: (name: string) => string | undefined,
   fallbackRequestId: () => string,
 ): RequestContextData {
-  const ctx: RequestContextData = { requestId: get(ContextHeaders.requestId) || fallbackRequestId() };
+  const ctx: RequestContextData = {
+    requestId: get(ContextHeaders.requestId) || fallbackRequestId(),
+  };
   const workspaceId = get(ContextHeaders.workspaceId);
   const userId = get(ContextHeaders.userId);
   const runId = get(ContextHeaders.runId);

@@ -95,15 +95,20 @@ describe('the embedded Postgres with a data folder', () => {
     try {
       await session(async (pool) => {
         await pool.query('CREATE EXTENSION IF NOT EXISTS vector');
-        await pool.query('CREATE TABLE public.notes (id int PRIMARY KEY, body text NOT NULL, embedding vector(3))');
-        await pool.query("INSERT INTO public.notes VALUES (1, 'kept', '[1,0,0]'), (2, 'also kept', '[0,1,0]')");
+        await pool.query(
+          'CREATE TABLE public.notes (id int PRIMARY KEY, body text NOT NULL, embedding vector(3))',
+        );
+        await pool.query(
+          "INSERT INTO public.notes VALUES (1, 'kept', '[1,0,0]'), (2, 'also kept', '[0,1,0]')",
+        );
       });
-      const rows = await session(async (pool) =>
-        (
-          await pool.query<{ id: number; body: string }>(
-            "SELECT id, body FROM public.notes ORDER BY embedding <-> '[0.9,0.1,0]' LIMIT 2",
-          )
-        ).rows,
+      const rows = await session(
+        async (pool) =>
+          (
+            await pool.query<{ id: number; body: string }>(
+              "SELECT id, body FROM public.notes ORDER BY embedding <-> '[0.9,0.1,0]' LIMIT 2",
+            )
+          ).rows,
       );
       expect(rows).toEqual([
         { id: 1, body: 'kept' },

@@ -20,8 +20,16 @@ describe('toProblem', () => {
   });
 
   it('reports malformed JSON as a 400 on the body', () => {
-    const err = Object.assign(new Error('Unexpected token'), { status: 400, expose: true, type: 'entity.parse.failed' });
-    expect(toProblem(err).problem).toMatchObject({ status: 400, type: ProblemTypes.validation, errors: [{ field: 'body' }] });
+    const err = Object.assign(new Error('Unexpected token'), {
+      status: 400,
+      expose: true,
+      type: 'entity.parse.failed',
+    });
+    expect(toProblem(err).problem).toMatchObject({
+      status: 400,
+      type: ProblemTypes.validation,
+      errors: [{ field: 'body' }],
+    });
   });
 
   it('never leaks an unknown error', () => {

@@ -47,7 +47,9 @@ describe('http context and access log', () => {
   const settle = () => new Promise((ok) => setTimeout(ok, 20));
 
   it('writes one access line per request with request id, workspace id and user id', async () => {
-    const res = await fetch(`${base}/me?x=1`, { headers: { 'x-request-id': 'client-req-7', 'x-workspace-id': 'forged' } });
+    const res = await fetch(`${base}/me?x=1`, {
+      headers: { 'x-request-id': 'client-req-7', 'x-workspace-id': 'forged' },
+    });
     expect(res.headers.get('x-request-id')).toBe('client-req-7');
     expect(await res.json()).toEqual({ requestId: 'client-req-7' });
     await settle();
@@ -64,7 +66,10 @@ describe('http context and access log', () => {
     });
     expect(typeof access[0]?.['responseTime']).toBe('number');
     // lines written while handling carry the context too
-    expect(lines.find((l) => l['msg'] === 'inside the handler')).toMatchObject({ requestId: 'client-req-7', workspaceId: 'ws-1' });
+    expect(lines.find((l) => l['msg'] === 'inside the handler')).toMatchObject({
+      requestId: 'client-req-7',
+      workspaceId: 'ws-1',
+    });
   });
 
   it('never takes the workspace from a header, generates a request id when none is sent', async () => {
@@ -73,7 +78,12 @@ describe('http context and access log', () => {
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
     await settle();
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 50, msg: 'request errored', requestId, res: { statusCode: 500 } });
+    expect(lines[0]).toMatchObject({
+      level: 50,
+      msg: 'request errored',
+      requestId,
+      res: { statusCode: 500 },
+    });
     expect(lines[0]?.['workspaceId']).toBeUndefined();
   });
 
@@ -89,8 +99,14 @@ describe('http context and access log', () => {
     await fetch(`${base}/nowhere/123`);
     await settle();
     const text = await metrics.registry.metrics();
-    expect(text).toMatch(/http_server_request_duration_seconds_count\{method="GET",route="\/me",status="200"\} [1-9]/);
-    expect(text).toMatch(/http_server_request_duration_seconds_count\{method="GET",route="\/health\/live",status="200"\} [1-9]/);
-    expect(text).toMatch(/http_server_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\} 1/);
+    expect(text).toMatch(
+      /http_server_request_duration_seconds_count\{method="GET",route="\/me",status="200"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /http_server_request_duration_seconds_count\{method="GET",route="\/health\/live",status="200"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /http_server_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\} 1/,
+    );
   });
 });

@@ -21,12 +21,23 @@ describe('root logger', () => {
       RequestContext.set({ workspaceId: 'ws-1' });
       logger.info('hello');
     });
-    expect(lines[0]).toMatchObject({ msg: 'hello', requestId: 'req-1', workspaceId: 'ws-1', service: 'test' });
+    expect(lines[0]).toMatchObject({
+      msg: 'hello',
+      requestId: 'req-1',
+      workspaceId: 'ws-1',
+      service: 'test',
+    });
   });
 
   it('redacts secrets', () => {
     const { lines, logger } = capture();
-    logger.info({ body: { password: 'hunter2', refreshToken: 'abc' }, req: { headers: { authorization: 'Bearer x' } } }, 'x');
+    logger.info(
+      {
+        body: { password: 'hunter2', refreshToken: 'abc' },
+        req: { headers: { authorization: 'Bearer x' } },
+      },
+      'x',
+    );
     const text = JSON.stringify(lines[0]);
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('Bearer x');
@@ -41,12 +52,19 @@ describe('root logger', () => {
 
   it('writes pre-serialised info lines exactly as pino would', () => {
     const { lines, logger } = capture();
-    const fields = { requestId: 'r-1', workspaceId: 'w-"1"', req: { method: 'GET', url: '/a?b=\u2028' }, responseTime: 3 };
+    const fields = {
+      requestId: 'r-1',
+      workspaceId: 'w-"1"',
+      req: { method: 'GET', url: '/a?b=\u2028' },
+      responseTime: 3,
+    };
     logger.info(fields, 'done');
     expect(writeInfoLine(logger, JSON.stringify(fields).slice(1, -1), 'done')).toBe(true);
     const [viaPino, direct] = lines as [Record<string, unknown>, Record<string, unknown>];
     expect(direct['time']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    expect(Math.abs(Date.parse(direct['time'] as string) - Date.parse(viaPino['time'] as string))).toBeLessThan(1000);
+    expect(
+      Math.abs(Date.parse(direct['time'] as string) - Date.parse(viaPino['time'] as string)),
+    ).toBeLessThan(1000);
     expect({ ...direct, time: 0 }).toEqual({ ...viaPino, time: 0 });
     expect(Object.keys(direct)).toEqual(Object.keys(viaPino));
   });

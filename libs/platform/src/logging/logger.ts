@@ -41,7 +41,10 @@ function openLogFile(path: string): number {
     return openSync(path, 'a');
   } catch (e) {
     throw new ConfigError([
-      { variable: 'LOG_FILE', message: `cannot open ${path} for appending (${(e as Error).message})` },
+      {
+        variable: 'LOG_FILE',
+        message: `cannot open ${path} for appending (${(e as Error).message})`,
+      },
     ]);
   }
 }
@@ -132,7 +135,9 @@ export function writeInfoLine(logger: Logger, fieldsJson: string, msg: string): 
   const internals = logger as unknown as Record<symbol, unknown>;
   const stream = internals[pino.symbols.streamSym] as pino.DestinationStream;
   const bindings = internals[pino.symbols.chindingsSym] as string;
-  stream.write(`{"level":${logger.levels.values['info']},"time":"${isoTimeNow()}"${bindings},${fieldsJson},"msg":${JSON.stringify(msg)}}\n`);
+  stream.write(
+    `{"level":${logger.levels.values['info']},"time":"${isoTimeNow()}"${bindings},${fieldsJson},"msg":${JSON.stringify(msg)}}\n`,
+  );
   return true;
 }
 
@@ -168,7 +173,10 @@ export class PinoNestLogger implements LoggerService {
     } else if (typeof message === 'object' && message !== null) {
       this.logger[level]({ ...fields, ...(message as object) });
     } else {
-      const stack = level === 'error' && typeof optional[0] === 'string' && optional.length > 1 ? optional[0] : undefined;
+      const stack =
+        level === 'error' && typeof optional[0] === 'string' && optional.length > 1
+          ? optional[0]
+          : undefined;
       if (stack) fields['stack'] = stack;
       this.logger[level](fields, String(message));
     }

@@ -10,11 +10,18 @@ import type { PlatformConfig } from '../config/config';
 describe('JetStream on a NATS server without it', () => {
   it('names the server and asks for -js', async () => {
     const port = await freePort();
-    const bin = findBinary('nats-server', ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server']);
+    const bin = findBinary('nats-server', [
+      '/usr/sbin/nats-server',
+      '/usr/bin/nats-server',
+      '/usr/local/bin/nats-server',
+    ]);
     const server = spawn(bin, ['-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
     try {
       await waitForPort(port);
-      const nc = await connectNats({ NATS_URL: `nats://127.0.0.1:${port}`, SERVICE_NAME: 'test' } as PlatformConfig);
+      const nc = await connectNats({
+        NATS_URL: `nats://127.0.0.1:${port}`,
+        SERVICE_NAME: 'test',
+      } as PlatformConfig);
       const js = new JetStreamService(nc);
       try {
         await expect(js.ensureStream({ name: 'probe', subjects: ['probe.>'] })).rejects.toThrow(

@@ -14,5 +14,6 @@ const typed = transport as unknown as {
   headers(): MsgHdrs;
 };
 
-export const connect = (options: ConnectionOptions): Promise<NatsConnection> => typed.connect(options);
+export const connect = (options: ConnectionOptions): Promise<NatsConnection> =>
+  typed.connect(options);
 export const natsHeaders = (): MsgHdrs => typed.headers();

@@ -89,7 +89,7 @@ export class JetStreamService implements OnApplicationShutdown {
       // e.g. Debian's nats-server service, which runs without JetStream: say what to do
       throw new Error(
         `NATS at ${this.nc.getServer()} offers no JetStream (${e.message}); Postmagiq needs a ` +
-          'nats-server started with -js (JetStream on). Debian\'s nats-server service does not ' +
+          "nats-server started with -js (JetStream on). Debian's nats-server service does not " +
           'enable it: enable JetStream in its configuration, or stop it and let `npm start` run its own.',
       );
     });

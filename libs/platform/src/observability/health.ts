@@ -44,7 +44,10 @@ export class HealthRegistry {
           await Promise.race([
             check(),
             new Promise((_, fail) => {
-              timer = setTimeout(() => fail(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+              timer = setTimeout(
+                () => fail(new Error(`timed out after ${timeoutMs} ms`)),
+                timeoutMs,
+              );
             }),
           ]);
           return [name, { ok: true }] as const;

@@ -97,7 +97,9 @@ describe('health probes and metrics (real Redis and NATS)', () => {
       await new Promise((r) => setTimeout(r, 50));
     });
     await new Promise((r) => setTimeout(r, READINESS_CACHE_MS + 100)); // past earlier answers
-    const statuses = await Promise.all(Array.from({ length: 20 }, () => get('/health/ready').then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, () => get('/health/ready').then((r) => r.status)),
+    );
     expect(statuses).toEqual(Array.from({ length: 20 }, () => 200));
     expect(checks).toBe(1);
   });

@@ -1,4 +1,3 @@
-import type { Job } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { RequestContext, RequestContextData } from '../context/request-context';
 
@@ -17,7 +16,7 @@ export function withJobContext<T extends object>(data: T): WithContext<T> {
  * names) on top. A job enqueued outside any request gets a fresh request id.
  */
 export function runInJobContext<T>(
-  job: Pick<Job<WithContext<object>>, 'data'>,
+  job: { readonly data: unknown },
   fn: () => Promise<T>,
   known: Partial<RequestContextData> = {},
 ): Promise<T> {

@@ -33,7 +33,14 @@ describe('RedisGate (real Redis)', () => {
   function anonymous(ipKey: string, ipLimit: number): GateCheck {
     return { ipKey, ipLimit, windowMs: 60_000 };
   }
-  function signedIn(o: { ipKey?: string; userKey: string; limit?: number; sessionRevokedKey?: string; userRevokedKey?: string; issuedAt?: number }): GateCheck {
+  function signedIn(o: {
+    ipKey?: string;
+    userKey: string;
+    limit?: number;
+    sessionRevokedKey?: string;
+    userRevokedKey?: string;
+    issuedAt?: number;
+  }): GateCheck {
     return {
       ipKey: o.ipKey ?? key(),
       ipLimit: 1000,
@@ -51,13 +58,18 @@ describe('RedisGate (real Redis)', () => {
   /** How many script calls Redis has run so far (EVALSHA, and EVAL when the script was unknown). */
   async function scriptCalls(): Promise<number> {
     const info = await observer.info('commandstats');
-    return [...info.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    return [...info.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)].reduce(
+      (n, m) => n + Number(m[1]),
+      0,
+    );
   }
 
   it('gates the requests of one turn with one script call, each counted in order', async () => {
     const ip = key();
     const before = await scriptCalls();
-    const results = await Promise.all(Array.from({ length: 5 }, () => gate.check(anonymous(ip, 3))));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => gate.check(anonymous(ip, 3))),
+    );
     expect(await scriptCalls()).toBe(before + 1);
     expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ip-limited', 'ip-limited']);
     const limited = results[3] as GateResult & { retryAfterSeconds: number };
@@ -102,7 +114,9 @@ describe('RedisGate (real Redis)', () => {
     const ip = key();
     const n = RedisGate.MAX_BATCH * 2 + 5;
     const before = await scriptCalls();
-    const results = await Promise.all(Array.from({ length: n }, () => gate.check(anonymous(ip, n - 1))));
+    const results = await Promise.all(
+      Array.from({ length: n }, () => gate.check(anonymous(ip, n - 1))),
+    );
     expect(await scriptCalls()).toBe(before + 3);
     expect(results.slice(0, n - 1).every((r) => r.status === 'ok')).toBe(true);
     expect(results[n - 1]?.status).toBe('ip-limited');
@@ -110,10 +124,20 @@ describe('RedisGate (real Redis)', () => {
   });
 
   it('fails every request of the turn when Redis cannot answer', async () => {
-    const nowhere = new Redis({ port: await freePort(), host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+    const nowhere = new Redis({
+      port: await freePort(),
+      host: '127.0.0.1',
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
     nowhere.on('error', () => undefined);
     const offline = new RedisGate(nowhere);
-    const results = await Promise.allSettled([offline.check(anonymous(key(), 1)), offline.check(anonymous(key(), 1))]);
+    const results = await Promise.allSettled([
+      offline.check(anonymous(key(), 1)),
+      offline.check(anonymous(key(), 1)),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     nowhere.disconnect();
   });

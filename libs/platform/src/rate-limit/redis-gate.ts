@@ -54,7 +54,13 @@ export interface GateCheck {
   ipLimit: number;
   windowMs: number;
   /** an authenticated caller: counted per user too, and refused once their session or account is revoked */
-  user?: { key: string; limit: number; sessionRevokedKey: string; userRevokedKey: string; issuedAt: number };
+  user?: {
+    key: string;
+    limit: number;
+    sessionRevokedKey: string;
+    userRevokedKey: string;
+    issuedAt: number;
+  };
 }
 
 export type GateResult =
@@ -89,7 +95,8 @@ export class RedisGate {
     // the gate sends one call per turn already: on a client that auto-pipelines, an automatic
     // pipeline around that one call would only add its cost (it copies every defined script)
     const ignored = client.options.autoPipeliningIgnoredCommands ?? [];
-    if (!ignored.includes(GATE_COMMAND)) client.options.autoPipeliningIgnoredCommands = [...ignored, GATE_COMMAND];
+    if (!ignored.includes(GATE_COMMAND))
+      client.options.autoPipeliningIgnoredCommands = [...ignored, GATE_COMMAND];
     this.client = client as RedisGate['client'];
   }
 
@@ -102,7 +109,8 @@ export class RedisGate {
   private readonly flush = (): void => {
     const waiting = this.waiting;
     this.waiting = [];
-    for (let i = 0; i < waiting.length; i += RedisGate.MAX_BATCH) this.send(waiting.slice(i, i + RedisGate.MAX_BATCH));
+    for (let i = 0; i < waiting.length; i += RedisGate.MAX_BATCH)
+      this.send(waiting.slice(i, i + RedisGate.MAX_BATCH));
   };
 
   private send(batch: Waiting[]): void {
@@ -118,7 +126,10 @@ export class RedisGate {
         batch.forEach((w, i) => {
           const result = verdict(Number(out[2 * i]), Number(out[2 * i + 1]));
           if (result) w.ok(result);
-          else w.fail(new Error(`the gate script answered ${JSON.stringify(out.slice(2 * i, 2 * i + 2))}`));
+          else
+            w.fail(
+              new Error(`the gate script answered ${JSON.stringify(out.slice(2 * i, 2 * i + 2))}`),
+            );
         }),
       (error: unknown) => batch.forEach((w) => w.fail(error)),
     );
@@ -133,7 +144,10 @@ function verdict(status: number, ttlMs: number): GateResult | undefined {
       return { status: 'revoked' };
     case 1:
     case 2:
-      return { status: status === 1 ? 'ip-limited' : 'user-limited', retryAfterSeconds: Math.max(1, Math.ceil(ttlMs / 1000)) };
+      return {
+        status: status === 1 ? 'ip-limited' : 'user-limited',
+        retryAfterSeconds: Math.max(1, Math.ceil(ttlMs / 1000)),
+      };
     default:
       return undefined;
   }

@@ -25,9 +25,23 @@ export class RedisService implements OnApplicationShutdown {
 }
 
 /** BullMQ wants its own connections with `maxRetriesPerRequest: null`; this derives the options. */
-export function redisConnectionOptions(url: string): { host: string; port: number; username?: string; password?: string; db?: number; tls?: object } {
+export function redisConnectionOptions(url: string): {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  db?: number;
+  tls?: object;
+} {
   const u = new URL(url);
-  const out: { host: string; port: number; username?: string; password?: string; db?: number; tls?: object } = {
+  const out: {
+    host: string;
+    port: number;
+    username?: string;
+    password?: string;
+    db?: number;
+    tls?: object;
+  } = {
     host: u.hostname,
     port: Number(u.port || 6379),
   };

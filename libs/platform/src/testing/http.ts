@@ -15,7 +15,11 @@ export interface ApiOptions {
 }
 
 export function apiClient(baseUrl: string) {
-  return async function api<T = Record<string, unknown>>(method: string, path: string, opts: ApiOptions = {}): Promise<ApiResponse<T>> {
+  return async function api<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    opts: ApiOptions = {},
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (opts.token) headers['authorization'] = `Bearer ${opts.token}`;
     if (opts.ip) headers['x-forwarded-for'] = opts.ip;
@@ -27,7 +31,11 @@ export function apiClient(baseUrl: string) {
       body = JSON.stringify(opts.body);
       headers['content-type'] = 'application/json';
     }
-    const res = await fetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+    });
     const text = await res.text();
     let parsed: unknown = text;
     try {

@@ -29,7 +29,8 @@ export function waitForPort(port: number, timeoutMs = 15_000, host = '127.0.0.1'
       });
       socket.once('error', () => {
         socket.destroy();
-        if (Date.now() > deadline) fail(new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`));
+        if (Date.now() > deadline)
+          fail(new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`));
         else setTimeout(attempt, 50);
       });
       socket.connect(port, host);
@@ -44,7 +45,9 @@ export function findBinary(name: string, candidates: string[]): string {
     const p = join(dir, name);
     if (dir && existsSync(p)) return p;
   }
-  throw new Error(`${name} is not installed (looked in ${candidates.join(', ')} and PATH); install it, e.g. apt-get install ${name}`);
+  throw new Error(
+    `${name} is not installed (looked in ${candidates.join(', ')} and PATH); install it, e.g. apt-get install ${name}`,
+  );
 }
 
 export interface Managed {
@@ -89,7 +92,24 @@ export async function startRedis(): Promise<Managed> {
   const bin = findBinary('redis-server', ['/usr/bin/redis-server', '/usr/local/bin/redis-server']);
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'pmq-redis-'));
-  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    bin,
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const output = tail(child);
   try {
     await waitForPort(port);
@@ -109,10 +129,16 @@ export async function startRedis(): Promise<Managed> {
 
 /** nats-server with JetStream on a free loopback port, store in a temp dir. */
 export async function startNats(): Promise<Managed> {
-  const bin = findBinary('nats-server', ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server']);
+  const bin = findBinary('nats-server', [
+    '/usr/sbin/nats-server',
+    '/usr/bin/nats-server',
+    '/usr/local/bin/nats-server',
+  ]);
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'pmq-nats-'));
-  const child = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output = tail(child);
   try {
     await waitForPort(port);
@@ -138,15 +164,22 @@ const repoRoot = resolve(__dirname, '../../../..');
  */
 export async function startEmbeddedPostgresProcess(dataDir?: string): Promise<Managed> {
   const entry = resolve(__dirname, '../database/embedded-postgres.main.ts');
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', entry, ...(dataDir ? [dataDir] : [])], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, SWC_NODE_PROJECT: join(repoRoot, 'tsconfig.base.json') },
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', entry, ...(dataDir ? [dataDir] : [])],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, SWC_NODE_PROJECT: join(repoRoot, 'tsconfig.base.json') },
+    },
+  );
   const output = tail(child);
   const url = await new Promise<string>((ok, fail) => {
     let buf = '';
-    const timer = setTimeout(() => fail(new Error(`embedded postgres did not start in 60 s\n${output()}`)), 60_000);
+    const timer = setTimeout(
+      () => fail(new Error(`embedded postgres did not start in 60 s\n${output()}`)),
+      60_000,
+    );
     child.stdout?.on('data', (d: Buffer) => {
       buf += d.toString();
       const line = buf.split('\n').find((l) => l.startsWith('{'));
@@ -176,8 +209,14 @@ export interface TestInfra {
 
 /** Real Redis, NATS (JetStream) and the embedded Postgres, started in parallel. */
 export async function startTestInfra(): Promise<TestInfra> {
-  const results = await Promise.allSettled([startRedis(), startNats(), startEmbeddedPostgresProcess()]);
-  const started = results.filter((r): r is PromiseFulfilledResult<Managed> => r.status === 'fulfilled').map((r) => r.value);
+  const results = await Promise.allSettled([
+    startRedis(),
+    startNats(),
+    startEmbeddedPostgresProcess(),
+  ]);
+  const started = results
+    .filter((r): r is PromiseFulfilledResult<Managed> => r.status === 'fulfilled')
+    .map((r) => r.value);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     await Promise.all(started.map((s) => s.stop()));

@@ -5,7 +5,13 @@
  * usage: node -r @swc-node/register queue-app.main.ts
  */
 import 'reflect-metadata';
-import { Inject, Injectable, Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { createApp } from '../bootstrap';
 import { PLATFORM_CONFIG, PlatformConfig } from '../config/config';

@@ -6,7 +6,9 @@ const Schema = z.strictObject({ email: z.email(), age: z.number().int().optional
 
 describe('ZodValidationPipe', () => {
   it('returns the parsed value', () => {
-    expect(new ZodValidationPipe(Schema).transform({ email: 'a@b.co' })).toEqual({ email: 'a@b.co' });
+    expect(new ZodValidationPipe(Schema).transform({ email: 'a@b.co' })).toEqual({
+      email: 'a@b.co',
+    });
   });
 
   it('answers a 400 problem naming the field', () => {
@@ -22,11 +24,15 @@ describe('ZodValidationPipe', () => {
   });
 
   it('names unknown fields', () => {
-    expect(() => new ZodValidationPipe(Schema).transform({ email: 'a@b.co', admin: true })).toThrow(ProblemException);
+    expect(() => new ZodValidationPipe(Schema).transform({ email: 'a@b.co', admin: true })).toThrow(
+      ProblemException,
+    );
     try {
       new ZodValidationPipe(Schema).transform({ email: 'a@b.co', admin: true });
     } catch (e) {
-      expect((e as ProblemException).problem.errors).toEqual([{ field: 'admin', message: 'is not allowed' }]);
+      expect((e as ProblemException).problem.errors).toEqual([
+        { field: 'admin', message: 'is not allowed' },
+      ]);
     }
   });
 

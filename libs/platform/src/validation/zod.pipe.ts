@@ -5,7 +5,8 @@ import { FieldError, Problems } from '../errors/problem';
 
 export function zodIssuesToFieldErrors(error: z.ZodError, root = 'body'): FieldError[] {
   return error.issues.map((issue) => {
-    const keys = issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys : undefined;
+    const keys =
+      issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys : undefined;
     const path = issue.path.map(String).join('.');
     if (keys && keys.length > 0) {
       return { field: [path, keys.join(',')].filter(Boolean).join('.'), message: 'is not allowed' };
@@ -29,12 +30,20 @@ export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unk
 }
 
 export function toOpenApiSchema(schema: z.ZodType): Record<string, unknown> {
-  const json = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const json = z.toJSONSchema(schema, {
+    target: 'openapi-3.0',
+    io: 'input',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
   delete json['$schema'];
   return json;
 }
 
-function describeParam(target: object, key: string | symbol | undefined, apply: MethodDecorator): void {
+function describeParam(
+  target: object,
+  key: string | symbol | undefined,
+  apply: MethodDecorator,
+): void {
   if (key === undefined) return;
   const descriptor = Object.getOwnPropertyDescriptor(target, key);
   if (descriptor) apply(target, key, descriptor);
@@ -53,7 +62,15 @@ export function ZodQuery(schema: z.ZodObject): ParameterDecorator {
   return (target, key, index) => {
     Query(new ZodValidationPipe(schema, 'query'))(target, key, index);
     for (const [name, field] of Object.entries(schema.shape)) {
-      describeParam(target, key, ApiQuery({ name, required: !(field as z.ZodType).safeParse(undefined).success, schema: toOpenApiSchema(field as z.ZodType) }));
+      describeParam(
+        target,
+        key,
+        ApiQuery({
+          name,
+          required: !(field as z.ZodType).safeParse(undefined).success,
+          schema: toOpenApiSchema(field as z.ZodType),
+        }),
+      );
     }
   };
 }

@@ -19,37 +19,21 @@ import {
 } from '@postmagiq/contracts';
 import { makeAgentTask } from '@postmagiq/agents/testing';
 import { bullConnection } from '@postmagiq/platform';
-import { startNats, startRedis, type Managed } from '@postmagiq/platform/testing';
+import {
+  connectTestNats,
+  REPO_ROOT,
+  startNats,
+  startRedis,
+  waitFor,
+  type Managed,
+} from '@postmagiq/platform/testing';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core/lib/mod';
-import * as transport from '@nats-io/transport-node';
 import { Queue, QueueEvents } from 'bullmq';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 
-export const REPO_ROOT = resolve(__dirname, '../../../..');
-
-const connectNats = (
-  transport as unknown as { connect(o: { servers: string }): Promise<NatsConnection> }
-).connect;
-
-/** Polls `condition` until it holds (returns a truthy value) or `timeoutMs` passes. */
-export async function waitFor<T>(
-  condition: () => Promise<T> | T,
-  timeoutMs: number,
-  what: string,
-  everyMs = 50,
-): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await condition();
-    if (value) return value as Exclude<T, false | null | undefined | 0 | ''>;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 /** A Redis URL pointing at one logical database (suites isolate their queues this way). */
 export function redisDb(url: string, db: number): string {
@@ -68,7 +52,7 @@ export interface Harness {
 
 export async function startHarness(): Promise<Harness> {
   const [redis, nats] = (await Promise.all([startRedis(), startNats()])) as [Managed, Managed];
-  const nc = await connectNats({ servers: nats.url });
+  const nc = await connectTestNats(nats.url);
   const queues = new Map<string, Queue>();
   const events = new Map<string, QueueEvents>();
   return {

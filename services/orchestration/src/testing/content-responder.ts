@@ -4,12 +4,7 @@ import {
   RunContextReply,
   RunContextRequestSchema,
 } from '@postmagiq/contracts';
-import type { NatsConnection } from '@nats-io/nats-core/lib/mod';
-import * as transport from '@nats-io/transport-node';
-
-const connect = (
-  transport as unknown as { connect(o: { servers: string }): Promise<NatsConnection> }
-).connect;
+import { connectTestNats } from '@postmagiq/platform/testing';
 
 export const TEST_STORY = {
   title: 'The backlog we deleted',
@@ -33,7 +28,7 @@ export interface ContentResponder {
 }
 
 export async function startContentResponder(natsUrl: string): Promise<ContentResponder> {
-  const nc = await connect({ servers: natsUrl });
+  const nc = await connectTestNats(natsUrl);
   const stories = new Map<string, Record<string, string>>();
   const state = { requests: 0 };
   const sub = nc.subscribe(CONTENT_RUN_CONTEXT_SUBJECT, {

@@ -3,14 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContentResponder, startContentResponder } from './content-responder';
-import { startTestIdentity, TestIdentity } from './test-identity';
+import { TestTokenIssuer } from '@postmagiq/platform/testing';
 
 /**
- * What every orchestration integration suite stands up around its replicas: identity (a key
- * pair and its JWKS), content answering one workspace's story over NATS, and a data folder.
+ * What every orchestration integration suite stands up around its replicas: identity (the
+ * platform's test token issuer), content answering one workspace's story over NATS, and a data folder.
  */
 export interface Testbed {
-  identity: TestIdentity;
+  identity: TestTokenIssuer;
   content: ContentResponder;
   /** the workspace whose story content knows */
   workspace: string;
@@ -23,7 +23,7 @@ export interface Testbed {
 export async function startTestbed(natsUrl: string, name: string): Promise<Testbed> {
   const workspace = randomUUID();
   const story = randomUUID();
-  const identity = await startTestIdentity();
+  const identity = await TestTokenIssuer.start();
   let content: ContentResponder;
   try {
     content = await startContentResponder(natsUrl);

@@ -5,7 +5,7 @@ import {
   RunStreamServerMessage,
 } from '@postmagiq/contracts';
 import WebSocket from 'ws';
-import { waitFor } from './processes';
+import { waitFor } from '@postmagiq/platform/testing';
 
 /** A run stream client for tests: collects every server message in order. */
 export interface StreamClient {

@@ -11,11 +11,11 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /*
- * Access tokens for integration tests, signed exactly as identity signs them (EdDSA, RFC 7638
- * `kid`, issuer/audience, the claims of AccessTokenClaimsSchema, scopes from the workspace role),
- * with the public key served as a JWKS the service under test is pointed at (IDENTITY_JWKS_URL).
- * The service verifies them with the platform verifier, the same code path as identity's tokens.
- * Candidate for @postmagiq/platform/testing: every service other than identity needs it.
+ * Plays identity's part in another service's integration tests: access tokens signed exactly as
+ * identity signs them (EdDSA, RFC 7638 `kid`, issuer/audience, the claims of
+ * AccessTokenClaimsSchema, scopes from the workspace role), with the public key served as a JWKS
+ * the service under test is pointed at (IDENTITY_JWKS_URL). The service verifies them with the
+ * platform verifier, the same code path as identity's tokens.
  */
 
 export interface TestCaller {
@@ -75,6 +75,11 @@ export class TestTokenIssuer {
       .setExpirationTime(`${ACCESS_TOKEN_TTL_SECONDS}s`)
       .sign(this.privateKey);
     return { userId, sessionId, workspaceId, role, token };
+  }
+
+  /** Starts an issuer (`start()` on a new one). */
+  static start(): Promise<TestTokenIssuer> {
+    return new TestTokenIssuer().start();
   }
 
   async stop(): Promise<void> {

@@ -1,31 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
+/** The repository's root (entry points are given relative to it). */
 export const REPO_ROOT = resolve(__dirname, '../../../..');
-
-/** Polls until `condition` returns a truthy value or the time is up; never a fixed sleep. */
-export async function waitFor<T>(
-  condition: () => Promise<T> | T,
-  timeoutMs: number,
-  what: string,
-  everyMs = 50,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await condition();
-      if (value) return value as NonNullable<T>;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`,
-      );
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 export interface ServiceProcess {
   child: ChildProcess;
@@ -39,7 +16,8 @@ export interface ServiceProcess {
 
 /**
  * Starts a service entry point (TypeScript through @swc-node/register, as a deployment runs it)
- * and resolves once it prints its JSON ready line (`readyKey` set). Rejects if it exits first.
+ * and resolves once it prints its JSON ready line (`readyKey` set: `ready` for `serve()`'s line).
+ * Rejects if it exits first.
  */
 export async function spawnService(
   entry: string,
@@ -101,13 +79,4 @@ export async function spawnService(
       clearTimeout(timer);
     },
   };
-}
-
-/** An agent-worker pool member for `simulated`, started like its deployment (the colleague's service). */
-export function spawnSimulatedWorker(env: Record<string, string>): Promise<ServiceProcess> {
-  return spawnService(
-    'services/agent-worker/src/main.ts',
-    { AGENT_BACKEND: 'simulated', PORT: '0', LOG_LEVEL: 'warn', ...env },
-    'agentWorker',
-  );
 }

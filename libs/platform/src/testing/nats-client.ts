@@ -1,10 +1,10 @@
 import { jetstream } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core/lib/mod';
-import * as transport from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '../nats/nats-client';
 
-const connect = (
-  transport as unknown as { connect(o: { servers: string }): Promise<NatsConnection> }
-).connect;
+/** A NATS connection for a test (a fake responder, a reader of streams). */
+export function connectTestNats(natsUrl: string): Promise<NatsConnection> {
+  return connect({ servers: natsUrl });
+}
 
 export interface StreamMessage {
   subject: string;
@@ -14,7 +14,7 @@ export interface StreamMessage {
 
 /** Every message a JetStream stream holds now (an ordered, ephemeral consumer from the start). */
 export async function readStream(natsUrl: string, stream: string): Promise<StreamMessage[]> {
-  const nc = await connect({ servers: natsUrl });
+  const nc = await connectTestNats(natsUrl);
   try {
     const js = jetstream(nc);
     const consumer = await js.consumers.get(stream);

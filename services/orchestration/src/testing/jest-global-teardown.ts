@@ -1,0 +1,3 @@
+import { stopSharedTestInfra } from '@postmagiq/platform/testing';
+
+export default stopSharedTestInfra;
