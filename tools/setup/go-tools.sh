@@ -20,13 +20,21 @@ KINE_VERSION=v0.17.5
 KWOK_VERSION=v0.8.0
 KUBE_VERSION=v1.36.3
 
-command -v go >/dev/null 2>&1 || { echo "go-tools: Go is needed to build $* (install golang)" >&2; exit 1; }
+# Go is needed only to build what the cache lacks: a warm cache works without it.
+need_go() {
+  command -v go >/dev/null 2>&1 && return 0
+  echo "go-tools: Go (>= 1.26, the version nats-server $NATS_SERVER_VERSION asks for) is needed to build $1 once;" >&2
+  echo "  install it from https://go.dev/dl (e.g. into /usr/local/go, with /usr/local/go/bin on PATH)." >&2
+  echo "  Debian 12's golang-go (1.19) is too old." >&2
+  exit 1
+}
 
 # go_install NAME VERSION PACKAGE [LDFLAGS]: one `go install` into cache/NAME-VERSION/bin.
 go_install() {
   local name=$1 version=$2 pkg=$3 ldflags=${4:-}
   local dir="$cache/$name-$version/bin"
   if [ ! -x "$dir/$name" ]; then
+    need_go "$name"
     echo "go-tools: building $name $version (once; cached in $dir)" >&2
     local tmp="$dir.tmp.$$"
     rm -rf "$tmp" && mkdir -p "$tmp"
@@ -39,6 +47,7 @@ go_install() {
 build_kube() {
   local dir="$cache/kube-$KUBE_VERSION/bin"
   if [ ! -x "$dir/kubectl" ]; then
+    need_go kube
     echo "go-tools: building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl $KUBE_VERSION (once, ~7 min)" >&2
     local work tmp="$dir.tmp.$$"
     work="$(mktemp -d)"

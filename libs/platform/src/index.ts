@@ -18,6 +18,7 @@ export * from './http/route-table';
 export * from './http/security-headers';
 export * from './http/upgrade-response';
 export * from './http/upgrade-router';
+export * from './errors/unreachable';
 export * from './logging/http-logging';
 export * from './logging/logger';
 export * from './nats/nats';

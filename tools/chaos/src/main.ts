@@ -4,12 +4,17 @@
  * must have reached a terminal state or be awaiting approval, its transitions contiguous with no
  * duplicate, and the usage events must match the agent calls one for one.
  *
+ * Meanwhile Redis (append-only file on), NATS (JetStream file store) and the embedded Postgres
+ * server are restarted in turn, crashed or stopped cleanly, while runs are in flight.
+ *
  * Knobs (environment): CHAOS_RUNS (100), CHAOS_MAX_KILLS (40), CHAOS_MAX_MINUTES (20),
+ * CHAOS_SERVER_RESTARTS (restarts of each of Redis, NATS and Postgres, 2),
  * CHAOS_LATENCY_MS (simulated agent latency, 500),
  * CHAOS_REPLICAS (orchestration replicas and agent workers, 3 each), CHAOS_SEED (random seed), STACK_KEEP_LOGS=1.
  * The last line of output is the JSON summary.
  */
 import type { RunDetail, RunList, RunSummary } from '@postmagiq/contracts';
+import { writeChecksFile, type Check, type RestartableServer } from '@postmagiq/platform/testing';
 import { sleep, Stack, type ServiceProcess } from './stack';
 
 const RUNS = Number(process.env['CHAOS_RUNS'] ?? 100);
@@ -17,6 +22,7 @@ const MAX_KILLS = Number(process.env['CHAOS_MAX_KILLS'] ?? 40);
 const MAX_MS = Number(process.env['CHAOS_MAX_MINUTES'] ?? 20) * 60_000;
 const LATENCY_MS = Number(process.env['CHAOS_LATENCY_MS'] ?? 500);
 const REPLICAS = Number(process.env['CHAOS_REPLICAS'] ?? 3);
+const SERVER_RESTARTS = Number(process.env['CHAOS_SERVER_RESTARTS'] ?? 2);
 const TERMINAL = new Set(['completed', 'halted', 'failed', 'cancelled']);
 
 /** A small deterministic PRNG (mulberry32), so a failing schedule can be replayed with CHAOS_SEED. */
@@ -57,6 +63,21 @@ interface Verdict {
   duplicateTransitions: number;
   agentCalls: number;
   usageEvents: number;
+  redisRestarts: number;
+  natsRestarts: number;
+  postgresRestarts: number;
+}
+
+/**
+ * A server of the stack the infrastructure monkey restarts, and how: each restart uses the next
+ * of `signals` (SIGKILL: a crash, recovered from what the server wrote to disk; SIGTERM: its own
+ * clean shutdown).
+ */
+interface ServerTarget {
+  name: 'redis' | 'nats' | 'postgres';
+  server: RestartableServer;
+  signals: NodeJS.Signals[];
+  restarts: number;
 }
 
 async function main(): Promise<number> {
@@ -71,6 +92,7 @@ async function main(): Promise<number> {
       workers: REPLICAS,
       simulatedLatencyMs: LATENCY_MS,
       workerConcurrency: 32,
+      restartableInfra: true,
       // short locks and sweeps, so work of a killed process is taken over within seconds
       orchestrationEnv: {
         ORCHESTRATION_STEP_LOCK_MS: '3000',
@@ -131,14 +153,39 @@ async function main(): Promise<number> {
       }
     })();
 
-    // ---- N concurrent runs, started in waves of 10 every 2 s while the monkey is already at work,
-    // so that runs are in every phase while processes die
+    // ---- the infrastructure monkey: Redis, NATS and the Postgres server restarted in turn, one at
+    // a time, every 3-6 s, each SERVER_RESTARTS times, while runs are in flight. Redis (AOF,
+    // fsync every second) and NATS (fsync on every write) are crashed and stopped cleanly in
+    // turn; PGlite is stopped cleanly only (it makes no promise about surviving a crash).
+    const servers: ServerTarget[] = [
+      { name: 'redis', server: stack.redis, signals: ['SIGKILL', 'SIGTERM'], restarts: 0 },
+      { name: 'nats', server: stack.nats, signals: ['SIGKILL', 'SIGTERM'], restarts: 0 },
+      { name: 'postgres', server: stack.postgres, signals: ['SIGTERM'], restarts: 0 },
+    ];
+    let firstRoundDone = SERVER_RESTARTS === 0;
+    const serverMonkey = (async () => {
+      for (let round = 0; round < SERVER_RESTARTS; round++, firstRoundDone = true) {
+        for (const target of servers) {
+          await sleep(between(3000, 6000));
+          if (!killing || Date.now() - started > MAX_MS) return;
+          const signal = target.signals[round % target.signals.length] ?? 'SIGTERM';
+          const t0 = Date.now();
+          await target.server.restart(signal);
+          target.restarts++;
+          log(`${target.name} restarted after ${signal} (${Date.now() - t0} ms down)`);
+        }
+      }
+    })();
+
+    // ---- N concurrent runs, started in waves of 10 every 2 s while the monkeys are already at
+    // work, so that runs are in every phase while processes die; waves go on (up to 3 N runs)
+    // until every server was restarted once, so that no restart finds every run settled
     log(`starting ${RUNS} runs of linkedin_post (seed ${seed})`);
     const startFailures: string[] = [];
-    for (let i = 0; i < RUNS; i += 10) {
+    for (let i = 0; (i < RUNS || !firstRoundDone) && i < 3 * RUNS; i += 10) {
       if (i > 0) await sleep(2000);
       await Promise.all(
-        Array.from({ length: Math.min(10, RUNS - i) }, async () => {
+        Array.from({ length: Math.min(10, (i < RUNS ? RUNS : 3 * RUNS) - i) }, async () => {
           const res = await api<RunSummary>('POST', '/api/workflows/runs', {
             workflow: 'linkedin_post',
             storyEntryId: account.storyEntryId,
@@ -187,11 +234,14 @@ async function main(): Promise<number> {
     };
     await settle(started + MAX_MS);
     killing = false;
-    await monkey;
+    await Promise.all([monkey, serverMonkey]);
     await Promise.allSettled([...pendingRestarts]);
     for (const p of victims) if (!p.alive) await p.start();
     log('chaos over; every process is up again: waiting for the runs to settle');
     const runs = await settle(Date.now() + 5 * 60_000, 90_000);
+
+    const restartsOf = (name: ServerTarget['name']) =>
+      servers.find((t) => t.name === name)?.restarts ?? 0;
 
     // ---- verification from the API and the USAGE stream
     let missing = 0;
@@ -244,6 +294,9 @@ async function main(): Promise<number> {
       duplicateTransitions: duplicate,
       agentCalls: callIds.length,
       usageEvents: usageIds.length,
+      redisRestarts: restartsOf('redis'),
+      natsRestarts: restartsOf('nats'),
+      postgresRestarts: restartsOf('postgres'),
     };
     const byStatus = new Map<string, number>();
     for (const r of runs) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
@@ -252,6 +305,7 @@ async function main(): Promise<number> {
       ['runs started (requested)', `${verdict.runs} (${RUNS})`],
       ['by status', [...byStatus].map(([s, n]) => `${s} ${n}`).join(', ')],
       ['SIGKILLs', victims.map((p) => `${p.name} ${p.kills}`).join(', ')],
+      ['server restarts', servers.map((t) => `${t.name} ${t.restarts}`).join(', ')],
       ['transitions missing / duplicated', `${missing} / ${duplicate}`],
       ['agent calls / usage events', `${verdict.agentCalls} / ${verdict.usageEvents}`],
       [
@@ -264,22 +318,35 @@ async function main(): Promise<number> {
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
     console.log(
-      `\nnpm run chaos — linkedin_post through ${REPLICAS} orchestration replicas and ${REPLICAS} simulated agent workers, SIGKILLed at random\n`,
+      `\nnpm run chaos — linkedin_post through ${REPLICAS} orchestration replicas and ${REPLICAS} simulated agent workers, SIGKILLed at random, while Redis, NATS and Postgres restart\n`,
     );
     for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
     for (const p of problems.slice(0, 20)) console.log(`  ${p}`);
     console.log(JSON.stringify(verdict));
 
-    const settled = verdict.finished + verdict.awaitingApproval === verdict.runs;
-    const ok =
-      settled &&
-      verdict.runs >= RUNS &&
-      missing === 0 &&
-      duplicate === 0 &&
-      withoutUsage.length === 0 &&
-      usageWithoutCall.length === 0 &&
-      usageDuplicates === 0 &&
-      startFailures.length === 0;
+    const checks: Check[] = [
+      {
+        name: 'every run is terminal or awaiting approval',
+        ok: verdict.finished + verdict.awaitingApproval === verdict.runs,
+      },
+      {
+        name: 'every requested run started',
+        ok: verdict.runs >= RUNS && startFailures.length === 0,
+      },
+      { name: 'no transition missing', ok: missing === 0 },
+      { name: 'no transition duplicated', ok: duplicate === 0 },
+      { name: 'no agent call without a usage event', ok: withoutUsage.length === 0 },
+      { name: 'no usage event without an agent call', ok: usageWithoutCall.length === 0 },
+      { name: 'no duplicate usage event', ok: usageDuplicates === 0 },
+      // a run over before the first restart proves nothing about restarts
+      ...servers.map((t) => ({
+        name: `${t.name} restarted while runs were in flight`,
+        ok: t.restarts >= Math.min(1, SERVER_RESTARTS),
+      })),
+    ];
+    writeChecksFile('chaos', checks);
+    for (const c of checks.filter((c) => !c.ok)) log(`FAILED: ${c.name}`);
+    const ok = checks.every((c) => c.ok);
     return ok ? 0 : 1;
   } finally {
     killing = false;

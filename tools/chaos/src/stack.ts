@@ -17,7 +17,8 @@ import {
   startEmbeddedPostgresProcess,
   startNats,
   startRedis,
-  type Managed,
+  type NatsServer,
+  type RestartableServer,
 } from '@postmagiq/platform/testing';
 import { redisConnectionOptions } from '@postmagiq/platform';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -26,13 +27,7 @@ import type { NatsConnection } from '@nats-io/nats-core/lib/mod';
 import * as transport from '@nats-io/transport-node';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import {
-  createWriteStream,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  type WriteStream,
-} from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -40,7 +35,11 @@ export const REPO_ROOT = resolve(__dirname, '../../..');
 
 const connectNats = (
   transport as unknown as {
-    connect(o: { servers: string; name?: string }): Promise<NatsConnection>;
+    connect(o: {
+      servers: string;
+      name?: string;
+      maxReconnectAttempts?: number;
+    }): Promise<NatsConnection>;
   }
 ).connect;
 
@@ -195,6 +194,12 @@ export interface StackOptions {
    * share the embedded Postgres with identity and content.
    */
   orchestrationDatabaseUrl?: string;
+  /**
+   * Redis with its append-only file (as `npm start` and the chart run it) and the embedded
+   * Postgres on disk, so that either can be restarted without losing what it holds (the chaos
+   * run); otherwise Redis keeps nothing on disk and Postgres is in memory (faster, for benchmarks).
+   */
+  restartableInfra?: boolean;
 }
 
 export interface DemoAccount {
@@ -212,11 +217,19 @@ export class Stack {
   redisUrl = '';
   natsUrl = '';
   content!: ServiceProcess;
-  /** The embedded Postgres process (for its peak memory). */
-  postgresPid: number | undefined;
   /** The embedded Postgres (identity, content, and orchestration unless told otherwise). */
   postgresUrl = '';
-  private infra: Managed[] = [];
+  redis!: RestartableServer;
+  /** NATS as `npm start` runs it (JetStream file store, fsync on every write). */
+  nats!: NatsServer;
+  /** The embedded Postgres server process. */
+  postgres!: RestartableServer;
+  private infra: RestartableServer[] = [];
+
+  /** The embedded Postgres process (for its peak memory). */
+  get postgresPid(): number | undefined {
+    return this.postgres?.pid;
+  }
   private readonly dir = mkdtempSync(join(tmpdir(), 'pmq-stack-'));
   private tokens?: TokenPair;
   private refreshTimer?: NodeJS.Timeout;
@@ -248,21 +261,28 @@ export class Stack {
 
   private async boot(options: StackOptions, say: (line: string) => void): Promise<void> {
     say('starting Redis, NATS and the embedded Postgres');
+    const durable = options.restartableInfra ?? false;
     const started = await Promise.allSettled([
-      startRedis(),
+      startRedis({ appendOnly: durable }),
       startNats(),
-      startEmbeddedPostgresProcess(),
+      startEmbeddedPostgresProcess(durable ? join(this.dir, 'pg') : undefined),
     ]);
     // whatever did start is stopped with the stack, even when another part failed
     for (const r of started) if (r.status === 'fulfilled') this.infra.push(r.value);
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
-    const [redis, nats, pg] = this.infra as [Managed, Managed, Managed];
-    this.postgresPid = pg.pid;
+    const [redis, nats, pg] = started.map(
+      (r) => (r as PromiseFulfilledResult<RestartableServer>).value,
+    ) as [RestartableServer, NatsServer, RestartableServer];
+    [this.redis, this.nats, this.postgres] = [redis, nats, pg];
     this.redisUrl = redis.url;
     this.natsUrl = nats.url;
     this.postgresUrl = pg.url;
-    this.nc = await connectNats({ servers: nats.url, name: 'stack-driver' });
+    this.nc = await connectNats({
+      servers: nats.url,
+      name: 'stack-driver',
+      maxReconnectAttempts: -1,
+    });
     const common = {
       REDIS_URL: redis.url,
       NATS_URL: nats.url,

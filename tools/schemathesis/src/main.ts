@@ -9,13 +9,14 @@
  * with its own Redis, NATS and data folder, and stopped at the end.
  * Knobs (environment): SCHEMATHESIS_SEED (random otherwise; stored in tmp/schemathesis/seed),
  * SCHEMATHESIS_MAX_EXAMPLES (25 per operation), SCHEMATHESIS_MAX_SECONDS (240).
- * Writes tmp/test-results/schemathesis.json for the test command's closing totals.
+ * Writes its totals to CHECKS_FILE (default tmp/test-results/schemathesis.json) for the test
+ * command's closing line.
  */
 import { startTestInfra, freePort, stopChild, TestInfra } from '@postmagiq/platform/testing';
 import { execFileSync, spawn, ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { summarise, type Summary } from './report';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -164,11 +165,12 @@ function runSchemathesis(st: string, url: string, authFile: string): Promise<num
   });
 }
 
+/** Where the test command's closing totals read this stage (run-all.sh's CHECKS_FILE). */
 function writeTotals(summary: Summary): void {
-  const dir = join(ROOT, 'tmp/test-results');
-  mkdirSync(dir, { recursive: true });
+  const file = process.env['CHECKS_FILE'] ?? join(ROOT, 'tmp/test-results/schemathesis.json');
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(
-    join(dir, 'schemathesis.json'),
+    file,
     JSON.stringify({
       project: 'schemathesis',
       passed: summary.passed,

@@ -8,6 +8,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { isBackingServiceUnreachable } from './unreachable';
 import { RequestContext } from '../context/request-context';
 
 /** Base of every problem `type`; the slugs below never change once published. */
@@ -113,6 +114,8 @@ export const Problems = {
   unavailable: (detail: string) => make(503, ProblemTypes.unavailable, detail),
 };
 
+const UNREACHABLE_DETAIL = 'a backing service is unreachable; try again';
+
 /** Converts anything thrown into problem+json; 5xx details are logged, never sent. */
 export function toProblem(exception: unknown): {
   problem: ProblemDetails;
@@ -165,6 +168,18 @@ export function toProblem(exception: unknown): {
       headers: {},
     };
   }
+  // Postgres, Redis or NATS unreachable (restarting, say): the client may try again shortly
+  if (isBackingServiceUnreachable(exception)) {
+    return {
+      problem: {
+        type: ProblemTypes.unavailable,
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        title: 'Service Unavailable',
+        detail: UNREACHABLE_DETAIL,
+      },
+      headers: { 'Retry-After': '2' },
+    };
+  }
   return {
     problem: {
       type: ProblemTypes.internal,
@@ -182,7 +197,13 @@ export class ProblemFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
     // NATS and other RPC: hand the error back to the transport as an observable error, which it
     // replies with (a synchronous throw from a filter is lost when no interceptor wraps the handler)
-    if (host.getType() !== 'http') return throwError(() => exception);
+    if (host.getType() !== 'http') {
+      // the caller (NatsRpcClient) turns this reply back into a BackingServiceUnreachableError,
+      // so an away database answers 503 however many services the request crossed
+      if (isBackingServiceUnreachable(exception))
+        return throwError(() => ({ status: 503, message: UNREACHABLE_DETAIL }));
+      return throwError(() => exception);
+    }
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();

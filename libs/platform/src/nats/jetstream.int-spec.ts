@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { findBinary, freePort, waitForPort } from '../testing/processes';
+import { goTool } from '../testing/go-tools';
+import { freePort, waitForPort } from '../testing/processes';
 import { connectNats, JetStreamService } from './nats';
 import type { PlatformConfig } from '../config/config';
 
@@ -10,12 +11,9 @@ import type { PlatformConfig } from '../config/config';
 describe('JetStream on a NATS server without it', () => {
   it('names the server and asks for -js', async () => {
     const port = await freePort();
-    const bin = findBinary('nats-server', [
-      '/usr/sbin/nats-server',
-      '/usr/bin/nats-server',
-      '/usr/local/bin/nats-server',
-    ]);
-    const server = spawn(bin, ['-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+    const server = spawn(goTool('nats-server'), ['-a', '127.0.0.1', '-p', String(port)], {
+      stdio: 'ignore',
+    });
     try {
       await waitForPort(port);
       const nc = await connectNats({

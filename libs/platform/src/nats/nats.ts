@@ -28,6 +28,7 @@ import { randomUUID } from 'node:crypto';
 import { firstValueFrom, Observable, timeout } from 'rxjs';
 import { z } from 'zod';
 import { PLATFORM_CONFIG, PlatformConfig } from '../config/config';
+import { BackingServiceUnreachableError } from '../errors/unreachable';
 import { contextFromHeaders, contextToHeaders, RequestContext } from '../context/request-context';
 
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
@@ -194,13 +195,32 @@ export class JetStreamService implements OnApplicationShutdown {
   }
 }
 
+/**
+ * What a request/reply failure says about reachability: Nest's client rejects with this string
+ * while NATS is away, and a responder whose own database (or Redis, NATS) is away replies 503.
+ */
+function unreachable(e: unknown): boolean {
+  if (typeof e === 'string') return /Connection lost/i.test(e);
+  return (e as { status?: unknown } | null)?.status === 503;
+}
+
+const describe = (e: unknown): string =>
+  typeof e === 'string' ? e : String((e as { message?: unknown } | null)?.message ?? e);
+
 export const NATS_RPC_CLIENT = Symbol('NATS_RPC_CLIENT');
 
 /** Options for `app.connectMicroservice`: request/reply handlers of one service, load-balanced by queue. */
 export function natsMicroserviceOptions(config: PlatformConfig, queue: string): NatsOptions {
   return {
     transport: Transport.NATS,
-    options: { servers: [config.NATS_URL], queue, name: `${config.SERVICE_NAME}-rpc` },
+    options: {
+      servers: [config.NATS_URL],
+      queue,
+      name: `${config.SERVICE_NAME}-rpc`,
+      // the client's default gives up after 10 attempts (~20 s), and a responder that gave up
+      // never answers again: keep trying for as long as NATS is away
+      maxReconnectAttempts: -1,
+    },
   };
 }
 
@@ -235,6 +255,7 @@ export class NatsRpcClient implements OnApplicationBootstrap, OnApplicationShutd
     this.proxy = new ClientNats({
       servers: [config.NATS_URL],
       name: `${config.SERVICE_NAME}-rpc-client`,
+      maxReconnectAttempts: -1,
     });
   }
 
@@ -247,7 +268,9 @@ export class NatsRpcClient implements OnApplicationBootstrap, OnApplicationShutd
     const h = headersFromContext() ?? natsHeaders();
     const record = new NatsRecordBuilder(payload).setHeaders(h).build();
     const answer$ = this.proxy.send<unknown>(subject, record) as Observable<unknown>;
-    const answer = await firstValueFrom(answer$.pipe(timeout(timeoutMs)));
+    const answer = await firstValueFrom(answer$.pipe(timeout(timeoutMs))).catch((e: unknown) => {
+      throw unreachable(e) ? new BackingServiceUnreachableError(`${subject}: ${describe(e)}`) : e;
+    });
     return schema.parse(answer);
   }
 

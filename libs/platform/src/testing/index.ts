@@ -1,4 +1,6 @@
 // @postmagiq/platform/testing: what every service's tests need, written once.
+export * from './checks-file';
+export * from './go-tools';
 export * from './http';
 export * from './nats-client';
 export * from './postgres-server';
