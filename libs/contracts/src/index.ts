@@ -11,3 +11,4 @@ export * from './identity';
 export * from './agents';
 export * from './content';
 export * from './orchestration';
+export * from './billing';

@@ -41,6 +41,8 @@ export async function createApp(
     abortOnError: false,
     // parsers are mounted below, followed by a handler that turns their errors into problem+json
     bodyParser: false,
+    // the JSON parser keeps the raw bytes as `req.rawBody`: webhook signatures (Stripe) are over them
+    rawBody: true,
   });
   const config = app.get<PlatformConfig>(PLATFORM_CONFIG);
   const logger = app.get<Logger>(ROOT_LOGGER);

@@ -74,6 +74,7 @@ describe('crash recovery (orchestration and agent workers as processes, SIGKILL)
         ORCHESTRATION_SWEEP_INTERVAL_MS: '500',
         ORCHESTRATION_SWEEP_GRACE_MS: '500',
         ORCHESTRATION_STEP_LOCK_MS: '3000',
+        BILLING_HOLDS: 'off',
         ...(killAfterCommit !== undefined
           ? { KILL_AFTER_COMMIT_SEQ: String(killAfterCommit) }
           : {}),

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { PLATFORM_ENV, RedisService, ServiceDatabaseModule } from '@postmagiq/platform';
+import { BillingClient } from './billing/billing.client';
+import { CreditEventsConsumer } from './billing/credit-events.consumer';
 import { RedisBreakerCounterStore } from './breaker/redis-breaker-counter-store';
 import { loadOrchestrationConfig, ORCHESTRATION_CONFIG } from './config/orchestration.config';
 import { RunContextClient } from './content/run-context.client';
@@ -48,6 +50,8 @@ import { RunStreamGateway } from './stream/run-stream.gateway';
     },
     WorkflowCatalogService,
     RunContextClient,
+    BillingClient,
+    CreditEventsConsumer,
     RunEventsBus,
     RunLifecycleOutbox,
     AgentDispatcher,

@@ -1,4 +1,5 @@
 import { agentWorkerEnv } from '@postmagiq/agent-worker';
+import { billingEnv } from '@postmagiq/billing';
 import { contentEnv } from '@postmagiq/content';
 import { identityEnv } from '@postmagiq/identity';
 import { orchestrationEnv } from '@postmagiq/orchestration';
@@ -17,6 +18,7 @@ describe('.env.example', () => {
     ['identity', identityEnv],
     ['content', contentEnv],
     ['orchestration', orchestrationEnv],
+    ['billing', billingEnv],
     ['the agent worker', agentWorkerEnv],
   ])('lists every variable %s reads', (_who, env) => {
     expect(Object.keys(env).filter((name) => !listed.has(name))).toEqual([]);

@@ -2,7 +2,9 @@
  * npm run chaos — N concurrent workflow runs (N ≥ 100) through the distributed stack while
  * orchestration replicas and agent workers are SIGKILLed and restarted at random; then every run
  * must have reached a terminal state or be awaiting approval, its transitions contiguous with no
- * duplicate, and the usage events must match the agent calls one for one.
+ * duplicate, and the usage events must match the agent calls one for one. Two billing replicas are
+ * killed too: at the end billing's ledger must hold each call's usage once and every balance must
+ * equal the sum of its entries (`ledgerEvents`, `balanceMismatches` in the last line).
  *
  * Meanwhile Redis (append-only file on), NATS (JetStream file store) and the embedded Postgres
  * server are restarted in turn, crashed or stopped cleanly, while runs are in flight.
@@ -13,6 +15,7 @@
  * CHAOS_REPLICAS (orchestration replicas and agent workers, 3 each), CHAOS_SEED (random seed), STACK_KEEP_LOGS=1.
  * The last line of output is the JSON summary.
  */
+import { checkBilling } from './billing-check';
 import type { RunDetail, RunList, RunSummary } from '@postmagiq/contracts';
 import { writeChecksFile, type Check, type RestartableServer } from '@postmagiq/platform/testing';
 import { sleep, Stack, type ServiceProcess } from './stack';
@@ -66,6 +69,8 @@ interface Verdict {
   redisRestarts: number;
   natsRestarts: number;
   postgresRestarts: number;
+  ledgerEvents: number;
+  balanceMismatches: number;
 }
 
 /**
@@ -89,6 +94,7 @@ async function main(): Promise<number> {
   const stack = await Stack.start(
     {
       orchestrationReplicas: REPLICAS,
+      billingReplicas: 2,
       workers: REPLICAS,
       simulatedLatencyMs: LATENCY_MS,
       workerConcurrency: 32,
@@ -116,7 +122,7 @@ async function main(): Promise<number> {
       stack.api<T>(account.token(), method, path, body);
 
     // ---- the chaos monkey: SIGKILL a random orchestration replica or worker, restart it shortly after
-    const victims: ServiceProcess[] = [...stack.orchestration, ...stack.workers];
+    const victims: ServiceProcess[] = [...stack.orchestration, ...stack.workers, ...stack.billing];
     const restarting = new Set<ServiceProcess>();
     const monkey = (async () => {
       let kills = 0;
@@ -282,6 +288,7 @@ async function main(): Promise<number> {
     const withoutUsage = [...calls].filter((id) => !usageIds.includes(id));
     const usageWithoutCall = usageIds.filter((id) => !calls.has(id));
     const usageDuplicates = usageIds.length - new Set(usageIds).size;
+    const billing = await checkBilling(stack.nc, stack.postgresUrl, [...calls]);
 
     const verdict: Verdict = {
       runs: runs.length,
@@ -297,6 +304,8 @@ async function main(): Promise<number> {
       redisRestarts: restartsOf('redis'),
       natsRestarts: restartsOf('nats'),
       postgresRestarts: restartsOf('postgres'),
+      ledgerEvents: billing.ledgerEvents,
+      balanceMismatches: billing.balanceMismatches,
     };
     const byStatus = new Map<string, number>();
     for (const r of runs) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
@@ -311,6 +320,10 @@ async function main(): Promise<number> {
       [
         'calls without usage / usage without call / duplicate usage',
         `${withoutUsage.length} / ${usageWithoutCall.length} / ${usageDuplicates}`,
+      ],
+      [
+        'billing: usage in the ledger / calls not in it / balance mismatches',
+        `${billing.ledgerEvents} / ${billing.callsNotInLedger} / ${billing.balanceMismatches}`,
       ],
       ['calls still queued in finished runs', String(unfinishedCalls)],
       ['wall time', `${Math.round((Date.now() - started) / 1000)} s`],
@@ -338,6 +351,9 @@ async function main(): Promise<number> {
       { name: 'no agent call without a usage event', ok: withoutUsage.length === 0 },
       { name: 'no usage event without an agent call', ok: usageWithoutCall.length === 0 },
       { name: 'no duplicate usage event', ok: usageDuplicates === 0 },
+      { name: 'every agent call is in the billing ledger', ok: billing.callsNotInLedger === 0 },
+      { name: 'ledger usage events = agent calls', ok: billing.ledgerEvents === calls.size },
+      { name: 'every balance equals the sum of its entries', ok: billing.balanceMismatches === 0 },
       // a run over before the first restart proves nothing about restarts
       ...servers.map((t) => ({
         name: `${t.name} restarted while runs were in flight`,

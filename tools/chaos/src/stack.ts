@@ -182,6 +182,8 @@ export class ServiceProcess {
 
 export interface StackOptions {
   orchestrationReplicas: number;
+  /** Billing replicas (0: none, and orchestration starts runs without asking billing). */
+  billingReplicas?: number;
   workers: number;
   /** Delay of every simulated agent call. */
   simulatedLatencyMs: number;
@@ -212,6 +214,7 @@ export class Stack {
   readonly processes: ServiceProcess[] = [];
   identity!: ServiceProcess;
   orchestration: ServiceProcess[] = [];
+  billing: ServiceProcess[] = [];
   workers: ServiceProcess[] = [];
   nc!: NatsConnection;
   redisUrl = '';
@@ -303,10 +306,22 @@ export class Stack {
     say('starting content');
     await this.content.start();
 
+    const billingReplicas = options.billingReplicas ?? 0;
+    for (let i = 0; i < billingReplicas; i++)
+      this.billing.push(
+        await this.add(`billing-${i + 1}`, 'billing', 'services/billing/src/main.ts', {
+          ...common,
+          IDENTITY_JWKS_URL: jwks,
+        }),
+      );
+    if (billingReplicas > 0) say(`starting ${billingReplicas} billing replica(s)`);
+    for (const p of this.billing) await p.start();
+
     const orchestrationEnv = {
       ...common,
       DATABASE_URL: options.orchestrationDatabaseUrl ?? pg.url,
       IDENTITY_JWKS_URL: jwks,
+      BILLING_HOLDS: billingReplicas > 0 ? 'required' : 'off',
       ...options.orchestrationEnv,
     };
     for (let i = 0; i < options.orchestrationReplicas; i++) {

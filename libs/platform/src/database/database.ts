@@ -9,7 +9,7 @@ import {
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { DataSource, EntitySchema, MixedList } from 'typeorm';
+import { DataSource, DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
 import { PLATFORM_CONFIG, PlatformConfig } from '../config/config';
 import { HealthRegistry } from '../observability/health';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
@@ -110,10 +110,14 @@ export class ServiceDatabaseModule {
           inject: [DatabaseHost, PLATFORM_CONFIG],
           useFactory: async (host: DatabaseHost, config: PlatformConfig) => {
             await ensureSchema(host.url, options.schema);
-            return {
-              ...serviceDataSourceOptions(host.url, options, config.DATABASE_POOL_SIZE),
-              migrationsRun: true,
-            };
+            return serviceDataSourceOptions(host.url, options, config.DATABASE_POOL_SIZE);
+          },
+          dataSourceFactory: async (dataSourceOptions) => {
+            const dataSource = await new DataSource(
+              dataSourceOptions as DataSourceOptions,
+            ).initialize();
+            await runMigrationsExclusively(dataSource, options.schema);
+            return dataSource;
           },
         }),
         TypeOrmModule.forFeature(options.entities as never[], options.name),
@@ -121,6 +125,31 @@ export class ServiceDatabaseModule {
       providers: [health],
       exports: [TypeOrmModule],
     };
+  }
+}
+
+/**
+ * Runs the pending migrations while holding a Postgres advisory lock named after the schema, so
+ * replicas starting together (a Deployment's rollout, an HPA scaling out) migrate one at a time:
+ * the first applies them, the others wait, then find nothing pending. The lock lives on its own
+ * connection, which holds no transaction (the embedded server serialises transactions, not locks).
+ */
+export async function runMigrationsExclusively(
+  dataSource: DataSource,
+  schema: string,
+): Promise<void> {
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  const key = `postmagiq.migrations.${schema}`;
+  try {
+    await lock.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+    try {
+      await dataSource.runMigrations({ transaction: 'all' });
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
+    }
+  } finally {
+    await lock.release();
   }
 }
 

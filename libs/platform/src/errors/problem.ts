@@ -17,6 +17,7 @@ export const PROBLEM_BASE = 'https://postmagiq.dev/problems/';
 export const ProblemTypes = {
   validation: `${PROBLEM_BASE}validation-error`,
   unauthorized: `${PROBLEM_BASE}unauthorized`,
+  paymentRequired: `${PROBLEM_BASE}payment-required`,
   forbidden: `${PROBLEM_BASE}forbidden`,
   notFound: `${PROBLEM_BASE}not-found`,
   methodNotAllowed: `${PROBLEM_BASE}method-not-allowed`,
@@ -63,6 +64,7 @@ export class ProblemException extends HttpException {
 const titles: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  402: 'Payment Required',
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
@@ -95,6 +97,18 @@ export const Problems = {
     }),
   unauthorized: (detail = 'authentication required', type: string = ProblemTypes.unauthorized) =>
     make(401, type, detail),
+  /**
+   * Not enough credit. `extensions` are RFC 9457 extension members (how much was needed, what
+   * there is); they reach the client beside the standard members.
+   */
+  paymentRequired: (detail: string, extensions: Record<string, unknown> = {}) =>
+    new ProblemException({
+      ...extensions,
+      type: ProblemTypes.paymentRequired,
+      status: 402,
+      title: 'Payment Required',
+      detail,
+    } as ProblemDetails),
   forbidden: (detail = 'not allowed') => make(403, ProblemTypes.forbidden, detail),
   notFound: (what = 'resource') => make(404, ProblemTypes.notFound, `${what} not found`),
   conflict: (detail: string, type: string = ProblemTypes.conflict) => make(409, type, detail),

@@ -4,7 +4,7 @@ import { RunContext } from './run-context';
 
 /** How a run ends, before the driver adds what it accumulated (usage, visited states…). */
 export interface RunEnding {
-  readonly status: Exclude<RunStatus, 'running' | 'awaiting_approval'>;
+  readonly status: Exclude<RunStatus, 'running' | 'awaiting_approval' | 'awaiting_credit'>;
   readonly reason: string | null;
 }
 

@@ -19,6 +19,7 @@ import { WorkflowCatalogService } from '../definitions/workflow-catalog.service'
 import { AgentCallEntity, newRun, ORCHESTRATION_DB, RunEntity } from '../entities';
 import { RunEventsBus } from '../events/run-events-bus.service';
 import { RunLifecycleOutbox } from '../events/run-lifecycle-outbox.service';
+import { BillingClient } from '../billing/billing.client';
 import { AgentDispatcher } from './agent-dispatcher.service';
 import { CallOutcome, RunConflictError, RunStep, StepDeps } from './run-step';
 import { STEP_COMMIT_OBSERVER, StepCommitObserver } from './step-commit-observer';
@@ -48,6 +49,7 @@ export class RunEngine {
     private readonly outbox: RunLifecycleOutbox,
     private readonly catalog: WorkflowCatalogService,
     private readonly content: RunContextClient,
+    private readonly billing: BillingClient,
     @Inject(PLATFORM_ENV) env: NodeJS.ProcessEnv,
     @Optional()
     @Inject(STEP_COMMIT_OBSERVER)
@@ -98,6 +100,13 @@ export class RunEngine {
       startedAt: now,
     });
     RequestContext.set({ runId: run.id });
+    // credit is reserved before anything is written: refused, the caller gets the 402 and no run
+    if (this.billing.enabled)
+      await this.billing.place(
+        run.workspaceId,
+        run.id,
+        this.billing.estimateMicros(resolved.definition.limits.costUsd),
+      );
     const started: RunStartedEvent = {
       runId: run.id,
       workspaceId: run.workspaceId,
@@ -261,6 +270,20 @@ export class RunEngine {
       this.logger.log(
         `run ${run.id}: ${withdrawn.length} queued call(s) withdrawn, the run ${run.status}`,
       );
+  }
+
+  /** Billing reported the run's credit exhausted: it pauses as `awaiting_credit` at its next state boundary. */
+  async creditExhausted(runId: string): Promise<void> {
+    await this.step(runId, null, async (step) => step.markCreditExhausted());
+  }
+
+  /** Credit is back for the run: a paused run continues from where it paused. */
+  async continueWithCredit(runId: string): Promise<boolean> {
+    let continued = false;
+    await this.step(runId, null, async (step) => {
+      continued = await step.continueWithCredit();
+    });
+    return continued;
   }
 
   async resume(p: Principal, runId: string): Promise<RunEntity> {

@@ -81,6 +81,13 @@ export class RunEntity {
   @Column('jsonb', { name: 'pending_result', nullable: true })
   pendingResult!: StateResult | null;
 
+  /**
+   * Billing reported the run's hold exhausted: at its next state boundary the run pauses as
+   * `awaiting_credit` (its result kept in `pendingResult`) instead of dispatching more calls.
+   */
+  @Column('boolean', { name: 'credit_exhausted', default: false })
+  creditExhausted!: boolean;
+
   @Column('varchar', { name: 'halt_kind', length: 32, nullable: true })
   haltKind!: HaltKind | null;
 
@@ -170,6 +177,7 @@ export function newRun(start: RunStart): RunEntity {
     eventSeq: 0,
     context: createRunContext(),
     pendingResult: null,
+    creditExhausted: false,
     haltKind: null,
     reason: null,
     finalPost: null,

@@ -38,6 +38,8 @@ export async function startReplicas(
           // suites poll run details as one user far faster than anyone would (rate limits are
           // the platform's tests, not these)
           RATE_LIMIT_PER_MINUTE: '1000',
+          // billing's part is its own suite (billing-gate.int-spec.ts), which turns holds on
+          BILLING_HOLDS: 'off',
           ...env,
           PORT: String(port),
         }),

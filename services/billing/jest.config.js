@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../libs/platform/jest.nest-preset.js'),
+  displayName: 'billing',
+  rootDir: __dirname,
+};

@@ -1,0 +1,4 @@
+import { Init1796225849491 } from './1796225849491-Init';
+
+/** Every billing migration, in order. Migrations are code, reviewed, run at boot. */
+export const BILLING_MIGRATIONS = [Init1796225849491];

@@ -1,0 +1,177 @@
+import type { INestApplication } from '@nestjs/common';
+import { startTestInfra, TestInfra } from '@postmagiq/platform/testing';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Stripe from 'stripe';
+import { dataSourceOf, METERED, startBilling } from '../testing/billing-harness';
+
+jest.setTimeout(120_000);
+
+const stripe = new Stripe('sk_test_fixtures');
+
+/** Signed webhook deliveries to the real endpoint (raw body, constructEventAsync). */
+describe('Stripe webhooks', () => {
+  let infra: TestInfra;
+  let dataDir: string;
+  let app: INestApplication;
+  let url: string;
+
+  beforeAll(async () => {
+    infra = await startTestInfra();
+    dataDir = mkdtempSync(join(tmpdir(), 'pmq-billing-webhooks-'));
+    app = await startBilling({ ...infra.env, DATA_DIR: dataDir, ...METERED });
+    const address = app.getHttpServer().address() as { port: number };
+    url = `http://127.0.0.1:${address.port}/api/billing/stripe/webhook`;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await infra?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  let created = 1_790_000_000;
+  function event(
+    type: string,
+    object: Record<string, unknown>,
+    over: { id?: string; created?: number } = {},
+  ) {
+    created += 1;
+    return {
+      id: over.id ?? `evt_${randomUUID().slice(0, 18)}`,
+      object: 'event',
+      type,
+      created: over.created ?? created,
+      data: { object },
+      api_version: '2026-08-26.dahlia',
+      livemode: false,
+      pending_webhooks: 1,
+      request: null,
+    };
+  }
+
+  async function deliver(
+    body: object,
+    opts: { timestamp?: number; tamper?: boolean; secret?: string } = {},
+  ) {
+    const payload = JSON.stringify(body);
+    const header = await stripe.webhooks.generateTestHeaderStringAsync({
+      payload,
+      secret: opts.secret ?? METERED.STRIPE_WEBHOOK_SECRET,
+      ...(opts.timestamp ? { timestamp: opts.timestamp } : {}),
+    });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': header },
+      body: opts.tamper
+        ? payload.replace('"paid"', '"PAID"').replace('20000000', '90000000')
+        : payload,
+    });
+    return {
+      status: res.status,
+      body: (await res.json()) as { outcome?: string; errors?: Array<{ field: string }> },
+    };
+  }
+
+  const checkout = (
+    ws: string,
+    paymentStatus: string,
+    id = `cs_test_${randomUUID().slice(0, 12)}`,
+  ) => ({
+    id,
+    object: 'checkout.session',
+    mode: 'payment',
+    payment_status: paymentStatus,
+    metadata: { workspaceId: ws, creditMicros: '20000000' },
+  });
+
+  async function granted(ws: string): Promise<number> {
+    const [row] = (await dataSourceOf(app).query(
+      `SELECT COALESCE(SUM(amount), 0)::bigint AS total FROM billing.credit_grants WHERE workspace_id = $1`,
+      [ws],
+    )) as Array<{ total: string }>;
+    return Number(row!.total);
+  }
+
+  it('grants a credit pack only once it is paid: completed unpaid, then async payment succeeded', async () => {
+    const ws = randomUUID();
+    const session = checkout(ws, 'unpaid');
+    expect((await deliver(event('checkout.session.completed', session))).body.outcome).toBe(
+      'ignored',
+    );
+    expect(await granted(ws)).toBe(0);
+    expect(
+      (
+        await deliver(
+          event('checkout.session.async_payment_succeeded', { ...session, payment_status: 'paid' }),
+        )
+      ).body.outcome,
+    ).toBe('handled');
+    expect(await granted(ws)).toBe(20_000_000);
+  });
+
+  it('answers a duplicate delivery 200 and does nothing', async () => {
+    const ws = randomUUID();
+    const paid = event('checkout.session.completed', checkout(ws, 'paid'));
+    expect((await deliver(paid)).body.outcome).toBe('handled');
+    const again = await deliver(paid);
+    expect(again).toEqual({ status: 200, body: { received: true, outcome: 'duplicate' } });
+    expect(await granted(ws)).toBe(20_000_000);
+  });
+
+  it('refuses a tampered body, another secret and a delivery signed more than 300 s ago, and applies none', async () => {
+    const ws = randomUUID();
+    const tampered = await deliver(event('checkout.session.completed', checkout(ws, 'paid')), {
+      tamper: true,
+    });
+    expect(tampered.status).toBe(400);
+    expect(tampered.body.errors?.[0]?.field).toBe('stripe-signature');
+    expect(
+      (
+        await deliver(event('checkout.session.completed', checkout(ws, 'paid')), {
+          secret: 'whsec_other',
+        })
+      ).status,
+    ).toBe(400);
+    const stale = await deliver(event('checkout.session.completed', checkout(ws, 'paid')), {
+      timestamp: Math.floor(Date.now() / 1000) - 301,
+    });
+    expect(stale.status).toBe(400);
+    expect(await granted(ws)).toBe(0);
+  });
+
+  it('never lets an older subscription update overwrite a newer one', async () => {
+    const ws = randomUUID();
+    const sub = (status: string) => ({
+      id: 'sub_ooo',
+      object: 'subscription',
+      status,
+      metadata: { workspaceId: ws, planCode: 'pro' },
+    });
+    const newer = event('customer.subscription.updated', sub('past_due'), {
+      created: 1_800_000_100,
+    });
+    const older = event('customer.subscription.updated', sub('active'), { created: 1_800_000_000 });
+    await deliver(newer);
+    await deliver(older);
+    const [row] = (await dataSourceOf(app).query(
+      `SELECT status FROM billing.subscriptions WHERE id = 'sub_ooo'`,
+    )) as Array<{ status: string }>;
+    expect(row!.status).toBe('past_due');
+  });
+
+  it('records and ignores an event type it does not know', async () => {
+    expect(
+      await deliver(
+        event('radar.early_fraud_warning.created', {
+          id: 'issfr_1',
+          object: 'radar.early_fraud_warning',
+        }),
+      ),
+    ).toEqual({
+      status: 200,
+      body: { received: true, outcome: 'ignored' },
+    });
+  });
+});
