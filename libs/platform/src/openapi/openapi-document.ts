@@ -189,8 +189,12 @@ export function unboundedRequestIntegers(document: OpenAPIObject): string[] {
     if (s['type'] === 'integer') {
       const min = s['minimum'] as number | undefined;
       const max = s['maximum'] as number | undefined;
-      if (min === undefined || max === undefined || min < INT4_MIN || max > INT4_MAX)
-        out.push(where);
+      // `format: int64` says the column is a bigint: JSON's safe integers fit it
+      const wide = s['format'] === 'int64';
+      const [lo, hi] = wide
+        ? [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]
+        : [INT4_MIN, INT4_MAX];
+      if (min === undefined || max === undefined || min < lo || max > hi) out.push(where);
     }
     for (const key of ['items', 'additionalProperties', 'not']) visit(s[key], `${where}[]`, seen);
     for (const key of ['anyOf', 'oneOf', 'allOf'])
