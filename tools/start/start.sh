@@ -19,6 +19,8 @@ for arg in "$@"; do
 done
 export DATA_DIR="${DATA_DIR:-.data}"
 export PORT="${PORT:-8080}"
+# Prometheus scrapes GET /metrics here, never on the API port (METRICS_PORT= empty: no metrics)
+export METRICS_PORT="${METRICS_PORT-9464}"
 REDIS_PORT="${REDIS_PORT:-6379}"
 NATS_PORT="${NATS_PORT:-4222}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT}}"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The README's test command: the formatting check, every lint, type check and test suite of the workspace, then the
-# stages that need the whole stack or tools outside Nx (the console in Chromium,
-# restart chaos, load invariants, the Helm chart against a real control plane), then one closing
-# line with the totals ("N passed, N failed, N skipped") over all of them.
+# The README's test command: the formatting check, every lint, type check and test suite of the
+# workspace, then the stages that need the whole stack or tools outside Nx (the console in
+# Chromium, Schemathesis, restart chaos, load invariants, the Helm chart against a real control
+# plane), then one closing line with the totals ("N passed, N failed, N skipped") over all of them.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -36,6 +36,9 @@ run_stage() {
 
 # The console's browser tests: Chromium against the real one-machine stack (builds the console first).
 run_stage web-e2e npx nx run web-e2e:e2e --outputStyle=static
+# Schemathesis (~5 min) against the one-machine stack's OpenAPI document with every check, as two
+# users of two workspaces: no answer >= 500, none the document does not describe.
+run_stage schemathesis npm run --silent test:schemathesis
 # Restarts mid-run (~3 min): runs in flight while orchestration replicas and workers are SIGKILLed
 # and Redis, NATS and Postgres restart twice each; every run settles, nothing lost or repeated.
 run_stage chaos env CHAOS_RUNS=40 CHAOS_LATENCY_MS=1000 CHAOS_MAX_KILLS=15 CHAOS_SERVER_RESTARTS=2 \

@@ -1,7 +1,7 @@
 import { INestApplication, RequestMethod, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { RequestContext } from './context/request-context';
@@ -10,7 +10,12 @@ import { PLATFORM_CONFIG, PlatformConfig, platformEnv } from './config/config';
 import { httpContextMiddlewares } from './logging/http-logging';
 import { createRootLogger, flushLogs, PinoNestLogger, ROOT_LOGGER } from './logging/logger';
 import { natsMicroserviceStrategy } from './nats/nats';
+import { methodNotAllowed } from './http/method-not-allowed';
+import { securityHeaders } from './http/security-headers';
+import { API_PREFIX, httpRoutes, UNPREFIXED_PATHS } from './http/route-table';
 import { MetricsService } from './observability/metrics';
+import { completeOpenApiDocument } from './openapi/openapi-document';
+import { inputSafety } from './validation/input-safety';
 
 export interface CreateAppOptions {
   title: string;
@@ -44,16 +49,16 @@ export async function createApp(
   app.useLogger(new PinoNestLogger(logger));
   app.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
   app.disable('x-powered-by');
+  for (const mw of securityHeaders(config.HSTS)) app.use(mw);
   for (const mw of httpContextMiddlewares(logger, app.get(MetricsService))) app.use(mw);
   app.useBodyParser('json', { limit: '1mb' });
+  app.use(methodNotAllowed(app));
+  // NUL and other control characters, and absurd nesting, are refused here for every route
+  app.use(inputSafety);
   app.use(bodyParserErrors);
   options.configure?.(app);
-  app.setGlobalPrefix('api', {
-    exclude: [
-      { path: 'health/live', method: RequestMethod.GET },
-      { path: 'health/ready', method: RequestMethod.GET },
-      { path: 'metrics', method: RequestMethod.GET },
-    ],
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: UNPREFIXED_PATHS.map((path) => ({ path: path.slice(1), method: RequestMethod.GET })),
   });
   if (config.SWAGGER_ENABLED) setupOpenApi(app, options.title);
   if (options.rpcQueue) {
@@ -102,7 +107,17 @@ export function bootLogLevel(raw: string | undefined): PlatformConfig['LOG_LEVEL
   return parsed.success ? parsed.data : 'info';
 }
 
+/**
+ * The OpenAPI document at /api/docs/openapi.json (and its UI at /api/docs), completed with what the
+ * platform does for every route (`completeOpenApiDocument`).
+ */
 export function setupOpenApi(app: INestApplication, title: string): void {
+  SwaggerModule.setup('api/docs', app, buildOpenApiDocument(app, title), {
+    jsonDocumentUrl: 'api/docs/openapi.json',
+  });
+}
+
+export function buildOpenApiDocument(app: INestApplication, title: string): OpenAPIObject {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -113,14 +128,15 @@ export function setupOpenApi(app: INestApplication, title: string): void {
       .addSecurityRequirements('bearer')
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  return completeOpenApiDocument(document, httpRoutes(app));
 }
 
-/** Malformed or oversized bodies answer problem+json like every other error. */
+/** Malformed, oversized or unsafe bodies answer problem+json like every other error. */
 function bodyParserErrors(err: unknown, req: Request, res: Response, next: NextFunction): void {
   if (!err) return next();
-  const { problem } = toProblem(err);
+  const { problem, headers } = toProblem(err);
   problem.instance = req.originalUrl;
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
   const requestId = RequestContext.get()?.requestId;
   if (requestId) problem.requestId = requestId;
   res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));

@@ -6,12 +6,15 @@ import {
   OnApplicationShutdown,
   OnModuleInit,
 } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import type { NatsConnection } from './nats/nats-client';
 import { loadPlatformConfig, PLATFORM_CONFIG, PlatformConfig } from './config/config';
 import { createRootLogger, flushLogs, ROOT_LOGGER } from './logging/logger';
 import { connectNats, JetStreamService, NATS_CONNECTION, NatsService } from './nats/nats';
 import { HealthController, HealthRegistry } from './observability/health';
-import { MetricsController, MetricsService } from './observability/metrics';
+import { MetricsService } from './observability/metrics';
+import { MetricsListener } from './observability/metrics-listener';
+import { UpgradeRouter } from './http/upgrade-router';
 import { queueRootModule } from './queues/bull-connection';
 import { RedisService } from './redis/redis';
 
@@ -20,7 +23,8 @@ export const PLATFORM_ENV = Symbol('PLATFORM_ENV');
 
 /**
  * What every process stands on, HTTP service or queue worker: configuration, logging, Redis,
- * NATS + JetStream, BullMQ's shared connection, metrics, and health with Redis and NATS checked.
+ * NATS + JetStream, BullMQ's shared connection, metrics (on METRICS_PORT), health with Redis and NATS checked, and
+ * the one owner of the HTTP server's upgrade requests (UpgradeRouter).
  * A worker process boots this alone; `PlatformModule` adds what serves HTTP and owns data.
  */
 @Global()
@@ -52,11 +56,14 @@ export class PlatformCoreModule implements OnModuleInit, OnApplicationShutdown {
       JetStreamService,
       HealthRegistry,
       MetricsService,
+      MetricsListener,
+      UpgradeRouter,
     ];
     return {
       module: PlatformCoreModule,
-      imports: [queueRootModule()],
-      controllers: [HealthController, MetricsController],
+      // DiscoveryModule: the route table (405s, the OpenAPI document, the route audit) reads it
+      imports: [queueRootModule(), DiscoveryModule],
+      controllers: [HealthController],
       providers,
       exports: providers.map((p) => ('provide' in p ? p.provide : p)),
     };

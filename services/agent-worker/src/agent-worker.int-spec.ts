@@ -21,6 +21,7 @@ describe('agent worker on agents.simulated (real Redis and NATS)', () => {
   let h: Harness;
   let app: INestApplication;
   let base: string;
+  let metricsBase: string;
 
   beforeAll(async () => {
     h = await startHarness();
@@ -33,9 +34,11 @@ describe('agent worker on agents.simulated (real Redis and NATS)', () => {
       NODE_ENV: 'test',
       AGENT_BACKEND: 'simulated',
       AGENT_CONCURRENCY: '4',
+      METRICS_PORT: '0',
     });
     app = booted.app;
     base = `http://127.0.0.1:${booted.port}`;
+    metricsBase = `http://127.0.0.1:${booted.metricsPort}`;
   });
 
   afterAll(async () => {
@@ -134,7 +137,7 @@ describe('agent worker on agents.simulated (real Redis and NATS)', () => {
     tokens.stop();
     expect(tokens.chunks).toEqual([]); // nothing streamed again: the vendor was not called
     expect(await usageEventsFor(h.nc, job.callId)).toHaveLength(1);
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const metrics = await (await fetch(`${metricsBase}/metrics`)).text();
     expect(metrics).toMatch(
       /agent_worker_jobs_total\{backend="simulated",outcome="replayed"\} [2-9]/,
     );
@@ -238,7 +241,7 @@ describe('agent worker on agents.simulated (real Redis and NATS)', () => {
     };
     expect(ready.status).toBe('ok');
     expect(Object.keys(ready.checks).sort()).toEqual(['agent-worker:simulated', 'nats', 'redis']);
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const metrics = await (await fetch(`${metricsBase}/metrics`)).text();
     expect(metrics).toMatch(
       /agent_worker_jobs_total\{backend="simulated",outcome="completed"\} \d+/,
     );

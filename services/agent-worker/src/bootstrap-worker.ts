@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   createRootLogger,
   loadPlatformConfig,
+  MetricsListener,
   PinoNestLogger,
   PLATFORM_CONFIG,
   PlatformConfig,
@@ -15,12 +16,12 @@ import { createBackendAdapter, loadAgentWorkerConfig } from './config/agent-work
 
 /**
  * Boots a worker process: validates its configuration first (a bad variable stops it with a
- * message naming the variable), starts consuming, and serves only /health/live, /health/ready and
- * /metrics on PORT (0 = a free port). SIGTERM/SIGINT shut it down gracefully.
+ * message naming the variable), starts consuming, and serves only /health/live and /health/ready on
+ * PORT, and /metrics on METRICS_PORT (0 = a free port). SIGTERM/SIGINT shut it down gracefully.
  */
 export async function bootWorker(
   env: NodeJS.ProcessEnv = process.env,
-): Promise<{ app: INestApplication; port: number }> {
+): Promise<{ app: INestApplication; port: number; metricsPort: number | undefined }> {
   // every variable is checked before anything connects, so a bad one is the only message
   loadPlatformConfig(env);
   createBackendAdapter(loadAgentWorkerConfig(env).AGENT_BACKEND, env);
@@ -39,5 +40,5 @@ export async function bootWorker(
   const config = app.get<PlatformConfig>(PLATFORM_CONFIG);
   await app.listen(config.PORT, config.HOST);
   const address = app.getHttpServer().address() as { port: number } | null;
-  return { app, port: address?.port ?? config.PORT };
+  return { app, port: address?.port ?? config.PORT, metricsPort: app.get(MetricsListener).port };
 }

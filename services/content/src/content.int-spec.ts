@@ -22,7 +22,7 @@ describe('content service: boot, routes and authentication (real Redis, NATS, em
         .filter((r) => r.isPublic)
         .map((r) => `${r.method} ${r.path}`)
         .sort(),
-    ).toEqual(['GET /health/live', 'GET /health/ready', 'GET /metrics']);
+    ).toEqual(['GET /health/live', 'GET /health/ready']);
     // every guarded route needs a content scope; writes need content:write, deletes content:delete + admin
     const audited: string[] = [];
     for (const r of routes.filter((r) => !r.isPublic)) {

@@ -10,6 +10,7 @@ import {
 } from '@postmagiq/contracts';
 import {
   createApp,
+  MetricsListener,
   JetStreamService,
   listRoutes,
   NatsRpcClient,
@@ -91,6 +92,7 @@ describe('identity service (real Redis, NATS, embedded Postgres, SMTP)', () => {
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       APP_BASE_URL: 'http://console.test',
       SWAGGER_ENABLED: 'true',
+      METRICS_PORT: '0',
     };
     app = await createApp(IdentityAppModule.forRoot(env), {
       title: 'identity',
@@ -578,6 +580,27 @@ describe('identity service (real Redis, NATS, embedded Postgres, SMTP)', () => {
       );
     expect(logins.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(logins[10]).toBe(429);
+    // registration says whether an email has an account (409), so it counts in login's bucket:
+    // probing addresses is no faster than guessing passwords, whichever route is used
+    expect(
+      (
+        await api('POST', '/api/auth/register', {
+          body: { email: 'someone@example.com', password: 'a long password', name: 'X' },
+          ip: ip3,
+        })
+      ).status,
+    ).toBe(429);
+    const ip4 = nextTestIp();
+    const existing = { email: u.email, password: 'any long password', name: 'Probe' };
+    const probes: number[] = [];
+    for (let i = 0; i < 10; i++)
+      probes.push((await api('POST', '/api/auth/register', { body: existing, ip: ip4 })).status);
+    expect(probes).toEqual(Array.from({ length: 10 }, () => 409));
+    expect((await api('POST', '/api/auth/register', { body: existing, ip: ip4 })).status).toBe(429);
+    expect(
+      (await api('POST', '/api/auth/login', { body: { email: u.email, password: 'x' }, ip: ip4 }))
+        .status,
+    ).toBe(429);
   });
 
   it('answers 400 naming the field for a malformed body, and writes nothing', async () => {
@@ -874,7 +897,6 @@ describe('identity service (real Redis, NATS, embedded Postgres, SMTP)', () => {
       'GET /auth/.well-known/jwks.json',
       'GET /health/live',
       'GET /health/ready',
-      'GET /metrics',
       'POST /auth/login',
       'POST /auth/password-reset',
       'POST /auth/password-reset/confirm',
@@ -892,8 +914,10 @@ describe('identity service (real Redis, NATS, embedded Postgres, SMTP)', () => {
     const ready = await api<{ checks: Record<string, { ok: boolean }> }>('GET', '/health/ready');
     expect(ready.status).toBe(200);
     expect(Object.keys(ready.body.checks).sort()).toEqual(['database:identity', 'nats', 'redis']);
-    const metrics = await api<string>('GET', '/metrics');
-    expect(metrics.body).toContain('http_server_request_duration_seconds');
+    // metrics on their own port (METRICS_PORT), not on the API's
+    expect((await api('GET', '/metrics')).status).toBe(404);
+    const metrics = await fetch(`http://127.0.0.1:${app.get(MetricsListener).port}/metrics`);
+    expect(await metrics.text()).toContain('http_server_request_duration_seconds');
     const doc = await api<{ paths: Record<string, unknown> }>('GET', '/api/docs/openapi.json', {
       ip: nextTestIp(),
     });

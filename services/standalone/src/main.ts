@@ -29,7 +29,12 @@ bootStandalone()
       console
         ? `  Console:    ${url}/ (sign in with the demo login below)`
         : `  Console:    not built (npm start builds it; or: npx nx run web:build)`,
-      `  API docs:   ${url}/api/docs`,
+      ...(process.env['SWAGGER_ENABLED'] === 'false' || process.env['SWAGGER_ENABLED'] === '0'
+        ? []
+        : [`  API docs:   ${url}/api/docs`]),
+      ...(process.env['METRICS_PORT']
+        ? [`  Metrics:    port ${process.env['METRICS_PORT']} (GET /metrics, for Prometheus)`]
+        : []),
       demo.password === null
         ? `  Demo login: ${demo.email} with the saved password opens no account of this database ` +
           `(its password was changed, or the database was set up elsewhere); set DEMO_EMAIL and ` +

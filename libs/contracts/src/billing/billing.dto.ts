@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { pageSchema } from '../content/page.dto';
 import { BalanceSchema } from './billing-messages.schema';
 import { MicrosSchema, NonNegativeMicrosSchema } from './money.schema';
+import { INT4_MAX } from '../db-limits';
 
 /** `GET /api/billing/account`: the workspace's account, plan and balance. */
 export const BillingAccountSchema = z.object({
@@ -48,7 +49,7 @@ export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
 
 export const LedgerQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  offset: z.coerce.number().int().min(0).max(INT4_MAX).default(0),
   runId: z.string().uuid().optional(),
 });
 export type LedgerQuery = z.infer<typeof LedgerQuerySchema>;

@@ -43,7 +43,7 @@ describe('content DTOs', () => {
     const bad = SemanticSearchQuerySchema.safeParse({ q: 'x', types: 'post,tweet' });
     expect(bad.error?.issues[0]).toMatchObject({
       path: ['types'],
-      message: 'unknown type tweet (post, story_entry, source)',
+      message: 'must be a comma-separated list of post, story_entry, source',
     });
   });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JsonObjectSchema, TimestampsSchema } from './page.dto';
+import { INT4_MAX } from '../db-limits';
 
 /** Kinds of material that are chunked, embedded and searchable. */
 export const EmbeddingSourceTypeSchema = z.enum(['post', 'story_entry', 'source']);
@@ -42,6 +43,10 @@ export const SemanticSearchQuerySchema = z.strictObject({
   /** Comma-separated kinds to search (default: all). */
   types: z
     .string()
+    // spaces around the kinds are allowed (they are trimmed); other whitespace is a control character
+    .regex(/^[ \t]*$|^[ \t]*(post|story_entry|source)[ \t]*(,[ \t]*(post|story_entry|source)[ \t]*)*$/, {
+      message: 'must be a comma-separated list of post, story_entry, source',
+    })
     .optional()
     .transform((v, ctx) => {
       if (v === undefined || v.trim() === '') return undefined;
@@ -66,8 +71,11 @@ export const SearchHitSchema = z.object({
   sourceId: z.string().uuid(),
   chunkIndex: z.number().int().nonnegative(),
   chunkText: z.string(),
-  /** Cosine similarity, 1 = identical direction. */
-  similarity: z.number(),
+  /**
+   * Cosine similarity, 1 = identical direction; null when either vector has no direction (a text
+   * with no words embeds as all zeros, and its cosine is undefined).
+   */
+  similarity: z.number().nullable(),
   title: z.string(),
 });
 export type SearchHit = z.infer<typeof SearchHitSchema>;
@@ -131,7 +139,10 @@ export const VoiceSpecSchema = z.strictObject({
   /** 1 casual … 5 formal. */
   formality: z.number().int().min(1).max(5).default(3),
   targetWords: z
-    .strictObject({ min: z.number().int().min(1), max: z.number().int().min(1) })
+    .strictObject({
+      min: z.number().int().min(1).max(INT4_MAX),
+      max: z.number().int().min(1).max(INT4_MAX),
+    })
     .refine((r) => r.min <= r.max, { message: 'min must not exceed max' })
     .nullable()
     .default(null),

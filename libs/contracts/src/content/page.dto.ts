@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { INT4_MAX } from '../db-limits';
 
 /** `?limit=&offset=` of every content list (newest or natural order first, see each route). */
 export const ContentPageQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  offset: z.coerce.number().int().min(0).default(0),
+  offset: z.coerce.number().int().min(0).max(INT4_MAX).default(0),
 });
 export type ContentPageQuery = z.infer<typeof ContentPageQuerySchema>;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LintFindingSchema } from '../lint-finding.schema';
 import { TimestampsSchema } from './page.dto';
 import { VoiceDistanceSchema } from './voice-profile.dto';
+import { INT4_MAX } from '../db-limits';
 
 /** Lifecycle of a post; `POST_TRANSITIONS` lists the only moves allowed. */
 export const PostStatusSchema = z.enum(['draft', 'in_review', 'approved', 'published', 'archived']);
@@ -92,7 +93,7 @@ export const FINISHED_POST_STATUSES: readonly PostStatus[] = ['approved', 'publi
 
 export const FinishedPostsQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  offset: z.coerce.number().int().min(0).default(0),
+  offset: z.coerce.number().int().min(0).max(INT4_MAX).default(0),
   /** Full-text search over title and content (web-search syntax: words, "phrases", -excluded). */
   q: z.string().trim().max(200).optional(),
   status: z.enum(['approved', 'published', 'archived']).optional(),
@@ -107,7 +108,7 @@ export type FinishedPostsQuery = z.infer<typeof FinishedPostsQuerySchema>;
 
 export const PostListQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  offset: z.coerce.number().int().min(0).default(0),
+  offset: z.coerce.number().int().min(0).max(INT4_MAX).default(0),
   status: PostStatusSchema.optional(),
   storyEntryId: z.string().uuid().optional(),
 });
@@ -128,8 +129,8 @@ export type SimilarPostsQuery = z.infer<typeof SimilarPostsQuerySchema>;
 
 export const SimilarPostSchema = z.object({
   post: z.object({ id: z.string().uuid(), title: z.string(), status: PostStatusSchema }),
-  /** Cosine similarity of the closest chunks, 1 = the same text. */
-  similarity: z.number(),
+  /** Cosine similarity of the closest chunks, 1 = the same text; null when undefined (see SearchHit). */
+  similarity: z.number().nullable(),
   chunkText: z.string(),
 });
 export type SimilarPost = z.infer<typeof SimilarPostSchema>;

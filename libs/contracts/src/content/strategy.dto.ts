@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TimestampsSchema } from './page.dto';
+import { INT4_MAX } from '../db-limits';
 
 const text = (max: number) => z.string().trim().max(max);
 const name = (max = 200) => z.string().trim().min(1, 'must not be empty').max(max);
@@ -37,7 +38,7 @@ export type Strategy = z.infer<typeof StrategySchema>;
  */
 export const CreateChapterRequestSchema = z.strictObject({
   /** Omitted: appended after the last chapter. */
-  number: z.number().int().min(1).optional(),
+  number: z.number().int().min(1).max(INT4_MAX).optional(),
   title: text(200).default(''),
   theme: name(500),
   enemy: text(1000).default(''),
@@ -48,7 +49,7 @@ export type CreateChapterRequest = z.infer<typeof CreateChapterRequestSchema>;
 export const UpdateChapterRequestSchema = z
   .strictObject({
     /** Moves the chapter to this position (the others shift to make room). */
-    number: z.number().int().min(1),
+    number: z.number().int().min(1).max(INT4_MAX),
     title: text(200),
     theme: name(500),
     enemy: text(1000),
@@ -102,7 +103,7 @@ export type StoryShape = z.infer<typeof StoryShapeSchema>;
  * chapter and is kept gapless like chapter numbers.
  */
 export const CreateStoryEntryRequestSchema = z.strictObject({
-  weekNumber: z.number().int().min(1).optional(),
+  weekNumber: z.number().int().min(1).max(INT4_MAX).optional(),
   title: text(200).default(''),
   topic: name(500),
   /** The story itself (what happened, notes, a draft): the run's input. */
@@ -115,7 +116,7 @@ export type CreateStoryEntryRequest = z.infer<typeof CreateStoryEntryRequestSche
 
 export const UpdateStoryEntryRequestSchema = z
   .strictObject({
-    weekNumber: z.number().int().min(1),
+    weekNumber: z.number().int().min(1).max(INT4_MAX),
     title: text(200),
     topic: name(500),
     storySource: text(20_000),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EmailSchema, UserSchema, WorkspaceSchema } from './auth.dto';
 import { SystemRoleSchema, WorkspaceRoleSchema } from './roles.schema';
+import { INT4_MAX } from '../db-limits';
 
 export const WorkspaceNameSchema = z
   .string()
@@ -61,7 +62,7 @@ export type AdminWorkspace = z.infer<typeof AdminWorkspaceSchema>;
 
 export const PageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  offset: z.coerce.number().int().min(0).max(INT4_MAX).default(0),
 });
 export type PageQuery = z.infer<typeof PageQuerySchema>;
 

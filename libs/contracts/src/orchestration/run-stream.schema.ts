@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentTokenChunkSchema } from '../agents/agent-token.schema';
 import { RunEventSchema, RunStatusSchema } from '../run-event.schema';
+import { INT4_MAX } from '../db-limits';
 
 /**
  * The live stream of one run over WebSocket, at `/api/workflows/runs/:id/stream`.
@@ -18,7 +19,7 @@ export const RunStreamClientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('auth'),
     token: z.string().min(1),
-    after: z.number().int().min(0).default(0),
+    after: z.number().int().min(0).max(INT4_MAX).default(0),
   }),
   z.strictObject({ type: z.literal('ping') }),
 ]);

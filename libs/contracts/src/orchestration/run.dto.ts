@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentBackendSchema } from '../agent.schema';
 import { RunEventSchema, RunStatusSchema } from '../run-event.schema';
+import { INT4_MAX } from '../db-limits';
 
 /**
  * `POST /api/workflows/runs`. `backends` picks a backend per agent name or per persona (role),
@@ -23,7 +24,7 @@ export const ListRunsQuerySchema = z.strictObject({
   /** Runs created before this instant (ISO 8601). */
   to: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  offset: z.coerce.number().int().min(0).max(INT4_MAX).default(0),
 });
 export type ListRunsQuery = z.infer<typeof ListRunsQuerySchema>;
 
@@ -160,7 +161,7 @@ export const RunDetailSchema = RunSummarySchema.extend({
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 
 export const RunEventsQuerySchema = z.strictObject({
-  after: z.coerce.number().int().min(0).default(0),
+  after: z.coerce.number().int().min(0).max(INT4_MAX).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
 });
 export type RunEventsQuery = z.infer<typeof RunEventsQuerySchema>;

@@ -1,4 +1,6 @@
-import { INestApplication, RequestMethod } from '@nestjs/common';
+import { INestApplication, ParseUUIDPipe, RequestMethod } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { Scope, WorkspaceRole } from '@postmagiq/contracts';
 import { IS_PUBLIC, REQUIRED_SCOPES, REQUIRED_WORKSPACE_ROLES } from './decorators';
@@ -13,6 +15,8 @@ export interface RouteInfo {
   scopes: Scope[] | undefined;
   /** `@WorkspaceRoles(...)` of the handler or its controller (the handler's win), or none. */
   roles: WorkspaceRole[] | undefined;
+  /** Path parameters parsed by a ParseUUIDPipe (documented as `format: uuid`). */
+  uuidParams: string[];
 }
 
 /**
@@ -51,8 +55,20 @@ export function listRoutes(app: INestApplication): RouteInfo[] {
           REQUIRED_WORKSPACE_ROLES,
           targets,
         ),
+        uuidParams: uuidParams(wrapper.metatype, name),
       });
     }
   }
   return out;
+}
+
+/** Nest keeps a handler's parameter decorators (with their pipes) on the controller class. */
+function uuidParams(controller: object, method: string): string[] {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<
+    string,
+    { data?: unknown; pipes?: unknown[] }
+  >;
+  return Object.entries(args)
+    .filter(([key, arg]) => key.startsWith(`${RouteParamtypes.PARAM}:`) && typeof arg.data === 'string' && (arg.pipes ?? []).some((p) => p instanceof ParseUUIDPipe))
+    .map(([, arg]) => arg.data as string);
 }

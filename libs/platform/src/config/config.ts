@@ -76,6 +76,11 @@ export const platformEnv = {
   SERVICE_NAME: z.string().min(1).default('postmagiq'),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: port.default(8080),
+  /**
+   * Where Prometheus scrapes `GET /metrics`: a port of its own, never the API port (the ingress does
+   * not route to it). Unset: no metrics are served. 0 picks a free port.
+   */
+  METRICS_PORT: port.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * Append the JSON log lines to this file instead of standard output (`npm run demo` does). Read
@@ -95,7 +100,13 @@ export const platformEnv = {
   TRUST_PROXY: z.string().default('loopback'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /** Serve the OpenAPI document and its UI at /api/docs (off in the chart's production values). */
   SWAGGER_ENABLED: bool.default(true),
+  /**
+   * Strict-Transport-Security: `auto` on answers to requests that came over TLS (directly, or as
+   * X-Forwarded-Proto: https from a proxy TRUST_PROXY trusts), `always`, or `off`.
+   */
+  HSTS: z.enum(['auto', 'always', 'off']).default('auto'),
   /** After SIGTERM/SIGINT, how long a graceful shutdown may take before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
 };

@@ -1,7 +1,5 @@
-import { Controller, Get, Header, Injectable } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { Public, Unlimited } from '../auth/decorators';
 
 /** One registry per application instance (tests boot several apps in one process). */
 @Injectable()
@@ -29,19 +27,5 @@ export class MetricsService {
     const existing = this.registry.getSingleMetric(name);
     if (existing) return existing as Counter<string>;
     return new Counter({ name, help, labelNames, registers: [this.registry] });
-  }
-}
-
-@ApiExcludeController()
-@Controller('metrics')
-export class MetricsController {
-  constructor(private readonly metrics: MetricsService) {}
-
-  @Public()
-  @Unlimited()
-  @Get()
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  async scrape(): Promise<string> {
-    return this.metrics.registry.metrics();
   }
 }

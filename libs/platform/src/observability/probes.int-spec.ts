@@ -4,6 +4,7 @@ import { createApp } from '../bootstrap';
 import { Public } from '../auth/decorators';
 import { PlatformModule } from '../platform.module';
 import { HealthRegistry, READINESS_CACHE_MS } from './health';
+import { MetricsListener } from './metrics-listener';
 import { freePort, Managed, startNats, startRedis } from '../testing/processes';
 
 @Controller('ping')
@@ -25,6 +26,7 @@ describe('health probes and metrics (real Redis and NATS)', () => {
   let nats: Managed;
   let app: INestApplication;
   let base: string;
+  let metricsBase: string;
   const savedLogLevel = process.env['LOG_LEVEL'];
 
   beforeAll(async () => {
@@ -44,6 +46,7 @@ describe('health probes and metrics (real Redis and NATS)', () => {
             DATABASE_URL: 'postgres://127.0.0.1:1/unused',
             RATE_LIMIT_PER_MINUTE: '5',
             SWAGGER_ENABLED: 'false',
+            METRICS_PORT: '0',
           },
         }),
       ],
@@ -54,6 +57,7 @@ describe('health probes and metrics (real Redis and NATS)', () => {
     process.env['LOG_LEVEL'] = '';
     app = await createApp(ProbeAppModule, { title: 'probes' });
     await app.listen(port, '127.0.0.1');
+    metricsBase = `http://127.0.0.1:${app.get(MetricsListener).port}`;
   }, 60_000);
 
   afterAll(async () => {
@@ -63,7 +67,17 @@ describe('health probes and metrics (real Redis and NATS)', () => {
     await Promise.all([redis?.stop(), nats?.stop()]);
   });
 
-  const get = (path: string) => fetch(`${base}${path}`);
+  const get = (path: string) => fetch(`${path === '/metrics' ? metricsBase : base}${path}`);
+
+  it('serves metrics on their own port only, never on the API port', async () => {
+    expect(metricsBase).not.toBe(base);
+    expect((await fetch(`${base}/metrics`)).status).toBe(404);
+    expect((await fetch(`${base}/api/metrics`)).status).toBe(404);
+    const scrape = await fetch(`${metricsBase}/metrics`);
+    expect(scrape.status).toBe(200);
+    expect(scrape.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await scrape.text()).toContain('process_cpu_user_seconds_total');
+  });
 
   it('never rate-limits probes and scrapes, while other public routes are limited', async () => {
     const pings: number[] = [];

@@ -8,4 +8,5 @@ export * from './processes';
 export * from './shared-infra';
 export * from './spawn-service';
 export * from './token-issuer';
+export * from './upgrade-probe';
 export * from './wait-for';

@@ -29,7 +29,8 @@ export interface NearestChunk {
   sourceId: string;
   chunkIndex: number;
   chunkText: string;
-  similarity: number;
+  /** null when the cosine is undefined (a zero vector: Postgres answers NaN). */
+  similarity: number | null;
   title: string;
 }
 
@@ -209,9 +210,10 @@ export class EmbeddingsService implements OnApplicationBootstrap {
     const best = new Map<string, NearestChunk>();
     for (const r of rows) {
       const key = `${r.source_type}:${r.source_id}`;
-      const similarity = Number(r.similarity);
+      const n = Number(r.similarity);
+      const similarity = Number.isFinite(n) ? n : null;
       const seen = best.get(key);
-      if (!seen || similarity > seen.similarity) {
+      if (!seen || (similarity ?? -Infinity) > (seen.similarity ?? -Infinity)) {
         best.set(key, {
           sourceType: r.source_type,
           sourceId: r.source_id,
@@ -223,7 +225,11 @@ export class EmbeddingsService implements OnApplicationBootstrap {
       }
     }
     return [...best.values()]
-      .sort((a, b) => b.similarity - a.similarity || a.sourceId.localeCompare(b.sourceId))
+      .sort(
+        (a, b) =>
+          (b.similarity ?? -Infinity) - (a.similarity ?? -Infinity) ||
+          a.sourceId.localeCompare(b.sourceId),
+      )
       .slice(0, o.limit);
   }
 }

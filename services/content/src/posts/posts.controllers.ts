@@ -1,15 +1,4 @@
-import {
-  Controller,
-  Delete,
-  Get,
-  Header,
-  HttpCode,
-  Param,
-  ParseIntPipe,
-  Patch,
-  Post,
-  Res,
-} from '@nestjs/common';
+import { Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import {
   ContentPageQuery,
@@ -40,8 +29,8 @@ import {
 } from '@postmagiq/contracts';
 import {
   CurrentPrincipal,
+  IntParam,
   Principal,
-  Problems,
   uuidOr404,
   ZodBody,
   ZodQuery,
@@ -53,9 +42,6 @@ import { ApiPageResult, ApiResult } from '../common/openapi';
 import { PostsService } from './posts.service';
 
 const Id = uuidOr404('post');
-const VersionNumber = new ParseIntPipe({
-  exceptionFactory: () => Problems.notFound('post version'),
-});
 
 @ApiTags('posts')
 @CanRead()
@@ -148,7 +134,7 @@ export class PostsController {
   version(
     @WorkspaceId() ws: string,
     @Param('id', Id) id: string,
-    @Param('number', VersionNumber) number: number,
+    @IntParam('number', { min: 1 }) number: number,
   ): Promise<PostVersion> {
     return this.posts.version(ws, id, number);
   }
@@ -185,8 +171,9 @@ export class PostsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<string> {
     const { text, fileName } = await this.posts.exportText(ws, id);
+    // RFC 6266: an ASCII `filename` and, for any other title, the exact one as `filename*`
+    res.attachment(fileName);
     res.type('text/plain; charset=utf-8');
-    res.setHeader('content-disposition', `attachment; filename="${fileName}"`);
     return text;
   }
 }

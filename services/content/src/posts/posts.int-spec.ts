@@ -186,7 +186,8 @@ describe('content service: posts (real Redis, NATS, embedded Postgres with pgvec
       expect(exported.status).toBe(200);
       expect(exported.headers.get('content-type')).toBe('text/plain; charset=utf-8');
       expect(exported.headers.get('content-disposition')).toBe(
-        'attachment; filename="hiring-lessons.txt"',
+        // RFC 6266 (express's res.attachment): a plain token needs no quotes
+        'attachment; filename=hiring-lessons.txt',
       );
       expect(exported.body).toBe(
         'Hiring is a product problem.\n\nWe interviewed ten engineers. 🚀\n\n#hiring',

@@ -25,7 +25,6 @@ import { AuthService } from './auth.service';
 
 /** Per-IP limits tighter than the default 100/min on the routes attackers hammer. */
 const LOGIN_LIMIT = { bucket: 'login' }; // RATE_LIMIT_LOGIN_PER_MINUTE, 10 by default
-const REGISTER_LIMIT = { bucket: 'register', perMinute: 20 };
 const RESET_LIMIT = { bucket: 'password-reset', perMinute: 5 };
 
 @ApiTags('auth')
@@ -36,10 +35,15 @@ export class AuthController {
     private readonly keys: SigningKeysService,
   ) {}
 
+  // Its 409 says an email has an account (docs/decisions.md): it shares login's per-IP bucket, so
+  // probing addresses here is no faster than guessing passwords there.
   @Public()
-  @RateLimit(REGISTER_LIMIT)
+  @RateLimit(LOGIN_LIMIT)
   @Post('register')
-  @ApiOperation({ summary: 'Create an account and its personal workspace; answers a token pair' })
+  @ApiOperation({
+    summary:
+      'Create an account and its personal workspace; answers a token pair (409 when the email has an account; limited per IP together with login)',
+  })
   register(
     @ZodBody(RegisterRequestSchema) body: RegisterRequest,
     @Ip() ip: string,

@@ -26,8 +26,19 @@ import { PasswordHasher } from './password-hasher';
 import { SessionService } from './session.service';
 import { hashToken, newOpaqueToken } from './tokens';
 
+const WORKSPACE_NAME_MAX = 120;
+
 const INVALID_CREDENTIALS = () =>
   Problems.unauthorized('invalid email or password', ProblemTypes.invalidCredentials);
+
+/**
+ * "<name>'s workspace", shortened to what a workspace name holds (120 characters, like the
+ * registration's name itself): a long name must not make registration fail on the column.
+ */
+export function personalWorkspaceName(name: string): string {
+  const suffix = "'s workspace";
+  return `${name.slice(0, WORKSPACE_NAME_MAX - suffix.length).trimEnd()}${suffix}`;
+}
 
 @Injectable()
 export class AuthService {
@@ -59,7 +70,7 @@ export class AuthService {
       if (inserted.length === 0) return null;
       await m
         .getRepository(WorkspaceEntity)
-        .insert({ id: workspaceId, name: `${input.name}'s workspace`, ownerId: userId });
+        .insert({ id: workspaceId, name: personalWorkspaceName(input.name), ownerId: userId });
       await m
         .getRepository(MembershipEntity)
         .insert({ id: randomUUID(), workspaceId, userId, role: 'owner' });
@@ -71,7 +82,7 @@ export class AuthService {
       });
       await this.outbox.add(m, IdentitySubjects.workspaceCreated, {
         workspaceId,
-        name: `${input.name}'s workspace`,
+        name: personalWorkspaceName(input.name),
         ownerId: userId,
       });
       await this.outbox.add(m, IdentitySubjects.memberAdded, {

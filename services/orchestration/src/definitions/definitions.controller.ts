@@ -1,13 +1,14 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   SaveWorkflowDefinitionRequest,
   SaveWorkflowDefinitionRequestSchema,
   WorkflowDefinitionDetail,
+  WorkflowDefinitionDetailSchema,
   WorkflowDefinitionSummary,
   WorkflowDiagnostic,
 } from '@postmagiq/contracts';
-import { CurrentPrincipal, Principal, Scopes, ZodBody } from '@postmagiq/platform';
+import { CurrentPrincipal, Principal, Scopes, toOpenApiSchema, ZodBody } from '@postmagiq/platform';
 import type { Response } from 'express';
 import { WorkflowCatalogService } from './workflow-catalog.service';
 
@@ -52,6 +53,14 @@ export class DefinitionsController {
   @ApiOperation({
     summary:
       'Save a workspace workflow (YAML); 201 when new, 200 when it replaced one; 400 lists every problem with its line',
+  })
+  @ApiCreatedResponse({
+    description: 'saved as a new workflow',
+    schema: toOpenApiSchema(WorkflowDefinitionDetailSchema),
+  })
+  @ApiOkResponse({
+    description: 'replaced the workflow of the same name',
+    schema: toOpenApiSchema(WorkflowDefinitionDetailSchema),
   })
   async create(
     @CurrentPrincipal() p: Principal,

@@ -54,6 +54,7 @@ export class RunsController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
+    schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source },
     description:
       'Up to 255 visible ASCII characters. A retried request with the same key and body gets the run the first one started (Idempotent-Replayed: true); the key with another body answers 422.',
   })

@@ -1,5 +1,4 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   RUN_STREAM_BEARER_PREFIX,
@@ -14,16 +13,20 @@ import {
   InvalidTokenError,
   Principal,
   RedisService,
+  refuseUpgrade,
   RevocationKeys,
+  UpgradeRouter,
 } from '@postmagiq/platform';
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ORCHESTRATION_DB, RunEntity } from '../entities';
 import { RunEventsBus } from '../events/run-events-bus.service';
 
-const PATH = /^\/api\/workflows\/runs\/([0-9a-fA-F-]{36})\/stream\/?(?:\?.*)?$/;
+/** The stream's path shape; the id is checked in `upgrade` so a malformed one is answered 400. */
+const PATH = /^\/api\/workflows\/runs\/([^/]*)\/stream\/?$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const AUTH_TIMEOUT_MS = 10_000;
 const IDLE_POLL_MS = 3_000;
 const HEARTBEAT_MS = 30_000;
@@ -52,13 +55,11 @@ export class RunStreamGateway implements OnApplicationBootstrap, OnModuleDestroy
     handleProtocols: (protocols) =>
       protocols.has(RUN_STREAM_PROTOCOL) ? RUN_STREAM_PROTOCOL : false,
   });
-  private server?: Server;
-  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
-    this.upgrade(req, socket, head);
+  private unregister?: () => void;
   private heartbeat?: NodeJS.Timeout;
 
   constructor(
-    private readonly adapterHost: HttpAdapterHost,
+    private readonly upgrades: UpgradeRouter,
     private readonly verifier: AccessTokenVerifierProvider,
     private readonly redis: RedisService,
     private readonly bus: RunEventsBus,
@@ -66,8 +67,11 @@ export class RunStreamGateway implements OnApplicationBootstrap, OnModuleDestroy
   ) {}
 
   onApplicationBootstrap(): void {
-    this.server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
-    this.server?.on('upgrade', this.onUpgrade);
+    this.unregister = this.upgrades.register({
+      name: 'run stream',
+      matches: (pathname) => PATH.test(pathname),
+      handle: (req, socket, head) => this.upgrade(req, socket, head),
+    });
     this.heartbeat = setInterval(() => {
       for (const ws of this.wss.clients) if (ws.readyState === WebSocket.OPEN) ws.ping();
     }, HEARTBEAT_MS);
@@ -75,17 +79,20 @@ export class RunStreamGateway implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   onModuleDestroy(): void {
-    this.server?.off('upgrade', this.onUpgrade);
+    this.unregister?.();
     if (this.heartbeat) clearInterval(this.heartbeat);
     for (const ws of this.wss.clients) ws.close(1001, 'server shutting down');
     this.wss.close();
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const match = PATH.exec(req.url ?? '');
-    if (!match) return; // another module's path
-    const runId = (match[1] as string).toLowerCase();
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const id = decodeURIComponentSafe(PATH.exec(url.pathname)?.[1] ?? '');
+    if (!UUID.test(id)) {
+      refuseUpgrade(socket, 400, 'runId: must be a UUID', url.pathname);
+      return;
+    }
+    const runId = id.toLowerCase();
     const after = Math.max(0, Number.parseInt(url.searchParams.get('after') ?? '0', 10) || 0);
     const offered = String(req.headers['sec-websocket-protocol'] ?? '')
       .split(',')
@@ -278,6 +285,14 @@ function send(ws: WebSocket, message: RunStreamServerMessage): void {
 function close(ws: WebSocket, code: number, reason: string): void {
   if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING)
     ws.close(code, reason.slice(0, 120));
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function safeJson(text: string): unknown {
