@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Stripe from 'stripe';
-import { dataSourceOf, METERED, startBilling } from '../testing/billing-harness';
+import { AccountsService } from '../accounts/accounts.service';
+import { balanceMismatches, dataSourceOf, METERED, startBilling } from '../testing/billing-harness';
 
 jest.setTimeout(120_000);
 
@@ -172,6 +173,128 @@ describe('Stripe webhooks', () => {
     ).toEqual({
       status: 200,
       body: { received: true, outcome: 'ignored' },
+    });
+  });
+  describe('plan allowances on invoice.paid', () => {
+    const PERIOD_1 = 1_790_000_000;
+    const PERIOD_2 = PERIOD_1 + 30 * 86_400;
+    beforeAll(async () => {
+      await dataSourceOf(app).query(
+        `INSERT INTO billing.plans (code, name, monthly_price, allowance, stripe_price_id)
+         VALUES ('pro', 'Pro', 29000000, 25000000, 'price_pro'), ('team', 'Team', 99000000, 90000000, 'price_team')
+         ON CONFLICT (code) DO NOTHING`,
+      );
+    });
+
+    const invoice = (o: {
+      sub: string;
+      start: number;
+      reason?: string;
+      price?: string;
+      meta?: Record<string, string>;
+      customer?: string;
+    }) => ({
+      id: `in_${randomUUID().slice(0, 12)}`,
+      object: 'invoice',
+      customer: o.customer ?? 'cus_nobody',
+      billing_reason: o.reason ?? 'subscription_cycle',
+      status: 'paid',
+      parent: {
+        type: 'subscription_details',
+        subscription_details: { subscription: o.sub, metadata: o.meta ?? {} },
+      },
+      lines: {
+        object: 'list',
+        data: [
+          {
+            id: `il_${randomUUID().slice(0, 12)}`,
+            object: 'line_item',
+            period: { start: o.start, end: o.start + 30 * 86_400 },
+            pricing: { type: 'price_details', price_details: { price: o.price ?? 'price_pro' } },
+            parent: {
+              type: 'subscription_item_details',
+              subscription_item_details: { subscription: o.sub, subscription_item: 'si_1' },
+            },
+          },
+        ],
+      },
+    });
+
+    async function allowances(ws: string) {
+      return (await dataSourceOf(app).query(
+        `SELECT g.amount::bigint AS amount, g.expires_at, e.idempotency_key
+         FROM billing.credit_grants g JOIN billing.ledger_entries e ON e.grant_id = g.id
+         WHERE g.workspace_id = $1 AND g.source = 'allowance' ORDER BY g.created_at`,
+        [ws],
+      )) as Array<{ amount: string; expires_at: Date; idempotency_key: string }>;
+    }
+
+    it("grants the plan's allowance once per period, expiring with it", async () => {
+      const ws = randomUUID();
+      const sub = `sub_${randomUUID().slice(0, 10)}`;
+      const meta = { workspaceId: ws };
+      const first = event(
+        'invoice.paid',
+        invoice({ sub, start: PERIOD_1, reason: 'subscription_create', meta }),
+      );
+      expect((await deliver(first)).body.outcome).toBe('handled');
+      // another invoice paid for the same period (a retried payment, a second event): nothing more
+      expect(
+        (await deliver(event('invoice.paid', invoice({ sub, start: PERIOD_1, meta })))).body
+          .outcome,
+      ).toBe('handled');
+      let rows = await allowances(ws);
+      expect(rows).toHaveLength(1);
+      expect(Number(rows[0]!.amount)).toBe(25_000_000);
+      expect(rows[0]!.idempotency_key).toBe(`grant:allowance:${sub}:${PERIOD_1}`);
+      expect(new Date(rows[0]!.expires_at).getTime()).toBe((PERIOD_1 + 30 * 86_400) * 1000);
+
+      // the next period grants again
+      await deliver(event('invoice.paid', invoice({ sub, start: PERIOD_2, meta })));
+      rows = await allowances(ws);
+      expect(rows.map((r) => r.idempotency_key)).toEqual([
+        `grant:allowance:${sub}:${PERIOD_1}`,
+        `grant:allowance:${sub}:${PERIOD_2}`,
+      ]);
+      const [account] = (await dataSourceOf(app).query(
+        `SELECT plan_code FROM billing.accounts WHERE workspace_id = $1`,
+        [ws],
+      )) as Array<{ plan_code: string }>;
+      expect(account!.plan_code).toBe('pro');
+      expect(await balanceMismatches(dataSourceOf(app))).toEqual([]);
+    });
+
+    it('finds the workspace by its Stripe customer and the plan by the price on the line', async () => {
+      const ws = randomUUID();
+      const customer = `cus_${randomUUID().slice(0, 10)}`;
+      await app.get(AccountsService).open(ws);
+      await dataSourceOf(app).query(
+        `UPDATE billing.accounts SET stripe_customer_id = $2 WHERE workspace_id = $1`,
+        [ws, customer],
+      );
+      await deliver(
+        event(
+          'invoice.paid',
+          invoice({ sub: 'sub_team_1', start: PERIOD_1, price: 'price_team', customer }),
+        ),
+      );
+      expect((await allowances(ws)).map((r) => Number(r.amount))).toEqual([90_000_000]);
+    });
+
+    it('grants nothing for a proration invoice, an unknown price, or an invoice without a subscription', async () => {
+      const ws = randomUUID();
+      const meta = { workspaceId: ws };
+      const proration = invoice({
+        sub: 'sub_p',
+        start: PERIOD_1 + 86_400,
+        reason: 'subscription_update',
+        meta,
+      });
+      const unknown = invoice({ sub: 'sub_u', start: PERIOD_1, price: 'price_gone', meta });
+      const oneOff = { ...invoice({ sub: 'sub_x', start: PERIOD_1, meta }), parent: null };
+      for (const inv of [proration, unknown, oneOff])
+        expect((await deliver(event('invoice.paid', inv))).body.outcome).toBe('ignored');
+      expect(await allowances(ws)).toEqual([]);
     });
   });
 });

@@ -7,6 +7,7 @@ import { AccountsService } from '../accounts/accounts.service';
 import { BILLING_CONFIG, BillingConfig } from '../config/billing.config';
 import { BILLING_DB } from '../entities';
 import { rows } from '../ledger/sql';
+import { allowanceFor } from './plan-allowance';
 import { STRIPE_API_VERSION } from './sdk-stripe-gateway';
 
 export type WebhookOutcome = 'handled' | 'duplicate' | 'ignored';
@@ -94,6 +95,19 @@ export class StripeWebhooksService {
           amountMicros: amount,
           description: 'credit pack',
         });
+        return 'handled';
+      }
+      case 'invoice.paid': {
+        const allowance = await allowanceFor(m, event.data.object);
+        if ('skip' in allowance) {
+          this.logger.log(`invoice ${event.data.object.id}: no allowance (${allowance.skip})`);
+          return 'ignored';
+        }
+        await this.accounts.grantIn(m, allowance.grant);
+        await m.query(`UPDATE billing.accounts SET plan_code = $2 WHERE workspace_id = $1`, [
+          allowance.grant.workspaceId,
+          allowance.planCode,
+        ]);
         return 'handled';
       }
       case 'customer.subscription.created':
