@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Stripe from 'stripe';
 import { AccountsService } from '../accounts/accounts.service';
+import { Ledger } from '../ledger/ledger';
 import { balanceMismatches, dataSourceOf, METERED, startBilling } from '../testing/billing-harness';
 
 jest.setTimeout(120_000);
@@ -295,6 +296,119 @@ describe('Stripe webhooks', () => {
       for (const inv of [proration, unknown, oneOff])
         expect((await deliver(event('invoice.paid', inv))).body.outcome).toBe('ignored');
       expect(await allowances(ws)).toEqual([]);
+    });
+  });
+  describe('refunds and disputes take the credit back', () => {
+    async function paidPack(ws: string, paymentIntent: string) {
+      const session = { ...checkout(ws, 'paid'), payment_intent: paymentIntent };
+      expect((await deliver(event('checkout.session.completed', session))).body.outcome).toBe(
+        'handled',
+      );
+    }
+    const charge = (pi: string, amountRefunded: number) => ({
+      id: `ch_${pi}`,
+      object: 'charge',
+      amount: 2_000,
+      amount_refunded: amountRefunded,
+      payment_intent: pi,
+      refunded: amountRefunded === 2_000,
+    });
+    const dispute = (pi: string, amount: number) => ({
+      id: `dp_${pi}`,
+      object: 'dispute',
+      amount,
+      charge: `ch_${pi}`,
+      payment_intent: pi,
+      status: 'needs_response',
+    });
+
+    async function state(ws: string) {
+      const ds = dataSourceOf(app);
+      const [balance] = (await ds.query(
+        `SELECT available::bigint AS available FROM billing.balances WHERE workspace_id = $1`,
+        [ws],
+      )) as Array<{ available: string }>;
+      const revokes = (await ds.query(
+        `SELECT -available_delta::bigint AS amount, grant_id FROM billing.ledger_entries
+         WHERE workspace_id = $1 AND kind = 'revoke' ORDER BY id`,
+        [ws],
+      )) as Array<{ amount: string; grant_id: string | null }>;
+      const [grant] = (await ds.query(
+        `SELECT id, remaining::bigint AS remaining, voided_at FROM billing.credit_grants
+         WHERE workspace_id = $1`,
+        [ws],
+      )) as Array<{ id: string; remaining: string; voided_at: Date | null }>;
+      return {
+        available: Number(balance!.available),
+        revoked: revokes.map((r) => Number(r.amount)),
+        againstGrant: revokes.every((r) => r.grant_id === grant!.id),
+        remaining: Number(grant!.remaining),
+        voided: grant!.voided_at !== null,
+      };
+    }
+
+    it('takes back a partial then a full refund in proportion, once per event, never more than was granted', async () => {
+      const ws = randomUUID();
+      const pi = `pi_${randomUUID().slice(0, 12)}`;
+      await paidPack(ws, pi);
+      const partial = event('charge.refunded', charge(pi, 500));
+      expect((await deliver(partial)).body.outcome).toBe('handled');
+      expect((await deliver(partial)).body.outcome).toBe('duplicate');
+      expect(await state(ws)).toMatchObject({
+        available: 15_000_000,
+        revoked: [5_000_000],
+        againstGrant: true,
+        remaining: 15_000_000,
+        voided: false,
+      });
+      await deliver(event('charge.refunded', charge(pi, 2_000)));
+      // the same cumulative refund reported again by another event takes nothing more
+      await deliver(event('charge.refunded', charge(pi, 2_000)));
+      expect(await state(ws)).toMatchObject({
+        available: 0,
+        revoked: [5_000_000, 15_000_000],
+        remaining: 0,
+        voided: true,
+      });
+      expect(await balanceMismatches(dataSourceOf(app))).toEqual([]);
+    });
+
+    it('takes back disputed credit, already spent or not, and a later refund of the same charge adds nothing', async () => {
+      const ws = randomUUID();
+      const pi = `pi_${randomUUID().slice(0, 12)}`;
+      await paidPack(ws, pi);
+      // 12 USD of it spent already: the balance goes below zero, the debt is visible
+      await dataSourceOf(app).transaction(async (m) => {
+        await m.query(`SELECT 1 FROM billing.balances WHERE workspace_id = $1 FOR UPDATE`, [ws]);
+        await Ledger.append(m, [
+          {
+            workspaceId: ws,
+            idempotencyKey: 'capture:test-spend',
+            kind: 'capture',
+            availableDelta: -12_000_000,
+            heldDelta: 0,
+          },
+        ]);
+        await Ledger.drawGrants(m, ws, 12_000_000);
+      });
+      expect(
+        (await deliver(event('charge.dispute.created', dispute(pi, 2_000)))).body.outcome,
+      ).toBe('handled');
+      expect(await state(ws)).toMatchObject({
+        available: -20_000_000 + 8_000_000,
+        revoked: [20_000_000],
+        remaining: 0,
+        voided: true,
+      });
+      await deliver(event('charge.refunded', charge(pi, 2_000)));
+      expect((await state(ws)).revoked).toEqual([20_000_000]);
+      expect(await balanceMismatches(dataSourceOf(app))).toEqual([]);
+    });
+
+    it('ignores a refund of a payment that bought no credit', async () => {
+      expect(
+        (await deliver(event('charge.refunded', charge('pi_unknown_payment', 2_000)))).body.outcome,
+      ).toBe('ignored');
     });
   });
 });
