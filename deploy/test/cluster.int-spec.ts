@@ -103,6 +103,7 @@ describe('the chart on a real control plane', () => {
     );
     expect(names('deployments')).toEqual([
       'pm-postmagiq-agent-simulated',
+      'pm-postmagiq-billing',
       'pm-postmagiq-console',
       'pm-postmagiq-content',
       'pm-postmagiq-identity',
@@ -178,6 +179,7 @@ describe('the chart on a real control plane', () => {
     expect(names('deployments')).toEqual([
       'pm-postmagiq-agent-openai',
       'pm-postmagiq-agent-simulated',
+      'pm-postmagiq-billing',
       'pm-postmagiq-content',
       'pm-postmagiq-identity',
       'pm-postmagiq-orchestration',

@@ -105,8 +105,9 @@ function build(entries, outDir, manifest) {
     });
     writeIfChanged(out, `${code}\n//# sourceMappingURL=${path.basename(out)}.map\n`);
     writeIfChanged(`${out}.map`, map);
-    for (const match of code.matchAll(/require\("(\.{1,2}\/[^"]*)"\)/g)) {
-      queue.push(resolveLocal(file, match[1]));
+    // SWC keeps a string literal's quotes, so a lazy require('./x') in the source stays single-quoted
+    for (const match of code.matchAll(/require\((["'])(\.{1,2}\/[^"']*)\1\)/g)) {
+      queue.push(resolveLocal(file, match[2]));
     }
   }
   for (const asset of ASSETS) {

@@ -127,6 +127,28 @@ if [ -z "${LOG_FILE+set}" ] && { [ "${POSTMAGIQ_MAIN_JOB:-}" = 1 ] || [ -t 1 ]; 
   log "service logs (JSON) go to $LOG_FILE"
 fi
 
+# The console is served from the same port; build it first when there is no build or its sources
+# (or the contracts it imports) changed since. WEB_DIST_DIR set means someone else provides it.
+build_console() {
+  local index="web/dist/web/browser/index.html"
+  local why=""
+  if [ ! -f "$index" ]; then
+    why="no build yet"
+  elif [ -n "$(find web/src web/project.json web/tsconfig.json web/tsconfig.app.json libs/contracts/src -newer "$index" -print -quit 2>/dev/null)" ]; then
+    why="its sources changed since the last build"
+  else
+    return 0
+  fi
+  log "building the console ($why; this takes about a minute)"
+  local started=$SECONDS
+  if NX_DAEMON=false npx nx run web:build --outputStyle=static >"$DATA_DIR/logs/console-build.log" 2>&1; then
+    log "console built in $((SECONDS - started)) s"
+  else
+    echo "postmagiq: the console build failed (see $DATA_DIR/logs/console-build.log); the API starts without it" >&2
+  fi
+}
+if [ -z "${WEB_DIST_DIR:-}" ]; then build_console; fi
+
 log "booting the services on port $PORT (migrations run now; first start takes a few seconds)"
 export SWC_NODE_PROJECT="${SWC_NODE_PROJECT:-tsconfig.base.json}"
 setsid node -r @swc-node/register services/standalone/src/main.ts &

@@ -32,7 +32,10 @@ describe('contracts', () => {
   it('refuses unknown fields instead of dropping them silently', () => {
     const result = VoiceProfileSchema.safeParse({ name: 'Dana', signature_phrases: ['x'] });
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0]).toMatchObject({ code: 'unrecognized_keys', keys: ['signature_phrases'] });
+    expect(result.error?.issues[0]).toMatchObject({
+      code: 'unrecognized_keys',
+      keys: ['signature_phrases'],
+    });
   });
 
   it('accepts an agent task as queues carry it, defaulting sessionPersist', () => {
@@ -40,13 +43,20 @@ describe('contracts', () => {
   });
 
   it('names the field of an agent task with an unknown backend', () => {
-    const result = AgentTaskSchema.safeParse({ ...task, agent: { ...task.agent, backend: 'gpt9' } });
+    const result = AgentTaskSchema.safeParse({
+      ...task,
+      agent: { ...task.agent, backend: 'gpt9' },
+    });
     expect(result.error?.issues[0]?.path).toEqual(['agent', 'backend']);
   });
 
   it('bounds audit scores to 0-10', () => {
-    expect(AuditResultSchema.safeParse({ decision: 'proceed', score: 11, feedback: '' }).success).toBe(false);
-    expect(AuditResultSchema.parse({ decision: 'retry', score: 4, feedback: 'x' }).findings).toEqual([]);
+    expect(
+      AuditResultSchema.safeParse({ decision: 'proceed', score: 11, feedback: '' }).success,
+    ).toBe(false);
+    expect(
+      AuditResultSchema.parse({ decision: 'retry', score: 4, feedback: 'x' }).findings,
+    ).toEqual([]);
   });
 
   it('tells run events apart by type and rejects a malformed one', () => {

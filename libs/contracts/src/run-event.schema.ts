@@ -24,11 +24,21 @@ export const RunStatusSchema = z.enum([
 ]);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
-export const BreakerLimitSchema = z.enum(['state_visits', 'transitions', 'runtime_minutes', 'cost_usd']);
+export const BreakerLimitSchema = z.enum([
+  'state_visits',
+  'transitions',
+  'runtime_minutes',
+  'cost_usd',
+]);
 export type BreakerLimit = z.infer<typeof BreakerLimitSchema>;
 
 export const RunEventSchema = z.discriminatedUnion('type', [
-  z.object({ ...base, type: z.literal('run.started'), workflow: z.string(), initialState: z.string() }),
+  z.object({
+    ...base,
+    type: z.literal('run.started'),
+    workflow: z.string(),
+    initialState: z.string(),
+  }),
   z.object({
     ...base,
     type: z.literal('state.entered'),

@@ -36,6 +36,7 @@ export * from './executor/fan-out-completion';
 export * from './executor/build-agent-task';
 export * from './executor/parse-agent-output';
 export * from './executor/current-post';
+export * from './executor/visit-decisions';
 export * from './executor/run-ending';
 export * from './executor/run-usage';
 export * from './executor/run-event-stamper';

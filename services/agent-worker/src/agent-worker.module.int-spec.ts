@@ -26,10 +26,7 @@ describe('several pools in one process (the one-machine topology)', () => {
     app = await NestFactory.createApplicationContext(
       {
         module: class OneMachine {},
-        imports: [
-          PlatformCoreModule.forRoot(env),
-          ...AgentWorkerModule.forConfiguredBackends(env),
-        ],
+        imports: [PlatformCoreModule.forRoot(env), ...AgentWorkerModule.forConfiguredBackends(env)],
       },
       { logger: false },
     );

@@ -21,15 +21,19 @@ const USAGE = 'usage: grant-system-role <email> [owner|admin|user]   (default ow
 async function main(argv: string[]): Promise<void> {
   const email = EmailSchema.safeParse(argv[0] ?? '');
   const role = SystemRoleSchema.safeParse(argv[1] ?? 'owner');
-  if (!email.success) throw new UsageError(`the email '${argv[0] ?? ''}' is not a valid email address\n${USAGE}`);
-  if (!role.success) throw new UsageError(`the role '${argv[1]}' is not one of owner, admin, user\n${USAGE}`);
+  if (!email.success)
+    throw new UsageError(`the email '${argv[0] ?? ''}' is not a valid email address\n${USAGE}`);
+  if (!role.success)
+    throw new UsageError(`the role '${argv[1]}' is not one of owner, admin, user\n${USAGE}`);
   if (!process.env['DATABASE_URL']) {
     throw new UsageError(
-      'DATABASE_URL is not set: run this with the identity service\'s environment. (On the one-machine ' +
+      "DATABASE_URL is not set: run this with the identity service's environment. (On the one-machine " +
         'stack, log in as the demo account, a system owner, and use PUT /api/admin/users/:id/role.)',
     );
   }
-  const app = await NestFactory.createApplicationContext(IdentityAppModule.forRoot(), { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(IdentityAppModule.forRoot(), {
+    logger: ['error', 'warn'],
+  });
   try {
     const user = await app.get(AdminService).grantSystemRole(email.data, role.data);
     process.stdout.write(`${user.email} is now system ${user.role}\n`);
@@ -43,6 +47,8 @@ class UsageError extends Error {}
 main(process.argv.slice(2)).catch((e: unknown) => {
   const known = e instanceof ConfigError || e instanceof UsageError;
   const problem = (e as { problem?: { detail?: string } })?.problem?.detail;
-  process.stderr.write(`${known ? (e as Error).message : (problem ?? (e as Error)?.stack ?? String(e))}\n`);
+  process.stderr.write(
+    `${known ? (e as Error).message : (problem ?? (e as Error)?.stack ?? String(e))}\n`,
+  );
   process.exit(1);
 });

@@ -42,7 +42,11 @@ import { WorkspacesService } from './workspaces/workspaces.service';
     MembershipRpcController,
   ],
   providers: [
-    { provide: IDENTITY_CONFIG, inject: [PLATFORM_ENV], useFactory: (env: NodeJS.ProcessEnv) => loadIdentityConfig(env) },
+    {
+      provide: IDENTITY_CONFIG,
+      inject: [PLATFORM_ENV],
+      useFactory: (env: NodeJS.ProcessEnv) => loadIdentityConfig(env),
+    },
     SigningKeysService,
     PasswordHasher,
     SessionService,

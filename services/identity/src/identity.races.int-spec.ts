@@ -75,7 +75,10 @@ describe('identity on a PostgreSQL server: concurrent requests that must not int
   }
 
   const refresh = (refreshToken: string) =>
-    api<TokenPair & { type?: string }>('POST', '/api/auth/refresh', { body: { refreshToken }, ip: nextTestIp() });
+    api<TokenPair & { type?: string }>('POST', '/api/auth/refresh', {
+      body: { refreshToken },
+      ip: nextTestIp(),
+    });
 
   it('a replayed refresh token racing a rotation leaves no live token in the family', async () => {
     for (let i = 0; i < 12; i++) {
@@ -83,7 +86,10 @@ describe('identity on a PostgreSQL server: concurrent requests that must not int
       const second = await refresh(first.refreshToken);
       expect(second.status).toBe(200);
       // the stolen first token comes back while its owner rotates the second
-      const [replay, rotation] = await Promise.all([refresh(first.refreshToken), refresh(second.body.refreshToken)]);
+      const [replay, rotation] = await Promise.all([
+        refresh(first.refreshToken),
+        refresh(second.body.refreshToken),
+      ]);
       expect(replay.status).toBe(401);
       expect(replay.body.type).toBe(ProblemTypes.refreshTokenReused);
       if (rotation.status === 200) {
@@ -115,7 +121,9 @@ describe('identity on a PostgreSQL server: concurrent requests that must not int
           body: { role: 'editor' },
           ip: nextTestIp(),
         });
-      const statuses = (await Promise.all([demote(a, b), demote(b, a)])).map((r) => r.status).sort();
+      const statuses = (await Promise.all([demote(a, b), demote(b, a)]))
+        .map((r) => r.status)
+        .sort();
       // one goes first; the other finds itself demoted (403) or the last owner (409), never both 200
       expect(statuses[0]).toBe(200);
       expect([403, 409]).toContain(statuses[1]);

@@ -20,7 +20,10 @@ describe('demoCredentials', () => {
   });
 
   it('takes DEMO_EMAIL as login reads it: trimmed and lowercased', () => {
-    const creds = demoCredentials(dir, { DEMO_EMAIL: ' Demo@Example.COM ', DEMO_PASSWORD: 'a long enough password' });
+    const creds = demoCredentials(dir, {
+      DEMO_EMAIL: ' Demo@Example.COM ',
+      DEMO_PASSWORD: 'a long enough password',
+    });
     expect(creds).toEqual({ email: 'demo@example.com', password: 'a long enough password' });
   });
 

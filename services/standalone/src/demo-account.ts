@@ -16,9 +16,13 @@ export interface DemoCredentials {
  * start with a message naming it.
  */
 export function demoCredentials(dataDir: string, env: NodeJS.ProcessEnv): DemoCredentials {
-  const given = loadConfig({ DEMO_EMAIL: EmailSchema.optional(), DEMO_PASSWORD: PasswordSchema.optional() }, env);
+  const given = loadConfig(
+    { DEMO_EMAIL: EmailSchema.optional(), DEMO_PASSWORD: PasswordSchema.optional() },
+    env,
+  );
   const file = join(dataDir, 'demo-account.json');
-  if (given.DEMO_EMAIL && given.DEMO_PASSWORD) return { email: given.DEMO_EMAIL, password: given.DEMO_PASSWORD };
+  if (given.DEMO_EMAIL && given.DEMO_PASSWORD)
+    return { email: given.DEMO_EMAIL, password: given.DEMO_PASSWORD };
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DemoCredentials;
   const creds = {
     email: given.DEMO_EMAIL ?? 'demo@postmagiq.local',

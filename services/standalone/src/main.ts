@@ -16,14 +16,19 @@ async function mainJob(url: string): Promise<void> {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
   });
-  process.stdout.write(`\n  Main job ${result.status}. Postmagiq keeps serving at ${url} (Ctrl-C to stop).\n\n`);
+  process.stdout.write(
+    `\n  Main job ${result.status}. Postmagiq keeps serving at ${url} (Ctrl-C to stop).\n\n`,
+  );
 }
 
 bootStandalone()
-  .then(({ url, demo }) => {
+  .then(({ url, demo, console }) => {
     const lines = [
       '',
-      `  Postmagiq is running at ${url}`,
+      `  Postmagiq is running at ${url}/`,
+      console
+        ? `  Console:    ${url}/ (sign in with the demo login below)`
+        : `  Console:    not built (npm start builds it; or: npx nx run web:build)`,
       `  API docs:   ${url}/api/docs`,
       demo.password === null
         ? `  Demo login: ${demo.email} with the saved password opens no account of this database ` +
@@ -36,12 +41,16 @@ bootStandalone()
     process.stdout.write(lines.join('\n') + '\n');
     if (process.env['POSTMAGIQ_MAIN_JOB'] === '1') {
       mainJob(url).catch((e: unknown) => {
-        process.stderr.write(`postmagiq: the main job failed: ${(e as Error)?.message ?? String(e)}\n`);
+        process.stderr.write(
+          `postmagiq: the main job failed: ${(e as Error)?.message ?? String(e)}\n`,
+        );
         process.exitCode = 1;
       });
     }
   })
   .catch((e: unknown) => {
-    process.stderr.write(`${e instanceof ConfigError ? e.message : ((e as Error)?.stack ?? String(e))}\n`);
+    process.stderr.write(
+      `${e instanceof ConfigError ? e.message : ((e as Error)?.stack ?? String(e))}\n`,
+    );
     process.exit(1);
   });

@@ -74,7 +74,11 @@ function cpuTimeUs(pid: number | undefined): number | undefined {
 }
 
 /** One measured round against a server, with the CPU time it, Redis (`redisPid`) and this process spent. */
-async function measure(server: Server, make: Parameters<typeof load>[1], redisPid: number | undefined): Promise<Result> {
+async function measure(
+  server: Server,
+  make: Parameters<typeof load>[1],
+  redisPid: number | undefined,
+): Promise<Result> {
   const before = cpuTimeUs(server.child.pid);
   const redisBefore = cpuTimeUs(redisPid);
   const clientBefore = process.cpuUsage();
@@ -84,7 +88,8 @@ async function measure(server: Server, make: Parameters<typeof load>[1], redisPi
   const redisAfter = cpuTimeUs(redisPid);
   if (r.requests > 0) {
     if (before !== undefined && after !== undefined) r.cpuUs = (after - before) / r.requests;
-    if (redisBefore !== undefined && redisAfter !== undefined) r.redisCpuUs = (redisAfter - redisBefore) / r.requests;
+    if (redisBefore !== undefined && redisAfter !== undefined)
+      r.redisCpuUs = (redisAfter - redisBefore) / r.requests;
     r.clientCpuUs = (client.user + client.system) / r.requests;
   }
   return r;
@@ -97,13 +102,23 @@ interface Server {
   logFile: string;
 }
 
-function startServer(kind: 'identity' | 'bare' | 'floor', env: Record<string, string>, logDir: string): Promise<Server> {
+function startServer(
+  kind: 'identity' | 'bare' | 'floor',
+  env: Record<string, string>,
+  logDir: string,
+): Promise<Server> {
   const logFile = join(logDir, `${kind}.log`);
   const out = openSync(logFile, 'w');
   const nodeArgs = [
     '-r',
     '@swc-node/register',
-    ...(CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${resolve(CPU_PROF_DIR)}`, `--cpu-prof-name=${kind}.cpuprofile`] : []),
+    ...(CPU_PROF_DIR
+      ? [
+          '--cpu-prof',
+          `--cpu-prof-dir=${resolve(CPU_PROF_DIR)}`,
+          `--cpu-prof-name=${kind}.cpuprofile`,
+        ]
+      : []),
     ...NODE_ARGS,
   ];
   const child = spawn(process.execPath, [...nodeArgs, join(__dirname, 'server.ts'), kind], {
@@ -114,17 +129,45 @@ function startServer(kind: 'identity' | 'bare' | 'floor', env: Record<string, st
   closeSync(out);
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
-  return firstMessage<{ port: number }>(child, `${kind} server`, () => err).then((m) => ({ kind, port: m.port, child, logFile }));
+  return firstMessage<{ port: number }>(child, `${kind} server`, () => err).then((m) => ({
+    kind,
+    port: m.port,
+    child,
+    logFile,
+  }));
 }
 
-function call(agent: Agent, port: number, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
+function call(
+  agent: Agent,
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((ok, fail) => {
-    const req = request({ host: '127.0.0.1', port, method, path, agent, headers: body ? { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : headers }, (res) => {
-      let data = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (data += c));
-      res.on('end', () => ok({ status: res.statusCode ?? 0, body: data }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers: body
+          ? {
+              ...headers,
+              'content-type': 'application/json',
+              'content-length': String(Buffer.byteLength(body)),
+            }
+          : headers,
+      },
+      (res) => {
+        let data = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (data += c));
+        res.on('end', () => ok({ status: res.statusCode ?? 0, body: data }));
+      },
+    );
     req.on('error', fail);
     if (body) req.write(body);
     req.end();
@@ -132,7 +175,13 @@ function call(agent: Agent, port: number, method: string, path: string, headers:
 }
 
 /** Closed loop: CONCURRENCY workers each send the next request when the previous answers. */
-async function load(port: number, make: () => { method: string; path: string; headers: Record<string, string>; body?: string }, durationMs: number, concurrency: number, expect = 200): Promise<Result> {
+async function load(
+  port: number,
+  make: () => { method: string; path: string; headers: Record<string, string>; body?: string },
+  durationMs: number,
+  concurrency: number,
+  expect = 200,
+): Promise<Result> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
   let errors = 0;
@@ -156,8 +205,15 @@ async function load(port: number, make: () => { method: string; path: string; he
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
-  return { rps: latencies.length / elapsed, p50: pct(0.5), p99: pct(0.99), requests: latencies.length, errors };
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
+  return {
+    rps: latencies.length / elapsed,
+    p50: pct(0.5),
+    p99: pct(0.99),
+    requests: latencies.length,
+    errors,
+  };
 }
 
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
@@ -165,7 +221,11 @@ const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
-  return s.length === 0 ? 0 : s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+  return s.length === 0
+    ? 0
+    : s.length % 2
+      ? (s[mid] as number)
+      : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
 /** A side's figures: median req/s, p50 and p99 over its rounds; requests and errors summed. */
@@ -176,7 +236,9 @@ function summarise(rounds: Result[]): Result {
     p99: median(rounds.map((r) => r.p99)),
     requests: rounds.reduce((n, r) => n + r.requests, 0),
     errors: rounds.reduce((n, r) => n + r.errors, 0),
-    ...(rounds.every((r) => r.cpuUs !== undefined) ? { cpuUs: median(rounds.map((r) => r.cpuUs as number)) } : {}),
+    ...(rounds.every((r) => r.cpuUs !== undefined)
+      ? { cpuUs: median(rounds.map((r) => r.cpuUs as number)) }
+      : {}),
   };
 }
 
@@ -187,7 +249,11 @@ function countAccessLines(logFile: string): { lines: number; withIds: number } {
   for (const line of readFileSync(logFile, 'utf8').split('\n')) {
     if (!line.includes('"/api/auth/me"')) continue;
     try {
-      const entry = JSON.parse(line) as { req?: { url?: string }; requestId?: string; workspaceId?: string };
+      const entry = JSON.parse(line) as {
+        req?: { url?: string };
+        requestId?: string;
+        workspaceId?: string;
+      };
       if (entry.req?.url !== '/api/auth/me') continue;
       lines++;
       if (entry.requestId && entry.workspaceId) withIds++;
@@ -222,16 +288,26 @@ async function main(): Promise<void> {
 
     const agent = new Agent({ keepAlive: true });
     const creds = { email: 'bench@example.com', password: 'benchmark password', name: 'Bench' };
-    const reg = await call(agent, identity.port, 'POST', '/api/auth/register', {}, JSON.stringify(creds));
+    const reg = await call(
+      agent,
+      identity.port,
+      'POST',
+      '/api/auth/register',
+      {},
+      JSON.stringify(creds),
+    );
     if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${reg.body}`);
     const token = (JSON.parse(reg.body) as { accessToken: string }).accessToken;
     agent.destroy();
 
     // the floor answers the very body identity answers for this token
     const meAgent = new Agent({ keepAlive: true });
-    const meAnswer = await call(meAgent, identity.port, 'GET', '/api/auth/me', { authorization: `Bearer ${token}` });
+    const meAnswer = await call(meAgent, identity.port, 'GET', '/api/auth/me', {
+      authorization: `Bearer ${token}`,
+    });
     meAgent.destroy();
-    if (meAnswer.status !== 200) throw new Error(`GET /api/auth/me failed: ${meAnswer.status} ${meAnswer.body}`);
+    if (meAnswer.status !== 200)
+      throw new Error(`GET /api/auth/me failed: ${meAnswer.status} ${meAnswer.body}`);
     const floor = await startServer(
       'floor',
       {
@@ -244,11 +320,20 @@ async function main(): Promise<void> {
     );
     children.push(floor.child);
 
-    const me = () => ({ method: 'GET', path: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
+    const me = () => ({
+      method: 'GET',
+      path: '/api/auth/me',
+      headers: { authorization: `Bearer ${token}` },
+    });
     const hello = () => ({ method: 'GET', path: '/bare', headers: {} });
-    const floorMe = () => ({ method: 'GET', path: '/floor/me', headers: { authorization: `Bearer ${token}` } });
+    const floorMe = () => ({
+      method: 'GET',
+      path: '/floor/me',
+      headers: { authorization: `Bearer ${token}` },
+    });
     const floorCheck = await load(floor.port, floorMe, 200, 1);
-    if (floorCheck.errors > 0) throw new Error('the floor server does not answer GET /floor/me with 200');
+    if (floorCheck.errors > 0)
+      throw new Error('the floor server does not answer GET /floor/me with 200');
     await load(identity.port, me, WARMUP_MS, CONCURRENCY);
     await load(bare.port, hello, WARMUP_MS, CONCURRENCY);
     await load(floor.port, floorMe, WARMUP_MS, CONCURRENCY);
@@ -279,7 +364,11 @@ async function main(): Promise<void> {
     const login = () => ({ method: 'POST', path: '/api/auth/login', headers: {}, body: loginBody });
     const loginResult = await load(identity.port, login, LOGIN_MS, 4);
 
-    await Promise.all([stopOverIpc(identity.child), stopOverIpc(bare.child), stopOverIpc(floor.child)]);
+    await Promise.all([
+      stopOverIpc(identity.child),
+      stopOverIpc(bare.child),
+      stopOverIpc(floor.child),
+    ]);
     const access = countAccessLines(identity.logFile);
 
     const rows = [
@@ -288,20 +377,48 @@ async function main(): Promise<void> {
       ['GET /bare (NestJS + Express, nothing else)', bareResult],
       ['GET /floor/me (the required work by hand, floor-app.ts)', floorResult],
       ['POST /api/auth/login (argon2id, 4 clients)', loginResult],
-    ].map((r) => (Array.isArray(r) && typeof r[1] === 'object' ? [r[0] as string, round((r[1] as Result).rps, 0), round((r[1] as Result).p50), round((r[1] as Result).p99), (r[1] as Result).requests, (r[1] as Result).errors] : r) as (string | number)[]);
+    ].map(
+      (r) =>
+        (Array.isArray(r) && typeof r[1] === 'object'
+          ? [
+              r[0] as string,
+              round((r[1] as Result).rps, 0),
+              round((r[1] as Result).p50),
+              round((r[1] as Result).p99),
+              (r[1] as Result).requests,
+              (r[1] as Result).errors,
+            ]
+          : r) as (string | number)[],
+    );
     const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
     process.stdout.write(
       `\nidentity benchmark: ${CONCURRENCY} keep-alive clients; after ${WARMUP_MS} ms warm-up each, ${ROUNDS} alternating rounds of ${ROUND_MS} ms per endpoint (medians); login ${LOGIN_MS} ms\n\n`,
     );
-    for (const r of rows) process.stdout.write(r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i] ?? 0) : String(c).padStart(widths[i] ?? 0))).join('  ') + '\n');
-    process.stdout.write(`\nper round req/s  me: ${meRounds.map((r) => round(r.rps, 0)).join(' ')}  bare: ${bareRounds.map((r) => round(r.rps, 0)).join(' ')}  floor: ${floorRounds.map((r) => round(r.rps, 0)).join(' ')}\n`);
+    for (const r of rows)
+      process.stdout.write(
+        r
+          .map((c, i) =>
+            i === 0 ? String(c).padEnd(widths[i] ?? 0) : String(c).padStart(widths[i] ?? 0),
+          )
+          .join('  ') + '\n',
+      );
+    process.stdout.write(
+      `\nper round req/s  me: ${meRounds.map((r) => round(r.rps, 0)).join(' ')}  bare: ${bareRounds.map((r) => round(r.rps, 0)).join(' ')}  floor: ${floorRounds.map((r) => round(r.rps, 0)).join(' ')}\n`,
+    );
     if (meResult.cpuUs !== undefined && bareResult.cpuUs !== undefined) {
       const per = (rs: Result[]) => rs.map((r) => round(r.cpuUs ?? 0, 0)).join(' ');
-      process.stdout.write(`server CPU µs per request  me: ${per(meRounds)}  bare: ${per(bareRounds)}  floor: ${per(floorRounds)} (medians ${round(meResult.cpuUs, 0)}, ${round(bareResult.cpuUs, 0)}, ${round(floorResult.cpuUs ?? 0, 0)})\n`);
-      const med = (rs: Result[], k: 'redisCpuUs' | 'clientCpuUs') => round(median(rs.map((r) => r[k] ?? 0)), 0);
-      process.stdout.write(`Redis CPU µs per request  me: ${med(meRounds, 'redisCpuUs')}  bare: ${med(bareRounds, 'redisCpuUs')}  floor: ${med(floorRounds, 'redisCpuUs')}; load generator  me: ${med(meRounds, 'clientCpuUs')}  bare: ${med(bareRounds, 'clientCpuUs')}  floor: ${med(floorRounds, 'clientCpuUs')}\n`);
+      process.stdout.write(
+        `server CPU µs per request  me: ${per(meRounds)}  bare: ${per(bareRounds)}  floor: ${per(floorRounds)} (medians ${round(meResult.cpuUs, 0)}, ${round(bareResult.cpuUs, 0)}, ${round(floorResult.cpuUs ?? 0, 0)})\n`,
+      );
+      const med = (rs: Result[], k: 'redisCpuUs' | 'clientCpuUs') =>
+        round(median(rs.map((r) => r[k] ?? 0)), 0);
+      process.stdout.write(
+        `Redis CPU µs per request  me: ${med(meRounds, 'redisCpuUs')}  bare: ${med(bareRounds, 'redisCpuUs')}  floor: ${med(floorRounds, 'redisCpuUs')}; load generator  me: ${med(meRounds, 'clientCpuUs')}  bare: ${med(bareRounds, 'clientCpuUs')}  floor: ${med(floorRounds, 'clientCpuUs')}\n`,
+      );
     }
-    process.stdout.write(`access log: ${access.lines} lines for /api/auth/me (${access.withIds} with request id and workspace id)\n`);
+    process.stdout.write(
+      `access log: ${access.lines} lines for /api/auth/me (${access.withIds} with request id and workspace id)\n`,
+    );
     const figures = {
       meRps: round(meResult.rps, 1),
       meP99Ms: round(meResult.p99),
@@ -319,9 +436,13 @@ async function main(): Promise<void> {
       ...(floorResult.cpuUs !== undefined ? { floorCpuUsPerReq: round(floorResult.cpuUs, 0) } : {}),
       loginRps: round(loginResult.rps, 1),
       loginP99Ms: round(loginResult.p99),
-      errors: meRounds.concat(bareRounds, floorRounds).reduce((n, r) => n + r.errors, 0) + loginResult.errors,
+      errors:
+        meRounds.concat(bareRounds, floorRounds).reduce((n, r) => n + r.errors, 0) +
+        loginResult.errors,
     };
-    process.stdout.write(`\nratio bareRps / meRps = ${figures.ratio} (target ≤ 1.5); median of per-round ratios ${figures.pairedRatio}; the floor's bareRps / floorRps = ${figures.floorRatio}\n`);
+    process.stdout.write(
+      `\nratio bareRps / meRps = ${figures.ratio} (target ≤ 1.5); median of per-round ratios ${figures.pairedRatio}; the floor's bareRps / floorRps = ${figures.floorRatio}\n`,
+    );
     process.stdout.write(JSON.stringify(figures) + '\n');
   } finally {
     await Promise.all(children.map((c) => stopOverIpc(c)));

@@ -37,7 +37,9 @@ function main(): void {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   // PROFILE_SKIP_MS leaves out the boot; idle samples are left out so shares are of busy time
   const skipUs = Number(process.env['PROFILE_SKIP_MS'] ?? 0) * 1000;
-  const idle = new Set(p.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
+  const idle = new Set(
+    p.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id),
+  );
   const self = new Map<number, number>();
   let at = 0;
   let idleUs = 0;
@@ -79,15 +81,23 @@ function main(): void {
     byArea.set(a, (byArea.get(a) ?? 0) + us);
   }
   const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
-  process.stdout.write(`${file}: ${(total / 1e6).toFixed(2)} s busy, ${(idleUs / 1e6).toFixed(2)} s idle (after the first ${skipUs / 1000} ms); shares are of busy time\n\nself time by area\n`);
-  for (const [k, us] of [...byArea].sort((a, b) => b[1] - a[1]).slice(0, 25)) process.stdout.write(`${pct(us)}  ${k}\n`);
+  process.stdout.write(
+    `${file}: ${(total / 1e6).toFixed(2)} s busy, ${(idleUs / 1e6).toFixed(2)} s idle (after the first ${skipUs / 1000} ms); shares are of busy time\n\nself time by area\n`,
+  );
+  for (const [k, us] of [...byArea].sort((a, b) => b[1] - a[1]).slice(0, 25))
+    process.stdout.write(`${pct(us)}  ${k}\n`);
   process.stdout.write(`\ntop ${top} functions by self time\n`);
-  for (const [k, us] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`${pct(us)}  ${k}\n`);
+  for (const [k, us] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, top))
+    process.stdout.write(`${pct(us)}  ${k}\n`);
   const filter = process.env['PROFILE_INCLUSIVE'];
   if (filter) {
     process.stdout.write(`\ninclusive time of functions matching /${filter}/\n`);
     const re = new RegExp(filter);
-    for (const [k, us] of [...inclusive].filter(([k]) => re.test(k)).sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`${pct(us)}  ${k}\n`);
+    for (const [k, us] of [...inclusive]
+      .filter(([k]) => re.test(k))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top))
+      process.stdout.write(`${pct(us)}  ${k}\n`);
   }
 }
 

@@ -44,7 +44,10 @@ async function start(kind: string | undefined): Promise<{ app: INestApplication;
   }
   if (kind !== 'identity') throw new Error(`usage: server.ts identity|bare|floor (got ${kind})`);
   // as services/identity/src/main.ts deploys it: with its NATS request/reply handlers
-  const app = await createApp(IdentityAppModule.forRoot(), { title: 'identity', rpcQueue: 'identity' });
+  const app = await createApp(IdentityAppModule.forRoot(), {
+    title: 'identity',
+    rpcQueue: 'identity',
+  });
   await app.listen(port, '127.0.0.1');
   return { app, port: (app.getHttpServer().address() as { port: number }).port };
 }

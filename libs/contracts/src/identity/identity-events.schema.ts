@@ -8,7 +8,11 @@ export const IDENTITY_STREAM = 'IDENTITY';
  * Subjects the stream captures: one wildcard per event entity. Never `identity.>`: the stream
  * would also capture (and answer with its ack) the request/reply subjects below.
  */
-export const IDENTITY_STREAM_SUBJECTS = ['identity.user.>', 'identity.workspace.>', 'identity.member.>'];
+export const IDENTITY_STREAM_SUBJECTS = [
+  'identity.user.>',
+  'identity.workspace.>',
+  'identity.member.>',
+];
 
 /** Subjects identity publishes on (`domain.entity.verb`); never rename one. */
 export const IdentitySubjects = {

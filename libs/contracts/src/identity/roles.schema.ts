@@ -31,7 +31,14 @@ export const WORKSPACE_ROLE_SCOPES: Readonly<Record<WorkspaceRole, readonly Scop
     'billing:read',
     'billing:manage',
   ],
-  admin: ['content:read', 'content:write', 'content:delete', 'team:read', 'team:manage', 'billing:read'],
+  admin: [
+    'content:read',
+    'content:write',
+    'content:delete',
+    'team:read',
+    'team:manage',
+    'billing:read',
+  ],
   editor: ['content:read', 'content:write', 'team:read'],
   viewer: ['content:read', 'team:read'],
 };

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { EmailSchema, UserSchema, WorkspaceSchema } from './auth.dto';
 import { SystemRoleSchema, WorkspaceRoleSchema } from './roles.schema';
 
-export const WorkspaceNameSchema = z.string().trim().min(1, { message: 'must not be empty' }).max(120);
+export const WorkspaceNameSchema = z
+  .string()
+  .trim()
+  .min(1, { message: 'must not be empty' })
+  .max(120);
 
 export const CreateWorkspaceRequestSchema = z.strictObject({ name: WorkspaceNameSchema });
 export type CreateWorkspaceRequest = z.infer<typeof CreateWorkspaceRequestSchema>;

@@ -8,13 +8,11 @@ import {
   WorkflowDefinition,
 } from '../definition/workflow-definition';
 import { abortable, RunCancelledError, throwIfAborted } from './abortable';
-import { applyGateFindings, applyStateResult } from './apply-state-result';
+import { applyStateResult } from './apply-state-result';
 import { AgentCallingState, buildAgentTask } from './build-agent-task';
 import { currentPost } from './current-post';
 import { evaluateTransitions } from './evaluate-transitions';
 import { ApprovalResponseSchema } from './executor-ports';
-import { describeCompletion } from './fan-out-completion';
-import { parseAgentOutput } from './parse-agent-output';
 import {
   addRunCost,
   countTransition,
@@ -38,6 +36,13 @@ import { settleFanOut } from './settle-fan-out';
 import { StateResult } from './state-result';
 import { buildTransitionFacts } from './transition-facts';
 import { checkedAgentResult } from './checked-agent-result';
+import {
+  postToApprove,
+  runQualityGate,
+  settleAgentVisit,
+  settleFanOutVisit,
+  VisitDecision,
+} from './visit-decisions';
 
 type Step =
   | { readonly ok: true; readonly result: StateResult }
@@ -170,70 +175,26 @@ export class WorkflowRun {
     const visit = this.visitOf(state.name);
     const calls = state.agents.map((agent) => this.callAgent(state, agent, visit));
     const settlement = await abortable(settleFanOut(calls, state.completion), this.options.signal);
-    if (settlement.status === 'unsatisfiable') {
-      const errors = settlement.results
-        .map((result, i) =>
-          result && result.error !== null ? `${state.agents[i]?.name}: ${result.error}` : null,
-        )
-        .filter((line): line is string => line !== null);
-      return {
-        ok: false,
-        reason: `state '${state.name}': ${describeCompletion(state.completion)} can no longer be met (${errors.join('; ')})`,
-      };
-    }
-    const drafts = settlement.results
-      .filter((result): result is AgentResult => result !== undefined && result.error === null)
-      .map((result) => result.content);
-    const { succeeded: completed, failed } = settlement;
-    return {
-      ok: true,
-      result: { kind: 'fan-out', drafts, completed, failed, total: state.agents.length },
-    };
+    return stepOf(settleFanOutVisit(state, settlement.results));
   }
 
   private async runAgentState(state: AgentState): Promise<Step> {
-    if (state.qualityGate !== undefined) {
-      const gateFailure = this.runQualityGate(state, state.qualityGate);
-      if (gateFailure) return gateFailure;
-    }
-    const { agent } = state;
+    // the gate runs over the drafts the state received, so its agent's task carries the findings
+    const gate = runQualityGate(state, this.options.gates ?? {}, this.context, this.options.input);
+    if (!gate.ok) return gate;
+    gate.events.forEach((event) => this.emit(event));
+    this.context = gate.context;
     const result = await abortable(
-      this.callAgent(state, agent, this.visitOf(state.name)),
+      this.callAgent(state, state.agent, this.visitOf(state.name)),
       this.options.signal,
     );
-    const who = `state '${state.name}': agent '${agent.name}'`;
-    if (result.error !== null) return { ok: false, reason: `${who} failed: ${result.error}` };
-    if (state.outputSchema === undefined) {
-      return { ok: true, result: { kind: 'text', content: result.content } };
-    }
-    const parsed = parseAgentOutput(result.content, state.outputSchema);
-    if (!parsed.ok) {
-      const reason = `${who} returned an invalid ${state.outputSchema}: ${parsed.reason}`;
-      return { ok: false, reason };
-    }
-    return { ok: true, result: { kind: 'structured', output: parsed.output } };
-  }
-
-  /** Runs the gate over the drafts the state received, so its agent's task carries the findings. */
-  private runQualityGate(state: AgentState, name: string): Step | null {
-    const gate = this.options.gates?.[name];
-    if (!gate) {
-      const reason = `state '${state.name}': quality gate '${name}' is not available to this run`;
-      return { ok: false, reason };
-    }
-    const findings = this.context.drafts.map((draft) => gate(draft, this.options.input));
-    findings.forEach((list, draft) => {
-      this.emit({ type: 'gate.findings', state: state.name, gate: name, draft, findings: list });
-    });
-    this.context = applyGateFindings(this.context, findings);
-    return null;
+    return stepOf(settleAgentVisit(state, result));
   }
 
   private async runApproval(state: HumanApprovalState): Promise<Step> {
-    const post = currentPost(this.context);
-    if (post === null) {
-      return { ok: false, reason: `state '${state.name}': there is no post to approve yet` };
-    }
+    const approval = postToApprove(state, this.context);
+    if (!approval.ok) return approval;
+    const { post } = approval;
     this.emit({ type: 'approval.requested', state: state.name, post });
     const answer = await abortable(
       this.options.approve({ runId: this.options.runId, state: state.name, post }),
@@ -338,6 +299,13 @@ export class WorkflowRun {
     if (this.closed) return;
     this.options.onEvent(this.stamper.stamp(body));
   }
+}
+
+/** A visit the driver waited for is decided: `pending` cannot come back from its settlement. */
+function stepOf(decision: VisitDecision): Step {
+  if (decision.status === 'settled') return { ok: true, result: decision.result };
+  if (decision.status === 'failed') return { ok: false, reason: decision.reason };
+  throw new Error('a settled visit came back pending');
 }
 
 function messageOf(error: unknown): string {

@@ -34,7 +34,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 
-
 /** A Redis URL pointing at one logical database (suites isolate their queues this way). */
 export function redisDb(url: string, db: number): string {
   return `${url.replace(/\/\d*$/, '')}/${db}`;

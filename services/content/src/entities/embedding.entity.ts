@@ -1,8 +1,22 @@
 import type { EmbeddingSourceType } from '@postmagiq/contracts';
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryColumn,
+  type ValueTransformer,
+} from 'typeorm';
+import { fromSql, toSql } from 'pgvector';
 
 /** Dimension of stored embeddings; providers with fewer dimensions are zero-padded (cosine is unchanged). */
 export const EMBEDDING_DIM = 1536;
+
+/** pgvector's text format both ways; TypeORM may already have parsed what it reads. */
+const PGVECTOR: ValueTransformer = {
+  to: (value: number[] | undefined) => (value === undefined ? value : toSql(value)),
+  from: (value: unknown) => (typeof value === 'string' ? fromSql(value) : value),
+};
 
 /**
  * One chunk of a post, story entry or source with its embedding. The HNSW cosine index is created
@@ -32,7 +46,8 @@ export class EmbeddingEntity {
   @Column('text', { name: 'chunk_text' })
   chunkText!: string;
 
-  @Column('vector', { length: EMBEDDING_DIM })
+  /** Written and read through pgvector's own serialization (`toSql`/`fromSql`). */
+  @Column('vector', { length: EMBEDDING_DIM, transformer: PGVECTOR })
   embedding!: number[];
 
   /** `provider/model` that produced the vector; vectors of different models are not comparable. */

@@ -11,6 +11,7 @@ import {
   fitDimension,
   modelKey,
 } from './embedding-provider';
+import { toSql } from 'pgvector';
 
 /** Candidates the HNSW scan keeps (pgvector's `hnsw.ef_search`); bench:vectors measures this value. */
 export const HNSW_EF_SEARCH = 100;
@@ -31,8 +32,6 @@ export interface NearestChunk {
   similarity: number;
   title: string;
 }
-
-const vectorLiteral = (v: readonly number[]) => `[${v.join(',')}]`;
 
 /**
  * The workspace's semantic index: items are chunked, embedded by the configured provider and
@@ -150,7 +149,7 @@ export class EmbeddingsService implements OnApplicationBootstrap {
     limit: number,
   ): Promise<SearchResult> {
     const [vector] = await this.embed([query]);
-    const hits = await this.nearest(workspaceId, vectorLiteral(vector as number[]), {
+    const hits = await this.nearest(workspaceId, toSql(vector as number[]), {
       types,
       limit,
     });

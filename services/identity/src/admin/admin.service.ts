@@ -47,18 +47,31 @@ export class AdminService {
   ) {}
 
   async users(page: PageQuery): Promise<AdminUser[]> {
-    const users = await this.ds.getRepository(UserEntity).find({ order: { createdAt: 'ASC' }, take: page.limit, skip: page.offset });
-    const counts = await this.countBy('user_id', users.map((u) => u.id));
+    const users = await this.ds
+      .getRepository(UserEntity)
+      .find({ order: { createdAt: 'ASC' }, take: page.limit, skip: page.offset });
+    const counts = await this.countBy(
+      'user_id',
+      users.map((u) => u.id),
+    );
     return users.map((u) => ({ ...toUser(u), workspaceCount: counts.get(u.id) ?? 0 }));
   }
 
   async workspaces(page: PageQuery): Promise<AdminWorkspace[]> {
-    const rows = await this.ds.getRepository(WorkspaceEntity).find({ order: { createdAt: 'ASC' }, take: page.limit, skip: page.offset });
-    const counts = await this.countBy('workspace_id', rows.map((w) => w.id));
+    const rows = await this.ds
+      .getRepository(WorkspaceEntity)
+      .find({ order: { createdAt: 'ASC' }, take: page.limit, skip: page.offset });
+    const counts = await this.countBy(
+      'workspace_id',
+      rows.map((w) => w.id),
+    );
     return rows.map((w) => ({ ...toWorkspace(w), memberCount: counts.get(w.id) ?? 0 }));
   }
 
-  private async countBy(column: 'user_id' | 'workspace_id', ids: string[]): Promise<Map<string, number>> {
+  private async countBy(
+    column: 'user_id' | 'workspace_id',
+    ids: string[],
+  ): Promise<Map<string, number>> {
     if (ids.length === 0) return new Map();
     const rows = await this.ds.query<{ id: string; n: string }[]>(
       `SELECT "${column}" AS id, count(*)::text AS n FROM "identity"."memberships" WHERE "${column}" = ANY($1::uuid[]) GROUP BY "${column}"`,
@@ -97,7 +110,8 @@ export class AdminService {
    * be up to 15 minutes old. A demoted user's sessions end (their tokens carry the old scopes).
    */
   setSystemRole(actor: Principal, userId: string, role: SystemRole): Promise<AdminUser> {
-    if (actor.role !== 'owner') throw Problems.forbidden('only a system owner can change system roles');
+    if (actor.role !== 'owner')
+      throw Problems.forbidden('only a system owner can change system roles');
     return this.changeSystemRole({ id: userId }, role, actor.userId);
   }
 
@@ -121,17 +135,21 @@ export class AdminService {
       }
       const user = await m.getRepository(UserEntity).findOneBy(who);
       if (!user) throw Problems.notFound('user');
-      if (user.role === 'owner' && role !== 'owner' && !owners.some((id) => id !== user.id)) throw lastSystemOwner();
+      if (user.role === 'owner' && role !== 'owner' && !owners.some((id) => id !== user.id))
+        throw lastSystemOwner();
       if (user.role !== role) await m.getRepository(UserEntity).update({ id: user.id }, { role });
       return { id: user.id, role: user.role };
     });
     this.meCache.forgetUser(previous.id);
-    if (SYSTEM_ROLE_RANK[role] < SYSTEM_ROLE_RANK[previous.role]) await this.sessions.revokeUserSessions(previous.id);
+    if (SYSTEM_ROLE_RANK[role] < SYSTEM_ROLE_RANK[previous.role])
+      await this.sessions.revokeUserSessions(previous.id);
     return this.user(previous.id);
   }
 
   async enable(userId: string): Promise<AdminUser> {
-    const result = await this.ds.getRepository(UserEntity).update({ id: userId }, { disabledAt: null });
+    const result = await this.ds
+      .getRepository(UserEntity)
+      .update({ id: userId }, { disabledAt: null });
     if (!result.affected) throw Problems.notFound('user');
     await this.sessions.unblockUser(userId);
     return this.user(userId);
@@ -145,14 +163,26 @@ export class AdminService {
 
   async flags(): Promise<FeatureFlag[]> {
     const rows = await this.ds.getRepository(FeatureFlagEntity).find({ order: { key: 'ASC' } });
-    return rows.map((f) => ({ key: f.key, description: f.description, systemRoles: f.systemRoles, workspaceRoles: f.workspaceRoles }));
+    return rows.map((f) => ({
+      key: f.key,
+      description: f.description,
+      systemRoles: f.systemRoles,
+      workspaceRoles: f.workspaceRoles,
+    }));
   }
 
   async updateFlag(key: string, input: UpdateFeatureFlagRequest): Promise<FeatureFlag> {
-    const result = await this.ds.getRepository(FeatureFlagEntity).update({ key }, { systemRoles: input.systemRoles, workspaceRoles: input.workspaceRoles });
+    const result = await this.ds
+      .getRepository(FeatureFlagEntity)
+      .update({ key }, { systemRoles: input.systemRoles, workspaceRoles: input.workspaceRoles });
     if (!result.affected) throw Problems.notFound('feature flag');
     const f = await this.ds.getRepository(FeatureFlagEntity).findOneByOrFail({ key });
-    return { key: f.key, description: f.description, systemRoles: f.systemRoles, workspaceRoles: f.workspaceRoles };
+    return {
+      key: f.key,
+      description: f.description,
+      systemRoles: f.systemRoles,
+      workspaceRoles: f.workspaceRoles,
+    };
   }
 
   /** Flags as the console reads them: on when the caller's system or workspace role is listed. */
@@ -160,7 +190,11 @@ export class AdminService {
     const flags = await this.flags();
     return {
       flags: Object.fromEntries(
-        flags.map((f) => [f.key, f.systemRoles.includes(principal.role) || f.workspaceRoles.includes(principal.workspaceRole)]),
+        flags.map((f) => [
+          f.key,
+          f.systemRoles.includes(principal.role) ||
+            f.workspaceRoles.includes(principal.workspaceRole),
+        ]),
       ),
     };
   }

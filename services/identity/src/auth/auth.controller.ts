@@ -40,7 +40,10 @@ export class AuthController {
   @RateLimit(REGISTER_LIMIT)
   @Post('register')
   @ApiOperation({ summary: 'Create an account and its personal workspace; answers a token pair' })
-  register(@ZodBody(RegisterRequestSchema) body: RegisterRequest, @Ip() ip: string): Promise<TokenPair> {
+  register(
+    @ZodBody(RegisterRequestSchema) body: RegisterRequest,
+    @Ip() ip: string,
+  ): Promise<TokenPair> {
     return this.auth.register(body, ip);
   }
 
@@ -58,21 +61,30 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   @ApiOperation({ summary: 'Rotate a refresh token; a reused one revokes its whole session' })
-  refresh(@ZodBody(RefreshRequestSchema) body: RefreshRequest, @Ip() ip: string): Promise<TokenPair> {
+  refresh(
+    @ZodBody(RefreshRequestSchema) body: RefreshRequest,
+    @Ip() ip: string,
+  ): Promise<TokenPair> {
     return this.auth.refresh(body.refreshToken, ip);
   }
 
   @Post('logout')
   @HttpCode(204)
   @ApiOperation({ summary: 'End this session (its access and refresh tokens)' })
-  async logout(@CurrentPrincipal() principal: Principal, @ZodBody(LogoutRequestSchema.optional()) body?: LogoutRequest): Promise<void> {
+  async logout(
+    @CurrentPrincipal() principal: Principal,
+    @ZodBody(LogoutRequestSchema.optional()) body?: LogoutRequest,
+  ): Promise<void> {
     await this.auth.logout(principal, body?.refreshToken);
   }
 
   @Post('password')
   @HttpCode(204)
   @ApiOperation({ summary: 'Change the password; every other session of the account ends' })
-  async changePassword(@CurrentPrincipal() principal: Principal, @ZodBody(ChangePasswordRequestSchema) body: ChangePasswordRequest): Promise<void> {
+  async changePassword(
+    @CurrentPrincipal() principal: Principal,
+    @ZodBody(ChangePasswordRequestSchema) body: ChangePasswordRequest,
+  ): Promise<void> {
     await this.auth.changePassword(principal, body);
   }
 
@@ -80,8 +92,12 @@ export class AuthController {
   @RateLimit(RESET_LIMIT)
   @Post('password-reset')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Mail a single-use reset link (answers 202 whether or not the account exists)' })
-  async requestReset(@ZodBody(PasswordResetRequestSchema) body: PasswordResetRequest): Promise<{ status: 'accepted' }> {
+  @ApiOperation({
+    summary: 'Mail a single-use reset link (answers 202 whether or not the account exists)',
+  })
+  async requestReset(
+    @ZodBody(PasswordResetRequestSchema) body: PasswordResetRequest,
+  ): Promise<{ status: 'accepted' }> {
     await this.auth.requestPasswordReset(body.email);
     return { status: 'accepted' };
   }
@@ -91,7 +107,9 @@ export class AuthController {
   @Post('password-reset/confirm')
   @HttpCode(204)
   @ApiOperation({ summary: 'Set a new password with a reset token; every session ends' })
-  async confirmReset(@ZodBody(PasswordResetConfirmSchema) body: PasswordResetConfirm): Promise<void> {
+  async confirmReset(
+    @ZodBody(PasswordResetConfirmSchema) body: PasswordResetConfirm,
+  ): Promise<void> {
     await this.auth.confirmPasswordReset(body);
   }
 

@@ -42,27 +42,47 @@ export class AuthService {
   ) {}
 
   /** A user and the personal workspace they own, in one transaction (hashing happens before it). */
-  async register(input: RegisterRequest, ip?: string, systemRole: UserEntity['role'] = 'user'): Promise<TokenPair> {
+  async register(
+    input: RegisterRequest,
+    ip?: string,
+    systemRole: UserEntity['role'] = 'user',
+  ): Promise<TokenPair> {
     const passwordHash = await this.hasher.hash(input.password);
     const userId = randomUUID();
     const workspaceId = randomUUID();
-    const result = await this.ds
-      .transaction(async (m) => {
-        const inserted = await m.query<{ id: string }[]>(
-          `INSERT INTO "identity"."users" ("id", "email", "name", "password_hash", "role", "last_workspace_id")
+    const result = await this.ds.transaction(async (m) => {
+      const inserted = await m.query<{ id: string }[]>(
+        `INSERT INTO "identity"."users" ("id", "email", "name", "password_hash", "role", "last_workspace_id")
            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT ("email") DO NOTHING RETURNING "id"`,
-          [userId, input.email, input.name, passwordHash, systemRole, workspaceId],
-        );
-        if (inserted.length === 0) return null;
-        await m.getRepository(WorkspaceEntity).insert({ id: workspaceId, name: `${input.name}'s workspace`, ownerId: userId });
-        await m.getRepository(MembershipEntity).insert({ id: randomUUID(), workspaceId, userId, role: 'owner' });
-        await this.outbox.add(m, IdentitySubjects.userRegistered, { userId, email: input.email, name: input.name, workspaceId });
-        await this.outbox.add(m, IdentitySubjects.workspaceCreated, { workspaceId, name: `${input.name}'s workspace`, ownerId: userId });
-        await this.outbox.add(m, IdentitySubjects.memberAdded, { workspaceId, userId, role: 'owner' });
-        const user = await m.getRepository(UserEntity).findOneByOrFail({ id: userId });
-        const workspace = await m.getRepository(WorkspaceEntity).findOneByOrFail({ id: workspaceId });
-        return this.sessions.issue(user, workspace, 'owner', { manager: m, ...(ip ? { ip } : {}) });
+        [userId, input.email, input.name, passwordHash, systemRole, workspaceId],
+      );
+      if (inserted.length === 0) return null;
+      await m
+        .getRepository(WorkspaceEntity)
+        .insert({ id: workspaceId, name: `${input.name}'s workspace`, ownerId: userId });
+      await m
+        .getRepository(MembershipEntity)
+        .insert({ id: randomUUID(), workspaceId, userId, role: 'owner' });
+      await this.outbox.add(m, IdentitySubjects.userRegistered, {
+        userId,
+        email: input.email,
+        name: input.name,
+        workspaceId,
       });
+      await this.outbox.add(m, IdentitySubjects.workspaceCreated, {
+        workspaceId,
+        name: `${input.name}'s workspace`,
+        ownerId: userId,
+      });
+      await this.outbox.add(m, IdentitySubjects.memberAdded, {
+        workspaceId,
+        userId,
+        role: 'owner',
+      });
+      const user = await m.getRepository(UserEntity).findOneByOrFail({ id: userId });
+      const workspace = await m.getRepository(WorkspaceEntity).findOneByOrFail({ id: workspaceId });
+      return this.sessions.issue(user, workspace, 'owner', { manager: m, ...(ip ? { ip } : {}) });
+    });
     if (!result) throw Problems.conflict('an account with this email already exists');
     void this.outbox.flush();
     return result;
@@ -73,9 +93,14 @@ export class AuthService {
     const user = await this.ds.getRepository(UserEntity).findOneBy({ email: input.email });
     const ok = await this.hasher.verify(user?.passwordHash ?? null, input.password);
     if (!user || !ok) throw INVALID_CREDENTIALS();
-    if (user.disabledAt) throw Problems.unauthorized('account disabled', ProblemTypes.accountDisabled);
-    const target = await this.sessions.resolveWorkspace(user, input.workspaceId ?? user.lastWorkspaceId);
-    if (!target || (input.workspaceId && target.workspace.id !== input.workspaceId)) throw Problems.notFound('workspace');
+    if (user.disabledAt)
+      throw Problems.unauthorized('account disabled', ProblemTypes.accountDisabled);
+    const target = await this.sessions.resolveWorkspace(
+      user,
+      input.workspaceId ?? user.lastWorkspaceId,
+    );
+    if (!target || (input.workspaceId && target.workspace.id !== input.workspaceId))
+      throw Problems.notFound('workspace');
     return this.sessions.issue(user, target.workspace, target.role, ip ? { ip } : {});
   }
 
@@ -90,7 +115,9 @@ export class AuthService {
   }
 
   me(principal: Principal): Promise<MeResponse> {
-    return this.meCache.getOrLoad(principal.userId, principal.workspaceId, () => this.loadMe(principal));
+    return this.meCache.getOrLoad(principal.userId, principal.workspaceId, () =>
+      this.loadMe(principal),
+    );
   }
 
   private async loadMe(principal: Principal): Promise<MeResponse> {
@@ -98,8 +125,10 @@ export class AuthService {
       where: { userId: principal.userId, workspaceId: principal.workspaceId },
       relations: { user: true, workspace: true },
     });
-    if (!row?.user || !row.workspace) throw Problems.unauthorized('membership no longer exists', ProblemTypes.tokenInvalid);
-    if (row.user.disabledAt) throw Problems.unauthorized('account disabled', ProblemTypes.accountDisabled);
+    if (!row?.user || !row.workspace)
+      throw Problems.unauthorized('membership no longer exists', ProblemTypes.tokenInvalid);
+    if (row.user.disabledAt)
+      throw Problems.unauthorized('account disabled', ProblemTypes.accountDisabled);
     const answer: MeResponse = {
       user: toUser(row.user),
       workspace: toWorkspace(row.workspace),
@@ -113,7 +142,9 @@ export class AuthService {
   async changePassword(principal: Principal, input: ChangePasswordRequest): Promise<void> {
     const user = await this.ds.getRepository(UserEntity).findOneBy({ id: principal.userId });
     if (!user || !(await this.hasher.verify(user.passwordHash, input.currentPassword))) {
-      throw Problems.validation([{ field: 'currentPassword', message: 'is not the current password' }]);
+      throw Problems.validation([
+        { field: 'currentPassword', message: 'is not the current password' },
+      ]);
     }
     const passwordHash = await this.hasher.hash(input.newPassword);
     await this.ds.getRepository(UserEntity).update({ id: user.id }, { passwordHash });
@@ -164,7 +195,9 @@ export class AuthService {
   /** Whether an enabled account has this email and password; starts no session. */
   async credentialsValid(email: string, password: string): Promise<boolean> {
     const user = await this.ds.getRepository(UserEntity).findOneBy({ email });
-    return (await this.hasher.verify(user?.passwordHash ?? null, password)) && !!user && !user.disabledAt;
+    return (
+      (await this.hasher.verify(user?.passwordHash ?? null, password)) && !!user && !user.disabledAt
+    );
   }
 
   /** Used by the demo-account seeding: true when any user exists. */
@@ -173,6 +206,8 @@ export class AuthService {
   }
 
   async pendingResets(userId: string): Promise<number> {
-    return this.ds.getRepository(PasswordResetEntity).countBy({ userId, usedAt: IsNull(), expiresAt: MoreThan(new Date()) });
+    return this.ds
+      .getRepository(PasswordResetEntity)
+      .countBy({ userId, usedAt: IsNull(), expiresAt: MoreThan(new Date()) });
   }
 }

@@ -1,7 +1,13 @@
 import type { MeResponse } from '@postmagiq/contracts';
 import { ME_CACHE_TTL_MS, MeCache } from './me-cache';
 
-const answer = (name: string) => ({ user: { name }, workspace: { name: `${name}'s` }, workspaceRole: 'owner', scopes: [] }) as unknown as MeResponse;
+const answer = (name: string) =>
+  ({
+    user: { name },
+    workspace: { name: `${name}'s` },
+    workspaceRole: 'owner',
+    scopes: [],
+  }) as unknown as MeResponse;
 
 function deferred<T>() {
   let resolve!: (v: T) => void;

@@ -26,7 +26,11 @@ export class MeCache {
   now: () => number = Date.now;
 
   /** The cached answer, or `load()`'s; one load at a time per (user, workspace). */
-  getOrLoad(userId: string, workspaceId: string, load: () => Promise<MeResponse>): Promise<MeResponse> {
+  getOrLoad(
+    userId: string,
+    workspaceId: string,
+    load: () => Promise<MeResponse>,
+  ): Promise<MeResponse> {
     const cached = this.get(userId, workspaceId);
     if (cached) return Promise.resolve(cached);
     const key = `${userId}:${workspaceId}`;
@@ -63,11 +67,13 @@ export class MeCache {
 
   forgetUser(userId: string): void {
     this.generation++;
-    for (const map of [this.entries, this.loading]) for (const key of map.keys()) if (key.startsWith(`${userId}:`)) map.delete(key);
+    for (const map of [this.entries, this.loading])
+      for (const key of map.keys()) if (key.startsWith(`${userId}:`)) map.delete(key);
   }
 
   forgetWorkspace(workspaceId: string): void {
     this.generation++;
-    for (const map of [this.entries, this.loading]) for (const key of map.keys()) if (key.endsWith(`:${workspaceId}`)) map.delete(key);
+    for (const map of [this.entries, this.loading])
+      for (const key of map.keys()) if (key.endsWith(`:${workspaceId}`)) map.delete(key);
   }
 }

@@ -100,7 +100,9 @@ export class SessionService {
       if (!row) {
         // read again under the lock: a concurrent rotation or revocation may have just changed it
         const now = await m.getRepository(RefreshTokenEntity).findOneByOrFail({ tokenHash });
-        return now.usedAt || now.revokedAt ? { kind: 'reused', familyId: now.familyId } : { kind: 'invalid' };
+        return now.usedAt || now.revokedAt
+          ? { kind: 'reused', familyId: now.familyId }
+          : { kind: 'invalid' };
       }
       const user = await m.getRepository(UserEntity).findOneBy({ id: row.user_id });
       if (!user || user.disabledAt) return { kind: 'disabled', familyId: row.family_id };
@@ -118,12 +120,18 @@ export class SessionService {
         return outcome.pair;
       case 'reused':
         await this.revokeFamilies([outcome.familyId]);
-        throw Problems.unauthorized('refresh token was already used; the session has been revoked', ProblemTypes.refreshTokenReused);
+        throw Problems.unauthorized(
+          'refresh token was already used; the session has been revoked',
+          ProblemTypes.refreshTokenReused,
+        );
       case 'disabled':
         await this.revokeFamilies([outcome.familyId]);
         throw Problems.unauthorized('account disabled', ProblemTypes.accountDisabled);
       case 'no-workspace':
-        throw Problems.unauthorized('no workspace left for this account', ProblemTypes.tokenInvalid);
+        throw Problems.unauthorized(
+          'no workspace left for this account',
+          ProblemTypes.tokenInvalid,
+        );
       case 'invalid':
         throw Problems.unauthorized('refresh token invalid or expired', ProblemTypes.tokenInvalid);
     }
@@ -140,14 +148,19 @@ export class SessionService {
       relations: { workspace: true },
       order: { createdAt: 'ASC' },
     });
-    const pick = memberships.find((m) => m.workspaceId === wanted) ?? memberships.find((m) => m.workspaceId === user.lastWorkspaceId) ?? memberships[0];
+    const pick =
+      memberships.find((m) => m.workspaceId === wanted) ??
+      memberships.find((m) => m.workspaceId === user.lastWorkspaceId) ??
+      memberships[0];
     if (!pick?.workspace) return null;
     return { workspace: pick.workspace, role: pick.role };
   }
 
   /** Ends the session of a refresh token (logout); unknown tokens are ignored. */
   async revokeByToken(refreshToken: string): Promise<void> {
-    const known = await this.ds.getRepository(RefreshTokenEntity).findOneBy({ tokenHash: hashToken(refreshToken) });
+    const known = await this.ds
+      .getRepository(RefreshTokenEntity)
+      .findOneBy({ tokenHash: hashToken(refreshToken) });
     if (known) await this.revokeFamilies([known.familyId]);
   }
 
@@ -155,15 +168,21 @@ export class SessionService {
     if (familyIds.length === 0) return;
     await this.ds.transaction(async (m) => {
       await lockFamilies(m, familyIds);
-      await m.getRepository(RefreshTokenEntity).update({ familyId: In(familyIds), revokedAt: IsNull() }, { revokedAt: new Date() });
+      await m
+        .getRepository(RefreshTokenEntity)
+        .update({ familyId: In(familyIds), revokedAt: IsNull() }, { revokedAt: new Date() });
     });
     const pipeline = this.redis.client.multi();
-    for (const id of familyIds) pipeline.set(RevocationKeys.session(id), '1', 'EX', REVOCATION_TTL_SECONDS);
+    for (const id of familyIds)
+      pipeline.set(RevocationKeys.session(id), '1', 'EX', REVOCATION_TTL_SECONDS);
     await pipeline.exec();
   }
 
   /** Every live session of a user, optionally all but one, or only those bound to a workspace. */
-  async revokeUserSessions(userId: string, opts: { except?: string; workspaceId?: string } = {}): Promise<void> {
+  async revokeUserSessions(
+    userId: string,
+    opts: { except?: string; workspaceId?: string } = {},
+  ): Promise<void> {
     const params: unknown[] = [userId];
     let sql = `SELECT DISTINCT "family_id" FROM "identity"."refresh_tokens" WHERE "user_id" = $1 AND "revoked_at" IS NULL AND "expires_at" > now()`;
     if (opts.workspaceId) {
@@ -176,7 +195,10 @@ export class SessionService {
 
   /** Every access token of the user issued up to now is refused everywhere (disabled account). */
   async blockUser(userId: string): Promise<void> {
-    await this.redis.client.set(RevocationKeys.user(userId), String(Math.floor(Date.now() / 1000) + 10 * 365 * 86_400));
+    await this.redis.client.set(
+      RevocationKeys.user(userId),
+      String(Math.floor(Date.now() / 1000) + 10 * 365 * 86_400),
+    );
   }
 
   async unblockUser(userId: string): Promise<void> {
@@ -198,8 +220,11 @@ const FAMILY_LOCK_CLASS = 0x52_46_41_4d; // 'RFAM'
  * transactions locking overlapping sets cannot deadlock.
  */
 async function lockFamilies(m: EntityManager, familyIds: readonly string[]): Promise<void> {
-  const keys = [...new Set(familyIds.map((id) => Number.parseInt(id.slice(0, 8), 16) | 0))].sort((a, b) => a - b);
-  for (const key of keys) await m.query(`SELECT pg_advisory_xact_lock($1, $2)`, [FAMILY_LOCK_CLASS, key]);
+  const keys = [...new Set(familyIds.map((id) => Number.parseInt(id.slice(0, 8), 16) | 0))].sort(
+    (a, b) => a - b,
+  );
+  for (const key of keys)
+    await m.query(`SELECT pg_advisory_xact_lock($1, $2)`, [FAMILY_LOCK_CLASS, key]);
 }
 
 interface RefreshTokenRow {

@@ -11,8 +11,18 @@ export const identityEnv = {
   /** Where links in emails point (the console). */
   APP_BASE_URL: z.url().default('http://localhost:8080'),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-  INVITE_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
-  PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
+  INVITE_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(72),
+  PASSWORD_RESET_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(60),
   /** Demo account created on first start of the one-machine stack (empty = none). */
   DEMO_EMAIL: z.string().optional(),
   DEMO_PASSWORD: secret(z.string().optional()),

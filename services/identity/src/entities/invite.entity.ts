@@ -1,5 +1,13 @@
 import type { WorkspaceRole } from '@postmagiq/contracts';
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+} from 'typeorm';
 import { WorkspaceEntity } from './workspace.entity';
 
 /** An emailed, expiring, single-use invitation; only the token's SHA-256 is stored. */

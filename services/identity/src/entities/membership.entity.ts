@@ -1,5 +1,15 @@
 import type { WorkspaceRole } from '@postmagiq/contracts';
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  Unique,
+  UpdateDateColumn,
+} from 'typeorm';
 import { UserEntity } from './user.entity';
 import { WorkspaceEntity } from './workspace.entity';
 

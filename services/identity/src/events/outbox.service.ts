@@ -1,6 +1,12 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { IDENTITY_STREAM, IDENTITY_STREAM_SUBJECTS, IdentityEvent, IdentityEventSchemas, IdentitySubject } from '@postmagiq/contracts';
+import {
+  IDENTITY_STREAM,
+  IDENTITY_STREAM_SUBJECTS,
+  IdentityEvent,
+  IdentityEventSchemas,
+  IdentitySubject,
+} from '@postmagiq/contracts';
 import { contextToHeaders, JetStreamService, OutboxRelay } from '@postmagiq/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -34,7 +40,11 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** Adds an event to the transaction of `manager`; call `flush()` after the commit. */
-  async add<S extends IdentitySubject>(manager: EntityManager, subject: S, body: EventBody<S>): Promise<void> {
+  async add<S extends IdentitySubject>(
+    manager: EntityManager,
+    subject: S,
+    body: EventBody<S>,
+  ): Promise<void> {
     const event = { eventId: randomUUID(), occurredAt: new Date().toISOString(), ...body };
     const payload = IdentityEventSchemas[subject].parse(event) as Record<string, unknown>;
     await manager.query(

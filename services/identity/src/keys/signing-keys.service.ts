@@ -6,7 +6,16 @@ import {
   ACCESS_TOKEN_TTL_SECONDS,
   AccessTokenClaims,
 } from '@postmagiq/contracts';
-import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importJWK, importPKCS8, JWK, SignJWT } from 'jose';
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  exportPKCS8,
+  generateKeyPair,
+  importJWK,
+  importPKCS8,
+  JWK,
+  SignJWT,
+} from 'jose';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { IDENTITY_CONFIG, IdentityConfig } from '../config/identity.config';
@@ -53,7 +62,9 @@ export class SigningKeysService implements OnModuleInit {
     return { keys: [this.publicJwk] };
   }
 
-  async sign(claims: Omit<AccessTokenClaims, 'iat' | 'exp'>): Promise<{ token: string; expiresIn: number }> {
+  async sign(
+    claims: Omit<AccessTokenClaims, 'iat' | 'exp'>,
+  ): Promise<{ token: string; expiresIn: number }> {
     const { sub, ...rest } = claims;
     const token = await new SignJWT(rest)
       .setProtectedHeader({ alg: 'EdDSA', kid: this.kid, typ: 'JWT' })
@@ -82,5 +93,8 @@ async function parseKey(material: string): Promise<{ privateKey: SigningKey; pub
     throw new Error('IDENTITY_SIGNING_KEY: must be an Ed25519 private key (PKCS#8 PEM or JWK)');
   }
   const { d: _d, ...publicJwk } = jwk;
-  return { privateKey, publicJwk: { kty: publicJwk.kty, crv: publicJwk.crv, x: publicJwk.x } as JWK };
+  return {
+    privateKey,
+    publicJwk: { kty: publicJwk.kty, crv: publicJwk.crv, x: publicJwk.x } as JWK,
+  };
 }

@@ -45,7 +45,11 @@ export class WorkspacesService {
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
-  async requireMember(principal: Principal, workspaceId: string, scope?: Scope): Promise<MembershipEntity> {
+  async requireMember(
+    principal: Principal,
+    workspaceId: string,
+    scope?: Scope,
+  ): Promise<MembershipEntity> {
     const membership = await this.ds.getRepository(MembershipEntity).findOne({
       where: { workspaceId, userId: principal.userId },
       relations: { workspace: true },
@@ -61,9 +65,19 @@ export class WorkspacesService {
     const id = randomUUID();
     const workspace = await this.ds.transaction(async (m) => {
       await m.getRepository(WorkspaceEntity).insert({ id, name, ownerId: principal.userId });
-      await m.getRepository(MembershipEntity).insert({ id: randomUUID(), workspaceId: id, userId: principal.userId, role: 'owner' });
-      await this.outbox.add(m, IdentitySubjects.workspaceCreated, { workspaceId: id, name, ownerId: principal.userId });
-      await this.outbox.add(m, IdentitySubjects.memberAdded, { workspaceId: id, userId: principal.userId, role: 'owner' });
+      await m
+        .getRepository(MembershipEntity)
+        .insert({ id: randomUUID(), workspaceId: id, userId: principal.userId, role: 'owner' });
+      await this.outbox.add(m, IdentitySubjects.workspaceCreated, {
+        workspaceId: id,
+        name,
+        ownerId: principal.userId,
+      });
+      await this.outbox.add(m, IdentitySubjects.memberAdded, {
+        workspaceId: id,
+        userId: principal.userId,
+        role: 'owner',
+      });
       return m.getRepository(WorkspaceEntity).findOneByOrFail({ id });
     });
     void this.outbox.flush();
@@ -76,7 +90,9 @@ export class WorkspacesService {
       relations: { workspace: true },
       order: { createdAt: 'ASC' },
     });
-    return rows.filter((r) => r.workspace).map((r) => ({ ...toWorkspace(r.workspace as WorkspaceEntity), role: r.role }));
+    return rows
+      .filter((r) => r.workspace)
+      .map((r) => ({ ...toWorkspace(r.workspace as WorkspaceEntity), role: r.role }));
   }
 
   async get(principal: Principal, id: string): Promise<MyWorkspace> {
@@ -115,7 +131,12 @@ export class WorkspacesService {
     }));
   }
 
-  async changeRole(principal: Principal, id: string, userId: string, role: WorkspaceRole): Promise<Member> {
+  async changeRole(
+    principal: Principal,
+    id: string,
+    userId: string,
+    role: WorkspaceRole,
+  ): Promise<Member> {
     const actor = await this.requireMember(principal, id, 'team:manage');
     const { previous, target } = await this.ds.transaction(async (m) => {
       const target = await this.lockedMembership(m, id, userId);
@@ -127,7 +148,12 @@ export class WorkspacesService {
       if (previous === 'owner' && role !== 'owner') await this.assertAnotherOwner(m, id, userId);
       if (previous !== role) {
         await m.getRepository(MembershipEntity).update({ id: target.id }, { role });
-        await this.outbox.add(m, IdentitySubjects.memberRoleChanged, { workspaceId: id, userId, role, previousRole: previous });
+        await this.outbox.add(m, IdentitySubjects.memberRoleChanged, {
+          workspaceId: id,
+          userId,
+          role,
+          previousRole: previous,
+        });
       }
       return { previous, target };
     });
@@ -138,7 +164,13 @@ export class WorkspacesService {
       await this.sessions.revokeUserSessions(userId, { workspaceId: id });
     }
     const user = await this.ds.getRepository(UserEntity).findOneByOrFail({ id: userId });
-    return { userId, email: user.email, name: user.name, role, joinedAt: target.createdAt.toISOString() };
+    return {
+      userId,
+      email: user.email,
+      name: user.name,
+      role,
+      joinedAt: target.createdAt.toISOString(),
+    };
   }
 
   /** Removes a member (or lets the caller leave). The last owner can do neither. */
@@ -185,7 +217,9 @@ export class WorkspacesService {
       createdAt: new Date(),
     };
     await this.ds.getRepository(InviteEntity).insert(invite);
-    const inviter = await this.ds.getRepository(UserEntity).findOneByOrFail({ id: principal.userId });
+    const inviter = await this.ds
+      .getRepository(UserEntity)
+      .findOneByOrFail({ id: principal.userId });
     const link = `${this.config.APP_BASE_URL.replace(/\/$/, '')}/invites/accept?token=${encodeURIComponent(token)}`;
     await this.mail.send(`invite.${invite.id}`, {
       to: input.email,
@@ -206,10 +240,12 @@ export class WorkspacesService {
 
   async revokeInvite(principal: Principal, id: string, inviteId: string): Promise<void> {
     await this.requireMember(principal, id, 'team:manage');
-    const result = await this.ds.getRepository(InviteEntity).update(
-      { id: inviteId, workspaceId: id, acceptedAt: IsNull(), revokedAt: IsNull() },
-      { revokedAt: new Date() },
-    );
+    const result = await this.ds
+      .getRepository(InviteEntity)
+      .update(
+        { id: inviteId, workspaceId: id, acceptedAt: IsNull(), revokedAt: IsNull() },
+        { revokedAt: new Date() },
+      );
     if (!result.affected) throw Problems.notFound('invite');
   }
 
@@ -227,16 +263,32 @@ export class WorkspacesService {
       const rows = (Array.isArray(claimed[0]) ? claimed[0] : claimed) as InviteRow[];
       const row = rows[0];
       if (!row) return null;
-      const existing = await m.getRepository(MembershipEntity).findOneBy({ workspaceId: row.workspace_id, userId: user.id });
+      const existing = await m
+        .getRepository(MembershipEntity)
+        .findOneBy({ workspaceId: row.workspace_id, userId: user.id });
       if (!existing) {
-        await m.getRepository(MembershipEntity).insert({ id: randomUUID(), workspaceId: row.workspace_id, userId: user.id, role: row.role });
-        await this.outbox.add(m, IdentitySubjects.memberAdded, { workspaceId: row.workspace_id, userId: user.id, role: row.role });
+        await m.getRepository(MembershipEntity).insert({
+          id: randomUUID(),
+          workspaceId: row.workspace_id,
+          userId: user.id,
+          role: row.role,
+        });
+        await this.outbox.add(m, IdentitySubjects.memberAdded, {
+          workspaceId: row.workspace_id,
+          userId: user.id,
+          role: row.role,
+        });
       }
-      await m.getRepository(UserEntity).update({ id: user.id }, { lastWorkspaceId: row.workspace_id });
-      const workspace = await m.getRepository(WorkspaceEntity).findOneByOrFail({ id: row.workspace_id });
+      await m
+        .getRepository(UserEntity)
+        .update({ id: user.id }, { lastWorkspaceId: row.workspace_id });
+      const workspace = await m
+        .getRepository(WorkspaceEntity)
+        .findOneByOrFail({ id: row.workspace_id });
       return { workspace, role: existing?.role ?? row.role };
     });
-    if (!outcome) throw Problems.gone('invite is invalid, expired, already used, or for another email');
+    if (!outcome)
+      throw Problems.gone('invite is invalid, expired, already used, or for another email');
     void this.outbox.flush();
     return this.sessions.issue(user, outcome.workspace, outcome.role, ip ? { ip } : {});
   }
@@ -246,8 +298,14 @@ export class WorkspacesService {
    * turns, so two owners demoting or removing each other at once cannot both count the other as
    * the remaining owner. (NO KEY UPDATE: inserts referencing the workspace are not blocked.)
    */
-  private async lockedMembership(m: EntityManager, workspaceId: string, userId: string): Promise<MembershipEntity> {
-    await m.query(`SELECT 1 FROM "identity"."workspaces" WHERE "id" = $1 FOR NO KEY UPDATE`, [workspaceId]);
+  private async lockedMembership(
+    m: EntityManager,
+    workspaceId: string,
+    userId: string,
+  ): Promise<MembershipEntity> {
+    await m.query(`SELECT 1 FROM "identity"."workspaces" WHERE "id" = $1 FOR NO KEY UPDATE`, [
+      workspaceId,
+    ]);
     const target = await m
       .getRepository(MembershipEntity)
       .createQueryBuilder('ms')
@@ -258,13 +316,20 @@ export class WorkspacesService {
     return target;
   }
 
-  private async assertAnotherOwner(m: EntityManager, workspaceId: string, userId: string): Promise<void> {
+  private async assertAnotherOwner(
+    m: EntityManager,
+    workspaceId: string,
+    userId: string,
+  ): Promise<void> {
     const owners = await m.query<{ n: string }[]>(
       `SELECT count(*)::text AS n FROM "identity"."memberships" WHERE "workspace_id" = $1 AND "role" = 'owner' AND "user_id" <> $2`,
       [workspaceId, userId],
     );
     if (Number(owners[0]?.n ?? 0) === 0) {
-      throw Problems.conflict('the last owner cannot leave or be demoted; make someone else owner first', ProblemTypes.lastOwner);
+      throw Problems.conflict(
+        'the last owner cannot leave or be demoted; make someone else owner first',
+        ProblemTypes.lastOwner,
+      );
     }
   }
 }

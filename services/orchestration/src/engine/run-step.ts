@@ -18,7 +18,6 @@ import {
 import {
   addRunCost,
   AgentCallingState,
-  applyGateFindings,
   applyStateResult,
   ApprovalResponse,
   BreakerTrip,
@@ -28,38 +27,30 @@ import {
   checkBreaker,
   countTransition,
   currentPost,
-  describeCompletion,
   enterState,
   evaluateTransitions,
-  fanOutStatus,
-  parseAgentOutput,
+  FinishedCall,
+  postToApprove,
   QualityGate,
   resolveLimits,
   ResolvedLimits,
   RunEnding,
+  runQualityGate,
+  settleAgentVisit,
+  settleFanOutVisit,
   StateDefinition,
   StateResult,
   terminalEnding,
   TransitionAttempt,
 } from '@postmagiq/workflow-engine';
-import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import {
   BreakerRunMissingError,
   RedisBreakerCounterStore,
 } from '../breaker/redis-breaker-counter-store';
 import { rebuiltCounters } from '../breaker/rebuilt-counters';
-import {
-  AgentCallEntity,
-  ApprovalEntity,
-  HaltKind,
-  OutboxEntity,
-  RunEntity,
-  RunEventEntity,
-  runtimeMs,
-  TransitionEntity,
-} from '../entities';
-import { StepWrites } from './step-writes';
+import { AgentCallEntity, HaltKind, RunEntity, runtimeMs } from '../entities';
+import { StepRows } from './step-rows';
 
 /** What a step needs besides the database: the breaker, the gates, which backends have keys, a clock. */
 export interface StepDeps {
@@ -91,12 +82,7 @@ export class RunStep {
   dispatchSeq: number | null = null;
   /** Seq of the visit the run ended in: its calls no worker has started are withdrawn after the commit. */
   endedSeq: number | null = null;
-  private readonly transitionRows: TransitionEntity[] = [];
-  private readonly callRows: AgentCallEntity[] = [];
-  /** Calls of earlier steps this one recorded (updated in `flush`). */
-  private readonly recordedCalls: AgentCallEntity[] = [];
-  private readonly approvalRows: ApprovalEntity[] = [];
-  private readonly outboxRows: OutboxEntity[] = [];
+  private readonly rows: StepRows;
   private readonly limits: ResolvedLimits;
 
   /**
@@ -110,6 +96,7 @@ export class RunStep {
     private readonly isNew = false,
   ) {
     this.limits = resolveLimits(run.definition.limits);
+    this.rows = new StepRows(deps.now);
   }
 
   get isActive(): boolean {
@@ -131,23 +118,10 @@ export class RunStep {
 
   /** Records a finished agent call once; its cost goes to the breaker (keyed by call id) and the totals. */
   async recordCall(call: AgentCallEntity, outcome: CallOutcome): Promise<boolean> {
-    if (call.status !== 'queued' || this.recordedCalls.includes(call)) return false;
+    if (call.status !== 'queued' || this.rows.recorded.includes(call)) return false;
     const result = this.checkedResult(call, outcome);
-    call.status = result.error === null ? 'succeeded' : 'failed';
-    call.backend = result.backend;
-    call.model = result.model;
-    call.tokensIn = result.tokensIn;
-    call.tokensOut = result.tokensOut;
-    call.cachedTokensIn = result.cachedTokensIn;
-    call.costUsd = result.costUsd;
-    call.durationMs = result.durationMs;
-    call.simulated = result.simulated;
-    call.output = result.content;
-    call.error = result.error;
-    call.promptHash = 'promptHash' in result ? result.promptHash : null;
-    call.finishedAt = new Date(this.deps.now());
     // read under the run's row lock, so still queued when the step writes
-    this.recordedCalls.push(call);
+    this.rows.record(call, result);
     this.run.tokensIn += result.tokensIn;
     this.run.tokensOut += result.tokensOut;
     this.run.cachedTokensIn += result.cachedTokensIn;
@@ -187,44 +161,22 @@ export class RunStep {
     const { run } = this;
     if (run.status !== 'running' || run.seq !== seq || run.pendingResult !== null) return;
     const state = this.state(run.currentState);
-    if (state.type === 'fan-out') {
-      const done = calls.filter((c) => c.status !== 'queued');
-      const succeeded = done.filter((c) => c.status === 'succeeded');
-      const tally = {
-        succeeded: succeeded.length,
-        failed: done.length - succeeded.length,
-        total: state.agents.length,
-      };
-      const status = fanOutStatus(state.completion, tally);
-      if (status === 'pending') return;
-      if (status === 'unsatisfiable') {
-        const errors = done
-          .filter((c) => c.status === 'failed')
-          .map((c) => `${c.agent}: ${c.error}`);
-        return this.fail(
-          `state '${state.name}': ${describeCompletion(state.completion)} can no longer be met (${errors.join('; ')})`,
-        );
-      }
-      const drafts = succeeded.sort((a, b) => a.position - b.position).map((c) => c.output ?? '');
-      return this.completeState({
-        kind: 'fan-out',
-        drafts,
-        completed: tally.succeeded,
-        failed: tally.failed,
-        total: tally.total,
-      });
-    }
-    if (state.type !== 'single' && state.type !== 'orchestrator-task') return;
-    const call = calls[0];
-    if (!call || call.status === 'queued') return;
-    const who = `state '${state.name}': agent '${state.agent.name}'`;
-    if (call.status === 'failed') return this.fail(`${who} failed: ${call.error}`);
-    if (state.outputSchema === undefined)
-      return this.completeState({ kind: 'text', content: call.output ?? '' });
-    const parsed = parseAgentOutput(call.output ?? '', state.outputSchema);
-    if (!parsed.ok)
-      return this.fail(`${who} returned an invalid ${state.outputSchema}: ${parsed.reason}`);
-    return this.completeState({ kind: 'structured', output: parsed.output });
+    const finished = (c: AgentCallEntity | undefined): FinishedCall | undefined =>
+      !c || c.status === 'queued'
+        ? undefined
+        : { content: c.output ?? '', error: c.status === 'failed' ? (c.error ?? 'failed') : null };
+    const decision =
+      state.type === 'fan-out'
+        ? settleFanOutVisit(
+            state,
+            state.agents.map((_, position) => finished(calls.find((c) => c.position === position))),
+          )
+        : state.type === 'single' || state.type === 'orchestrator-task'
+          ? settleAgentVisit(state, finished(calls[0]))
+          : null;
+    if (!decision || decision.status === 'pending') return;
+    if (decision.status === 'failed') return this.fail(decision.reason);
+    return this.completeState(decision.result);
   }
 
   /** A reviewer's decision at a human-approval state (once per visit). */
@@ -233,21 +185,7 @@ export class RunStep {
     if (run.status !== 'awaiting_approval')
       throw new RunConflictError(`the run is ${run.status}, not awaiting approval`);
     const post = currentPost(run.context);
-    this.approvalRows.push(
-      Object.assign(new ApprovalEntity(), {
-        runId: run.id,
-        seq: run.seq,
-        state: run.currentState,
-        decision: response.decision,
-        text:
-          response.decision === 'reject'
-            ? response.feedback
-            : response.decision === 'edit'
-              ? response.text
-              : null,
-        decidedBy: userId,
-      }),
-    );
+    this.rows.approval(run, response, userId);
     run.status = 'running';
     if (run.awaitingSince)
       run.pausedMs += Math.max(0, this.deps.now() - run.awaitingSince.getTime());
@@ -345,92 +283,23 @@ export class RunStep {
     if (seq > this.run.dispatchedSeq && seq <= this.run.seq) this.run.dispatchedSeq = seq;
   }
 
-  /** Writes what the step produced, in one statement (see StepWrites); the caller commits. */
-  async flush(): Promise<void> {
-    const { run } = this;
-    const writes = new StepWrites(this.m);
-    if (this.isNew) {
-      writes.insert(RunEntity, [run]);
-    } else {
-      writes.update(
-        RunEntity,
-        {
-          status: run.status,
-          currentState: run.currentState,
-          seq: run.seq,
-          dispatchedSeq: run.dispatchedSeq,
-          eventSeq: run.eventSeq,
-          context: run.context,
-          pendingResult: run.pendingResult,
-          creditExhausted: run.creditExhausted,
-          haltKind: run.haltKind,
-          reason: run.reason,
-          finalPost: run.finalPost,
-          tokensIn: run.tokensIn,
-          tokensOut: run.tokensOut,
-          cachedTokensIn: run.cachedTokensIn,
-          costUsd: run.costUsd,
-          breakerExtended: run.breakerExtended,
-          pausedMs: run.pausedMs,
-          awaitingSince: run.awaitingSince,
-          finishCount: run.finishCount,
-          finishedAt: run.finishedAt,
-        },
-        { id: run.id },
-      );
-    }
-    for (const call of this.recordedCalls) {
-      writes.update(
-        AgentCallEntity,
-        {
-          status: call.status,
-          backend: call.backend,
-          model: call.model,
-          tokensIn: call.tokensIn,
-          tokensOut: call.tokensOut,
-          cachedTokensIn: call.cachedTokensIn,
-          costUsd: call.costUsd,
-          durationMs: call.durationMs,
-          simulated: call.simulated,
-          output: call.output,
-          error: call.error,
-          promptHash: call.promptHash,
-          finishedAt: call.finishedAt,
-        },
-        { callId: call.callId, status: 'queued' },
-      );
-    }
-    writes
-      .insert(TransitionEntity, this.transitionRows)
-      .insert(ApprovalEntity, this.approvalRows)
-      .insert(AgentCallEntity, this.callRows)
-      .insert(
-        RunEventEntity,
-        this.events.map((event) =>
-          Object.assign(new RunEventEntity(), {
-            runId: run.id,
-            seq: event.seq,
-            type: event.type,
-            event,
-          }),
-        ),
-      )
-      .insert(OutboxEntity, this.outboxRows);
-    await writes.execute();
+  /** Writes what the step produced, in one statement (see StepRows); the caller commits. */
+  flush(): Promise<void> {
+    return this.rows.write(this.m, this.run, this.isNew, this.events);
   }
 
   /** The agent calls this step queued (dispatched after the commit). */
   get queuedCalls(): readonly AgentCallEntity[] {
-    return this.callRows;
+    return this.rows.calls;
   }
 
   /** Seqs of the transition rows this step wrote. */
   get writtenSeqs(): number[] {
-    return this.transitionRows.map((t) => t.seq);
+    return this.rows.transitions.map((t) => t.seq);
   }
 
   get hasOutbox(): boolean {
-    return this.outboxRows.length > 0;
+    return this.rows.outbox.length > 0;
   }
 
   // ── the walk ──────────────────────────────────────────────────────────────────────────────
@@ -492,16 +361,11 @@ export class RunStep {
     run.currentState = name;
     run.seq = seq;
     run.pendingResult = null;
-    this.transitionRows.push(
-      Object.assign(new TransitionEntity(), {
-        runId: run.id,
-        seq,
-        fromState: from,
-        toState: name,
-        stateType: state.type,
-        condition,
-        visit: entered.visit,
-      }),
+    this.rows.transition(
+      run,
+      { seq, from, to: name, stateType: state.type },
+      condition,
+      entered.visit,
     );
     this.emit({ type: 'state.entered', state: name, stateType: state.type, visit: entered.visit });
     switch (state.type) {
@@ -513,33 +377,19 @@ export class RunStep {
           state.outcome === 'halted' ? 'terminal' : null,
         );
       case 'human-approval': {
-        const post = currentPost(run.context);
-        if (post === null) return this.fail(`state '${name}': there is no post to approve yet`);
-        this.emit({ type: 'approval.requested', state: name, post });
+        const approval = postToApprove(state, run.context);
+        if (!approval.ok) return this.fail(approval.reason);
+        this.emit({ type: 'approval.requested', state: name, post: approval.post });
         run.status = 'awaiting_approval';
         run.awaitingSince = new Date(this.deps.now());
         return;
       }
       case 'single':
       case 'orchestrator-task': {
-        if (state.qualityGate !== undefined) {
-          const gate = this.deps.gates[state.qualityGate];
-          if (!gate)
-            return this.fail(
-              `state '${name}': quality gate '${state.qualityGate}' is not available to this run`,
-            );
-          const findings = run.context.drafts.map((draft) => gate(draft, run.input));
-          findings.forEach((list, draft) =>
-            this.emit({
-              type: 'gate.findings',
-              state: name,
-              gate: state.qualityGate as string,
-              draft,
-              findings: list,
-            }),
-          );
-          run.context = applyGateFindings(run.context, findings);
-        }
+        const gate = runQualityGate(state, this.deps.gates, run.context, run.input);
+        if (!gate.ok) return this.fail(gate.reason);
+        gate.events.forEach((event) => this.emit(event));
+        run.context = gate.context;
         this.queueCalls(state, [state.agent], entered.visit, false);
         return;
       }
@@ -585,37 +435,18 @@ export class RunStep {
         personaOverrides: run.personaOverrides,
         ...(this.deps.requestId ? { requestId: this.deps.requestId } : {}),
       };
-      this.callRows.push(
-        Object.assign(new AgentCallEntity(), {
-          callId,
-          runId: run.id,
-          workspaceId: run.workspaceId,
-          seq: run.seq,
-          state: state.name,
-          visit,
-          position,
-          agent: agent.name,
-          persona: agent.persona,
-          requestedBackend: requested,
-          queueBackend,
-          job,
-          early,
-          status: 'queued',
-          backend: null,
-          model: null,
-          tokensIn: 0,
-          tokensOut: 0,
-          cachedTokensIn: 0,
-          costUsd: 0,
-          durationMs: null,
-          simulated: null,
-          output: null,
-          error: null,
-          promptHash: null,
-          queuedAt: new Date(this.deps.now()),
-          finishedAt: null,
-        }),
-      );
+      this.rows.queue(run, {
+        callId,
+        state: state.name,
+        visit,
+        position,
+        agent: agent.name,
+        persona: agent.persona,
+        requestedBackend: requested,
+        queueBackend,
+        job,
+        early,
+      });
       this.emit({
         type: 'agent.started',
         state: state.name,
@@ -722,20 +553,7 @@ export class RunStep {
   }
 
   private addOutbox(subject: string, msgId: string, payload: object): void {
-    this.outboxRows.push(
-      Object.assign(new OutboxEntity(), {
-        id: randomUUID(),
-        subject,
-        msgId,
-        payload: payload as Record<string, unknown>,
-        headers: {
-          'x-request-id': this.deps.requestId ?? randomUUID(),
-          'x-workspace-id': this.run.workspaceId,
-          'x-run-id': this.run.id,
-        },
-        publishedAt: null,
-      }),
-    );
+    this.rows.lifecycleEvent(this.run, subject, msgId, payload, this.deps.requestId);
   }
 
   private state(name: string): StateDefinition {

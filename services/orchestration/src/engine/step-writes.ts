@@ -69,6 +69,29 @@ export class StepWrites {
     return this;
   }
 
+  /**
+   * Writes `row` back where `where` holds: every column of the entity's metadata except its
+   * primary key, the columns named `writtenOnce` (set when the row was inserted, never changed by
+   * a step) and the create/update dates (the update date gets `now()`). A column added to the entity is saved by
+   * every step unless it is declared written once: it cannot be silently left unsaved.
+   */
+  updateRow<T extends ObjectLiteral>(
+    target: EntityTarget<T>,
+    row: T,
+    where: Partial<T>,
+    writtenOnce: readonly (keyof T & string)[],
+  ): this {
+    const meta = this.m.connection.getMetadata(target);
+    const skipped = new Set<string>(writtenOnce);
+    const set: Partial<T> = {};
+    for (const column of meta.columns) {
+      if (column.isPrimary || column.isCreateDate || column.isUpdateDate) continue;
+      if (skipped.has(column.propertyName)) continue;
+      (set as Record<string, unknown>)[column.propertyName] = column.getEntityValue(row) as unknown;
+    }
+    return this.update(target, set, where);
+  }
+
   /** Sends the statement (nothing when there is nothing to write). */
   async execute(): Promise<void> {
     if (this.parts.length === 0) return;
