@@ -18,6 +18,11 @@ import { BillingMetrics } from './observability/billing-metrics';
 import { StripeWebhooksController } from './stripe/stripe-webhooks.controller';
 import { StripeWebhooksService } from './stripe/stripe-webhooks.service';
 import { ReconciliationService } from './reconciliation/reconciliation.service';
+import { BillingSessionsController } from './api/billing-sessions.controller';
+import { BillingSessionsService } from './stripe/billing-sessions.service';
+import { SdkStripeGateway } from './stripe/sdk-stripe-gateway';
+import { StripeGateway, STRIPE_GATEWAY, STRIPE_GATEWAY_OVERRIDE } from './stripe/stripe-gateway';
+import type { BillingConfig } from './config/billing.config';
 
 /**
  * The billing service as a module: booted alone by main.ts, or with the other services by the
@@ -33,13 +38,27 @@ import { ReconciliationService } from './reconciliation/reconciliation.service';
       migrations: BILLING_MIGRATIONS,
     }),
   ],
-  controllers: [BillingController, HoldsRpcController, StripeWebhooksController],
+  controllers: [
+    BillingController,
+    BillingSessionsController,
+    HoldsRpcController,
+    StripeWebhooksController,
+  ],
   providers: [
     {
       provide: BILLING_CONFIG,
       inject: [PLATFORM_ENV],
       useFactory: (env: NodeJS.ProcessEnv) => loadBillingConfig(env),
     },
+    {
+      provide: STRIPE_GATEWAY,
+      inject: [BILLING_CONFIG, { token: STRIPE_GATEWAY_OVERRIDE, optional: true }],
+      useFactory: (config: BillingConfig, override?: StripeGateway): StripeGateway | null =>
+        config.STRIPE_SECRET_KEY
+          ? (override ?? SdkStripeGateway.create(config.STRIPE_SECRET_KEY))
+          : null,
+    },
+    BillingSessionsService,
     BillingMetrics,
     BillingOutbox,
     HoldsService,

@@ -112,19 +112,21 @@ export const AutoRechargeSettingsSchema = z
   });
 export type AutoRechargeSettings = z.infer<typeof AutoRechargeSettingsSchema>;
 
+/**
+ * `POST /api/billing/checkout`: buy a credit pack of whole US dollars (5 to 1,000 USD). The user
+ * comes back to `APP_BASE_URL/billing`; the credit is granted by the webhook once paid.
+ */
 export const CheckoutRequestSchema = z.strictObject({
-  /** A credit pack of `BILLING_CREDIT_PACKS`, or a plan code to subscribe to. */
-  pack: z.string().min(1).max(64).optional(),
-  plan: z.string().min(1).max(64).optional(),
-  successUrl: z.url({ protocol: /^https?$/ }),
-  cancelUrl: z.url({ protocol: /^https?$/ }),
+  amountMicros: NonNegativeMicrosSchema.min(5_000_000, 'at least 5 USD (5000000)')
+    .max(1_000_000_000, 'at most 1,000 USD (1000000000)')
+    .multipleOf(1_000_000, 'a whole number of US dollars (a multiple of 1000000)'),
 });
 export type CheckoutRequest = z.infer<typeof CheckoutRequestSchema>;
 
-export const PortalRequestSchema = z.strictObject({
-  returnUrl: z.url({ protocol: /^https?$/ }),
+/** A Stripe-hosted page to send the user to (Checkout or the Customer Portal). */
+export const BillingSessionUrlSchema = z.object({
+  url: z.url(),
+  /** The Checkout session id (absent for the Portal). */
+  sessionId: z.string().optional(),
 });
-export type PortalRequest = z.infer<typeof PortalRequestSchema>;
-
-export const SessionUrlSchema = z.object({ url: z.string().url() });
-export type SessionUrl = z.infer<typeof SessionUrlSchema>;
+export type BillingSessionUrl = z.infer<typeof BillingSessionUrlSchema>;

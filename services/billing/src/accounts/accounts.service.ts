@@ -8,7 +8,7 @@ import { BILLING_DB, GrantSource } from '../entities';
 import { BillingOutbox } from '../events/billing-outbox.service';
 import { HoldsService } from '../holds/holds.service';
 import { Ledger } from '../ledger/ledger';
-import { rows } from '../ledger/sql';
+import { n, rows } from '../ledger/sql';
 
 export interface GrantRequest {
   workspaceId: string;
@@ -21,6 +21,18 @@ export interface GrantRequest {
   effectiveAt?: Date;
   expiresAt?: Date | null;
   description?: string;
+  /** The Stripe payment that bought the credit (its refund or dispute takes it back). */
+  stripePaymentIntent?: string | null;
+}
+
+export interface RevokeRequest {
+  workspaceId: string;
+  grantId: string;
+  /** What to take back; capped at what the grant gave minus what was already taken back. */
+  amountMicros: number;
+  /** The ledger key (`revoke:refund:<event>`, `revoke:dispute:<event>`): used once. */
+  idempotencyKey: string;
+  description: string;
 }
 
 /** Default draw order: an allowance that expires with its period goes before bought credit. */
@@ -74,8 +86,8 @@ export class AccountsService {
     const id = randomUUID();
     const inserted = await rows(
       m,
-      `INSERT INTO billing.credit_grants (id, workspace_id, source, source_ref, amount, remaining, priority, effective_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8)
+      `INSERT INTO billing.credit_grants (id, workspace_id, source, source_ref, amount, remaining, priority, effective_at, expires_at, stripe_payment_intent)
+       VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9)
        ON CONFLICT (workspace_id, source, source_ref) DO NOTHING RETURNING id`,
       [
         id,
@@ -86,6 +98,7 @@ export class AccountsService {
         req.priority ?? GRANT_PRIORITY[req.source],
         req.effectiveAt ?? new Date(),
         req.expiresAt ?? null,
+        req.stripePaymentIntent ?? null,
       ],
     );
     if (inserted.length === 0) return false;
@@ -111,5 +124,46 @@ export class AccountsService {
     };
     await this.outbox.add(m, BillingEventSubjects.creditAdded, `credit:${id}`, event);
     return true;
+  }
+
+  /**
+   * Takes credit of a grant back (a refund or dispute of the payment that bought it): a `revoke`
+   * entry against the grant, never more in total than the grant gave, once per idempotency key.
+   * What was already spent is taken from the balance, which may go below zero. Returns what was
+   * taken back now.
+   */
+  async revokeIn(m: EntityManager, req: RevokeRequest): Promise<number> {
+    await Ledger.lockBalance(m, req.workspaceId);
+    const [grant] = await rows<{ amount: string; revoked: string }>(
+      m,
+      `SELECT g.amount,
+              COALESCE((SELECT -SUM(e.available_delta) FROM billing.ledger_entries e
+                        WHERE e.grant_id = g.id AND e.kind = 'revoke'), 0) AS revoked
+       FROM billing.credit_grants g WHERE g.id = $1 AND g.workspace_id = $2 FOR UPDATE`,
+      [req.grantId, req.workspaceId],
+    );
+    if (!grant) return 0;
+    const amount = Math.min(req.amountMicros, n(grant.amount) - n(grant.revoked));
+    if (amount <= 0) return 0;
+    const written = await Ledger.append(m, [
+      {
+        workspaceId: req.workspaceId,
+        idempotencyKey: req.idempotencyKey,
+        kind: 'revoke',
+        availableDelta: -amount,
+        heldDelta: 0,
+        grantId: req.grantId,
+        description: req.description,
+      },
+    ]);
+    if (written.size === 0) return 0;
+    // what is left of the grant can no longer be drawn; the rest was spent and is now owed
+    await m.query(
+      `UPDATE billing.credit_grants SET remaining = GREATEST(remaining - $2::bigint, 0),
+         voided_at = CASE WHEN amount <= $3::bigint THEN now() ELSE voided_at END
+       WHERE id = $1`,
+      [req.grantId, amount, n(grant.revoked) + amount],
+    );
+    return amount;
   }
 }

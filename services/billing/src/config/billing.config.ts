@@ -12,6 +12,8 @@ export const billingEnv = {
   STRIPE_SECRET_KEY: secret(z.string().min(1).optional()),
   /** Signing secret of the Stripe webhook endpoint (`whsec_…`); required with STRIPE_SECRET_KEY. */
   STRIPE_WEBHOOK_SECRET: secret(z.string().min(1).optional()),
+  /** The console's address: Stripe Checkout and the Customer Portal send the user back to `<it>/billing`. */
+  APP_BASE_URL: z.url().default('http://localhost:8080'),
   /** Overdraft limit of a new account: how far below zero a hold may take the balance. */
   BILLING_DEFAULT_OVERDRAFT_MICROS: micros.default(0),
   /** Credit a new workspace starts with (a `promotion` grant), metered mode only. */

@@ -9,6 +9,9 @@ export type GrantSource = 'allowance' | 'purchase' | 'recharge' | 'promotion' | 
  */
 @Entity({ name: 'credit_grants' })
 @Index('credit_grants_source_ref', ['workspaceId', 'source', 'sourceRef'], { unique: true })
+@Index('credit_grants_payment_idx', ['stripePaymentIntent'], {
+  where: 'stripe_payment_intent IS NOT NULL',
+})
 @Index('credit_grants_drawable_idx', ['workspaceId', 'priority', 'expiresAt', 'createdAt'], {
   where: 'remaining > 0 AND voided_at IS NULL',
 })
@@ -28,6 +31,10 @@ export class CreditGrantEntity {
 
   @Column('bigint', { transformer: micros })
   amount!: number;
+
+  /** The Stripe payment that bought it: a refund or dispute of that payment takes it back. */
+  @Column('varchar', { name: 'stripe_payment_intent', length: 255, nullable: true })
+  stripePaymentIntent!: string | null;
 
   @Column('bigint', { transformer: micros })
   remaining!: number;

@@ -1,32 +1,15 @@
-import { findBinary, freePort, waitForPort } from '@postmagiq/platform/testing';
-import { spawn, type ChildProcess, execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { startStripeMock } from '../testing/stripe-mock';
 import { FakeStripeGateway } from './fake-stripe-gateway';
-import { SdkStripeGateway } from './sdk-stripe-gateway';
 import { stripeGatewayConformance } from './stripe-gateway.conformance';
 
 jest.setTimeout(60_000);
 
-/** stripe-mock v0.203.0, built by tools/setup/go-tools.sh (which prints its path). */
-function stripeMockBinary(): string {
-  const out = execFileSync(
-    'bash',
-    [join(__dirname, '../../../../tools/setup/go-tools.sh'), 'stripe-mock'],
-    { encoding: 'utf8' },
-  );
-  const line = out.split('\n').find((l) => l.startsWith('stripe-mock='));
-  return line ? line.slice('stripe-mock='.length) : findBinary('stripe-mock', []);
-}
-
-let mock: ChildProcess | undefined;
+let stop: (() => void) | undefined;
 
 stripeGatewayConformance('the official SDK against stripe-mock', async () => {
-  const port = await freePort();
-  mock = spawn(stripeMockBinary(), ['-http-addr', `127.0.0.1:${port}`, '-strict-version-check'], {
-    stdio: 'ignore',
-  });
-  await waitForPort(port);
-  return SdkStripeGateway.create('sk_test_123', { host: '127.0.0.1', port, protocol: 'http' });
+  const mock = await startStripeMock();
+  stop = mock.stop;
+  return mock.gateway;
 });
 
 stripeGatewayConformance('the in-memory fake', () => new FakeStripeGateway());
@@ -50,5 +33,5 @@ describe('the in-memory fake', () => {
 });
 
 afterAll(() => {
-  mock?.kill('SIGTERM');
+  stop?.();
 });

@@ -41,3 +41,8 @@ export function microsToCents(micros: number): number {
     throw new RangeError(`${micros} micro-USD is not a whole number of cents`);
   return micros / 10_000;
 }
+
+/** The gateway billing uses: null when unmetered (no STRIPE_SECRET_KEY). */
+export const STRIPE_GATEWAY = Symbol('STRIPE_GATEWAY');
+/** Provided only by tests (`BillingAppModule.forRoot(env, { stripeGateway })`) to replace the SDK. */
+export const STRIPE_GATEWAY_OVERRIDE = Symbol('STRIPE_GATEWAY_OVERRIDE');

@@ -7,6 +7,8 @@ import { AccountsService } from '../accounts/accounts.service';
 import { BILLING_CONFIG, BillingConfig } from '../config/billing.config';
 import { BILLING_DB } from '../entities';
 import { rows } from '../ledger/sql';
+import { reversalFor } from './payment-reversal';
+import { allowanceFor } from './plan-allowance';
 import { STRIPE_API_VERSION } from './sdk-stripe-gateway';
 
 export type WebhookOutcome = 'handled' | 'duplicate' | 'ignored';
@@ -93,7 +95,34 @@ export class StripeWebhooksService {
           sourceRef: `checkout:${session.id}`,
           amountMicros: amount,
           description: 'credit pack',
+          stripePaymentIntent:
+            typeof session.payment_intent === 'string'
+              ? session.payment_intent
+              : (session.payment_intent?.id ?? null),
         });
+        return 'handled';
+      }
+      case 'invoice.paid': {
+        const allowance = await allowanceFor(m, event.data.object);
+        if ('skip' in allowance) {
+          this.logger.log(`invoice ${event.data.object.id}: no allowance (${allowance.skip})`);
+          return 'ignored';
+        }
+        await this.accounts.grantIn(m, allowance.grant);
+        await m.query(`UPDATE billing.accounts SET plan_code = $2 WHERE workspace_id = $1`, [
+          allowance.grant.workspaceId,
+          allowance.planCode,
+        ]);
+        return 'handled';
+      }
+      case 'charge.refunded':
+      case 'charge.dispute.created': {
+        const reversal = await reversalFor(m, event);
+        if ('skip' in reversal) {
+          this.logger.log(`${event.type} ${event.id}: nothing to take back (${reversal.skip})`);
+          return 'ignored';
+        }
+        await this.accounts.revokeIn(m, reversal);
         return 'handled';
       }
       case 'customer.subscription.created':

@@ -21,18 +21,25 @@ import { DataSource } from 'typeorm';
 import { AccountsService } from '../accounts/accounts.service';
 import { BillingAppModule } from '../billing-app.module';
 import { BILLING_DB } from '../entities';
+import type { StripeGateway } from '../stripe/stripe-gateway';
 import { USAGE_STREAM_SPEC } from '../metering/usage-consumer.service';
 
 /** A billing app booted in this process against the given infrastructure. */
-export async function startBilling(env: Record<string, string>): Promise<INestApplication> {
+export async function startBilling(
+  env: Record<string, string>,
+  testing: { stripeGateway?: StripeGateway } = {},
+): Promise<INestApplication> {
   const app = await createApp(
-    BillingAppModule.forRoot({
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      PORT: '0',
-      ...env,
-    }),
+    BillingAppModule.forRoot(
+      {
+        NODE_ENV: 'test',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        PORT: '0',
+        ...env,
+      },
+      testing,
+    ),
     { title: 'billing-test', rpcQueue: 'billing' },
   );
   await app.listen(0, '127.0.0.1');
