@@ -44,9 +44,12 @@ export const SemanticSearchQuerySchema = z.strictObject({
   types: z
     .string()
     // spaces around the kinds are allowed (they are trimmed); other whitespace is a control character
-    .regex(/^[ \t]*$|^[ \t]*(post|story_entry|source)[ \t]*(,[ \t]*(post|story_entry|source)[ \t]*)*$/, {
-      message: 'must be a comma-separated list of post, story_entry, source',
-    })
+    .regex(
+      /^[ \t]*$|^[ \t]*(post|story_entry|source)[ \t]*(,[ \t]*(post|story_entry|source)[ \t]*)*$/,
+      {
+        message: 'must be a comma-separated list of post, story_entry, source',
+      },
+    )
     .optional()
     .transform((v, ctx) => {
       if (v === undefined || v.trim() === '') return undefined;

@@ -69,6 +69,11 @@ function uuidParams(controller: object, method: string): string[] {
     { data?: unknown; pipes?: unknown[] }
   >;
   return Object.entries(args)
-    .filter(([key, arg]) => key.startsWith(`${RouteParamtypes.PARAM}:`) && typeof arg.data === 'string' && (arg.pipes ?? []).some((p) => p instanceof ParseUUIDPipe))
+    .filter(
+      ([key, arg]) =>
+        key.startsWith(`${RouteParamtypes.PARAM}:`) &&
+        typeof arg.data === 'string' &&
+        (arg.pipes ?? []).some((p) => p instanceof ParseUUIDPipe),
+    )
     .map(([, arg]) => arg.data as string);
 }
