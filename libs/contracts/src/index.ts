@@ -2,6 +2,7 @@ export * from './agent-task.schema';
 export * from './agent.schema';
 export * from './audit-result.schema';
 export * from './db-limits';
+export * from './instant.schema';
 export * from './lint-finding.schema';
 export * from './run-event.schema';
 export * from './story-entry.schema';

@@ -3,6 +3,7 @@ import { pageSchema } from '../content/page.dto';
 import { BalanceSchema } from './billing-messages.schema';
 import { MicrosSchema, NonNegativeMicrosSchema } from './money.schema';
 import { INT4_MAX } from '../db-limits';
+import { InstantSchema } from '../instant.schema';
 
 /** `GET /api/billing/account`: the workspace's account, plan and balance. */
 export const BillingAccountSchema = z.object({
@@ -60,9 +61,9 @@ export type LedgerPage = z.infer<typeof LedgerPageSchema>;
 export const UsageQuerySchema = z.strictObject({
   groupBy: z.enum(['month', 'model', 'run']).default('month'),
   /** Usage at or after this instant (ISO 8601). */
-  from: z.iso.datetime({ offset: true }).optional(),
+  from: InstantSchema.optional(),
   /** Usage before this instant (ISO 8601). */
-  to: z.iso.datetime({ offset: true }).optional(),
+  to: InstantSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export type UsageQuery = z.infer<typeof UsageQuerySchema>;

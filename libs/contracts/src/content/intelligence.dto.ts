@@ -39,7 +39,8 @@ export type Source = z.infer<typeof SourceSchema>;
 
 /** `GET /search?q=`: semantic search over the workspace's own material. */
 export const SemanticSearchQuerySchema = z.strictObject({
-  q: z.string().trim().min(1, 'must not be empty').max(2000),
+  // the pattern documents what the trim then min(1) decide: at least one non-space character
+  q: z.string().regex(/\S/, 'must not be empty').trim().min(1, 'must not be empty').max(2000),
   /** Comma-separated kinds to search (default: all). */
   types: z
     .string()

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AgentBackendSchema } from '../agent.schema';
 import { RunEventSchema, RunStatusSchema } from '../run-event.schema';
 import { INT4_MAX } from '../db-limits';
+import { InstantSchema } from '../instant.schema';
 
 /**
  * `POST /api/workflows/runs`. `backends` picks a backend per agent name or per persona (role),
@@ -20,9 +21,9 @@ export const ListRunsQuerySchema = z.strictObject({
   workflow: z.string().min(1).max(100).optional(),
   storyEntryId: z.string().uuid().optional(),
   /** Runs created at or after this instant (ISO 8601). */
-  from: z.iso.datetime({ offset: true }).optional(),
+  from: InstantSchema.optional(),
   /** Runs created before this instant (ISO 8601). */
-  to: z.iso.datetime({ offset: true }).optional(),
+  to: InstantSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(INT4_MAX).default(0),
 });
