@@ -38,9 +38,20 @@ export const SourceSchema = z
 export type Source = z.infer<typeof SourceSchema>;
 
 /** `GET /search?q=`: semantic search over the workspace's own material. */
+/** Text with no control character and at least one character `String.prototype.trim` keeps. */
+const NON_BLANK_SAFE_TEXT =
+  // eslint-disable-next-line no-control-regex -- the control characters are what it refuses
+  /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\u0000-\u001f\u007f-\u009f][^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$/;
+
 export const SemanticSearchQuerySchema = z.strictObject({
-  // the pattern documents what the trim then min(1) decide: at least one non-space character
-  q: z.string().regex(/\S/, 'must not be empty').trim().min(1, 'must not be empty').max(2000),
+  // the pattern documents what the server decides: no control character (the platform's text
+  // rule, which a field with its own pattern must spell out) and one character that trim() keeps
+  q: z
+    .string()
+    .regex(NON_BLANK_SAFE_TEXT, 'must not be empty')
+    .trim()
+    .min(1, 'must not be empty')
+    .max(2000),
   /** Comma-separated kinds to search (default: all). */
   types: z
     .string()
