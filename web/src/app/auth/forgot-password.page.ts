@@ -5,8 +5,8 @@ import { MatInputModule } from '@angular/material/input';
 import { RouterLink } from '@angular/router';
 import { EmailSchema } from '@postmagiq/contracts';
 import { Api } from '../core/api.service';
-import { toApiError } from '../core/problem';
-import { applyServerErrors, errorMessage, zodValidator } from '../forms/zod-validator';
+import { errorMessage, zodValidator } from '../forms/zod-validator';
+import { FormSubmission } from '../forms/form-submission';
 import { AUTH_STYLES } from './auth-layout';
 
 export function forgotPasswordForm() {
@@ -54,25 +54,19 @@ export function forgotPasswordForm() {
 export class ForgotPasswordPage {
   private readonly api = inject(Api);
   protected readonly form = forgotPasswordForm();
-  protected readonly busy = signal(false);
+  private readonly submission = new FormSubmission(this.form);
+  protected readonly busy = this.submission.busy;
   protected readonly sent = signal(false);
-  protected readonly formError = signal<string | null>(null);
+  protected readonly formError = this.submission.error;
 
   protected err(): string | null {
     return errorMessage(this.form.controls.email);
   }
 
   async submit(): Promise<void> {
-    this.form.markAllAsTouched();
-    if (this.form.invalid) return;
-    this.busy.set(true);
-    try {
+    await this.submission.run(async () => {
       await this.api.send('POST', '/auth/password-reset', this.form.getRawValue());
       this.sent.set(true);
-    } catch (e) {
-      this.formError.set(applyServerErrors(this.form, toApiError(e)));
-    } finally {
-      this.busy.set(false);
-    }
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, input } from '@angular/core';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatInputModule } from '@angular/material/input';
@@ -10,9 +10,9 @@ import {
   TokenPairSchema,
 } from '@postmagiq/contracts';
 import { Api } from '../core/api.service';
-import { toApiError } from '../core/problem';
 import { SessionStore } from '../core/session.store';
-import { applyServerErrors, errorMessage, zodValidator } from '../forms/zod-validator';
+import { errorMessage, zodValidator } from '../forms/zod-validator';
+import { FormSubmission } from '../forms/form-submission';
 import { AUTH_STYLES } from './auth-layout';
 import { safeReturnUrl } from './sign-in.page';
 
@@ -80,27 +80,20 @@ export class RegisterPage {
   private readonly session = inject(SessionStore);
   private readonly router = inject(Router);
   protected readonly form = registerForm();
-  protected readonly busy = signal(false);
-  protected readonly formError = signal<string | null>(null);
+  private readonly submission = new FormSubmission(this.form);
+  protected readonly busy = this.submission.busy;
+  protected readonly formError = this.submission.error;
 
   protected err(name: 'name' | 'email' | 'password'): string | null {
     return errorMessage(this.form.controls[name]);
   }
 
   async submit(): Promise<void> {
-    this.form.markAllAsTouched();
-    if (this.form.invalid) return;
-    this.busy.set(true);
-    this.formError.set(null);
-    try {
+    await this.submission.run(async () => {
       this.session.adopt(
         await this.api.post('/auth/register', TokenPairSchema, this.form.getRawValue()),
       );
       await this.router.navigateByUrl(safeReturnUrl(this.returnUrl()));
-    } catch (e) {
-      this.formError.set(applyServerErrors(this.form, toApiError(e)));
-    } finally {
-      this.busy.set(false);
-    }
+    });
   }
 }

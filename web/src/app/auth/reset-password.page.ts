@@ -12,8 +12,8 @@ import { MatInputModule } from '@angular/material/input';
 import { RouterLink } from '@angular/router';
 import { PasswordSchema } from '@postmagiq/contracts';
 import { Api } from '../core/api.service';
-import { toApiError } from '../core/problem';
-import { applyServerErrors, errorMessage, zodValidator } from '../forms/zod-validator';
+import { errorMessage, zodValidator } from '../forms/zod-validator';
+import { FormSubmission } from '../forms/form-submission';
 import { AUTH_STYLES } from './auth-layout';
 
 function sameAsNewPassword(control: AbstractControl): ValidationErrors | null {
@@ -88,9 +88,10 @@ export class ResetPasswordPage {
   readonly token = input<string>();
   private readonly api = inject(Api);
   protected readonly form = resetPasswordForm();
-  protected readonly busy = signal(false);
+  private readonly submission = new FormSubmission(this.form);
+  protected readonly busy = this.submission.busy;
   protected readonly done = signal(false);
-  protected readonly formError = signal<string | null>(null);
+  protected readonly formError = this.submission.error;
 
   constructor() {
     this.form.controls.newPassword.valueChanges.subscribe(() =>
@@ -103,20 +104,12 @@ export class ResetPasswordPage {
   }
 
   async submit(): Promise<void> {
-    this.form.markAllAsTouched();
-    if (this.form.invalid) return;
-    this.busy.set(true);
-    this.formError.set(null);
-    try {
+    await this.submission.run(async () => {
       await this.api.send('POST', '/auth/password-reset/confirm', {
         token: this.token(),
         newPassword: this.form.controls.newPassword.value,
       });
       this.done.set(true);
-    } catch (e) {
-      this.formError.set(applyServerErrors(this.form, toApiError(e)));
-    } finally {
-      this.busy.set(false);
-    }
+    });
   }
 }

@@ -1,13 +1,13 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatInputModule } from '@angular/material/input';
 import { Router, RouterLink } from '@angular/router';
 import { EmailSchema, TokenPairSchema } from '@postmagiq/contracts';
 import { Api } from '../core/api.service';
-import { toApiError } from '../core/problem';
 import { SessionStore, SIGN_OUT_MESSAGES, SignOutReason } from '../core/session.store';
-import { applyServerErrors, errorMessage, zodValidator } from '../forms/zod-validator';
+import { errorMessage, zodValidator } from '../forms/zod-validator';
+import { FormSubmission } from '../forms/form-submission';
 import { AUTH_STYLES } from './auth-layout';
 
 export function signInForm() {
@@ -75,8 +75,9 @@ export class SignInPage {
   private readonly session = inject(SessionStore);
   private readonly router = inject(Router);
   protected readonly form = signInForm();
-  protected readonly busy = signal(false);
-  protected readonly formError = signal<string | null>(null);
+  private readonly submission = new FormSubmission(this.form);
+  protected readonly busy = this.submission.busy;
+  protected readonly formError = this.submission.error;
   protected readonly notice = computed(() => {
     const r = this.reason();
     return r && r in SIGN_OUT_MESSAGES ? SIGN_OUT_MESSAGES[r as SignOutReason] : null;
@@ -87,19 +88,11 @@ export class SignInPage {
   }
 
   async submit(): Promise<void> {
-    this.form.markAllAsTouched();
-    if (this.form.invalid) return;
-    this.busy.set(true);
-    this.formError.set(null);
-    try {
+    await this.submission.run(async () => {
       this.session.adopt(
         await this.api.post('/auth/login', TokenPairSchema, this.form.getRawValue()),
       );
       await this.router.navigateByUrl(safeReturnUrl(this.returnUrl()));
-    } catch (e) {
-      this.formError.set(applyServerErrors(this.form, toApiError(e)));
-    } finally {
-      this.busy.set(false);
-    }
+    });
   }
 }

@@ -5,9 +5,9 @@ import { MatInputModule } from '@angular/material/input';
 import { Router, RouterLink } from '@angular/router';
 import { pageSchema, StrategySchema } from '@postmagiq/contracts';
 import { Api } from '../core/api.service';
-import { toApiError } from '../core/problem';
 import { SessionStore } from '../core/session.store';
-import { applyServerErrors, errorMessage } from '../forms/zod-validator';
+import { errorMessage } from '../forms/zod-validator';
+import { FormSubmission } from '../forms/form-submission';
 import { LoadStateComponent } from '../ui/load-state.component';
 import { PagerComponent } from '../ui/pager.component';
 import { strategyForm } from './strategy-forms';
@@ -119,25 +119,18 @@ export class StrategiesPage {
       this.api.get('/strategies', pageSchema(StrategySchema), { limit: 20, offset: params }),
   });
   protected readonly form = strategyForm();
-  protected readonly busy = signal(false);
-  protected readonly formError = signal<string | null>(null);
+  private readonly submission = new FormSubmission(this.form);
+  protected readonly busy = this.submission.busy;
+  protected readonly formError = this.submission.error;
 
   protected err(name: 'name' | 'thesis' | 'enemy'): string | null {
     return errorMessage(this.form.controls[name]);
   }
 
   async create(): Promise<void> {
-    this.form.markAllAsTouched();
-    if (this.form.invalid) return;
-    this.busy.set(true);
-    this.formError.set(null);
-    try {
+    await this.submission.run(async () => {
       const created = await this.api.post('/strategies', StrategySchema, this.form.getRawValue());
       await this.router.navigate(['/strategies', created.id]);
-    } catch (e) {
-      this.formError.set(applyServerErrors(this.form, toApiError(e)));
-    } finally {
-      this.busy.set(false);
-    }
+    });
   }
 }

@@ -6,9 +6,8 @@ import { MatInputModule } from '@angular/material/input';
 import { Router, RouterLink } from '@angular/router';
 import { pageSchema, VoiceProfileDtoSchema } from '@postmagiq/contracts';
 import { Api } from '../core/api.service';
-import { toApiError } from '../core/problem';
 import { SessionStore } from '../core/session.store';
-import { applyServerErrors } from '../forms/zod-validator';
+import { FormSubmission } from '../forms/form-submission';
 import { LoadStateComponent } from '../ui/load-state.component';
 import { PagerComponent } from '../ui/pager.component';
 import { VoiceFormComponent } from './voice-form.component';
@@ -109,25 +108,18 @@ export class VoiceProfilesPage {
       }),
   });
   protected readonly form = voiceForm();
-  protected readonly busy = signal(false);
-  protected readonly formError = signal<string | null>(null);
+  private readonly submission = new FormSubmission(this.form);
+  protected readonly busy = this.submission.busy;
+  protected readonly formError = this.submission.error;
 
   async create(): Promise<void> {
-    this.form.markAllAsTouched();
-    if (this.form.invalid) return;
-    this.busy.set(true);
-    this.formError.set(null);
-    try {
+    await this.submission.run(async () => {
       const created = await this.api.post(
         '/voice-profiles',
         VoiceProfileDtoSchema,
         voiceBody(this.form.getRawValue()),
       );
       await this.router.navigate(['/voice', created.id]);
-    } catch (e) {
-      this.formError.set(applyServerErrors(this.form, toApiError(e)));
-    } finally {
-      this.busy.set(false);
-    }
+    });
   }
 }
